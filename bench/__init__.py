@@ -1,0 +1,1 @@
+"""Benchmarks and evaluation-corpus tooling for chartfile."""
