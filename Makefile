@@ -1,0 +1,51 @@
+# chartfile: `make run` starts the daemon on the embedded default, `make test` runs the checks and tests.
+# Each installs what it needs first: Debian packages (apt-get, only when missing), a .venv, the package.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+CONFIG ?= config.yaml
+APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd poppler-utils fonts-dejavu-core fonts-liberation
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+.PHONY: run test system lint typecheck pytest bench clean
+
+run: system $(STAMP)
+	$(BIN)/chartfile --config $(CONFIG) status
+	$(BIN)/chartfile --config $(CONFIG) watch
+
+test: system $(STAMP) lint typecheck pytest
+
+system:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	python3 -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv python3-pip"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# The repository root is the `chartfile` package: mypy sees it through a symlink named chartfile.
+typecheck: $(STAMP)
+	@tmp=$$(mktemp -d) && ln -s "$(CURDIR)" "$$tmp/chartfile" && \
+	  MYPYPATH="$$tmp" $(BIN)/mypy -p chartfile --exclude '(^|/)(\.venv|build|tests|bench)/' && \
+	  MYPYPATH="$$tmp:tests" $(BIN)/mypy --explicit-package-bases bench tests; \
+	  rc=$$?; rm -rf "$$tmp"; exit $$rc
+
+pytest: $(STAMP)
+	$(BIN)/pytest -n auto --dist loadfile
+
+bench: system $(STAMP)
+	$(BIN)/python -m bench.throughput 40
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

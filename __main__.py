@@ -1,0 +1,5 @@
+"""`python -m chartfile`."""
+
+from chartfile.cli import main
+
+main()

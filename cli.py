@@ -1,0 +1,109 @@
+"""The `chartfile` command line: for clerks, IT and scripts."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from chartfile import __version__
+from chartfile.commands import documents, patients
+from chartfile.commands.common import console, database, err_console, print_json_line, settings_of
+from chartfile.commands.process import process_command, watch_command
+from chartfile.errors import ChartfileError, UsageError
+from chartfile.indexer.db import transaction
+from chartfile.indexer.queries import intake_counts, last_processed, status_counts
+from chartfile.ingest.watch import InboxFilter, scan
+from chartfile.settings import CONFIG_ENV, DEFAULT_CONFIG_NAME, DEFAULT_CONFIG_TEXT, load_settings
+
+app = typer.Typer(
+    name="chartfile",
+    help="OCR inbox faxes and scans, match them to patients, and file searchable PDFs.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(patients.app, name="patients")
+app.add_typer(documents.app, name="documents")
+app.command("process")(process_command)
+app.command("watch")(watch_command)
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"chartfile {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", "-c", envvar=CONFIG_ENV, help="Settings file (default: ./config.yaml)."),
+    ] = None,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True)] = False,
+) -> None:
+    """chartfile: scan-and-index for medical records."""
+    ctx.obj = {"config": config}
+
+
+@app.command("init")
+def init_command(
+    directory: Annotated[Path, typer.Argument(help="Where to set up (default: here).")] = Path("."),
+    force: Annotated[bool, typer.Option(help="Overwrite an existing config.yaml.")] = False,
+) -> None:
+    """Write a default config.yaml, and create the folders and the database."""
+    directory.mkdir(parents=True, exist_ok=True)
+    config = directory / DEFAULT_CONFIG_NAME
+    if config.exists() and not force:
+        raise UsageError(f"{config} exists already", hint="pass --force to overwrite it")
+    config.write_text(DEFAULT_CONFIG_TEXT, encoding="utf-8")
+    config.chmod(0o600)
+    settings = load_settings(config)
+    with database(settings):
+        pass
+    console.print(f"wrote {config}; inbox: {settings.paths.inbox}", highlight=False)
+    console.print(f"next: chartfile --config {config} patients import PATIENTS.csv", highlight=False)
+
+
+@app.command("status")
+def status_command(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Queue depth, outcomes so far, last processed document, disk space, version."""
+    settings = settings_of(ctx)
+    with database(settings) as sessions, transaction(sessions) as session:
+        report = {
+            "version": __version__,
+            "inbox_files": sum(
+                1 for _ in scan(settings.paths.inbox, InboxFilter(settings.ingest.ignore_patterns))
+            ),
+            "documents": status_counts(session),
+            "intake": intake_counts(session),
+            "last_processed_at": last_processed(session),
+            "store_free_bytes": shutil.disk_usage(settings.paths.store).free,
+        }
+    if as_json:
+        print_json_line(report)
+        return
+    for key, value in report.items():
+        console.print(f"{key}: {value}", highlight=False)
+
+
+def main() -> None:
+    """Entry point: runs the app and maps chartfile errors to one message and an exit code."""
+    try:
+        app()
+    except ChartfileError as e:
+        err_console.print(f"error: {e.message}", highlight=False, markup=False, soft_wrap=True)
+        if e.hint:
+            err_console.print(f"  what to do: {e.hint}", highlight=False, markup=False, soft_wrap=True)
+        sys.exit(e.exit_code)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The CLI's command groups (the entry point is chartfile.cli)."""

@@ -1,0 +1,99 @@
+"""`chartfile documents ...`: list and show processed documents."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from chartfile.commands.common import console, database, print_json_line, settings_of
+from chartfile.errors import UsageError
+from chartfile.indexer.db import audit, transaction
+from chartfile.indexer.queries import document_detail, document_summary, list_documents
+from chartfile.records import Status
+
+app = typer.Typer(help="List and inspect processed documents.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_command(
+    ctx: typer.Context,
+    status: Annotated[Status | None, typer.Option(help="Only documents with this status.")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="At most this many rows.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """List documents, oldest first."""
+    with database(settings_of(ctx)) as sessions, transaction(sessions) as session:
+        rows = [document_summary(d) for d in list_documents(session, status=status, limit=limit)]
+    if as_json:
+        for row in rows:
+            print_json_line(row)
+        return
+    table = Table("id", "status", "MRN", "score", "type", "date", "pages", "received")
+    for row in rows:
+        score = f"{row['score']:.3f}" if row["score"] is not None else ""
+        table.add_row(
+            str(row["id"]),
+            row["status"],
+            row["patient_mrn"] or "",
+            score,
+            row["doc_type"] or "",
+            row["doc_date"] or "",
+            str(row["page_count"]),
+            row["received_at"][:16],
+        )
+    console.print(table)
+    console.print(f"{len(rows)} document(s)")
+
+
+@app.command("show")
+def show_command(
+    ctx: typer.Context,
+    document_id: Annotated[int, typer.Argument(metavar="ID", help="Document id.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Everything known about one document, including why it was (not) matched. The view is audited."""
+    with database(settings_of(ctx)) as sessions, transaction(sessions) as session:
+        detail = document_detail(session, document_id)
+        if detail is None:
+            raise UsageError(f"no document with id {document_id}", hint="see `chartfile documents list`")
+        audit(session, "viewed", document_id, command="documents show")
+    if as_json:
+        print_json_line(detail)
+        return
+    _render_detail(detail)
+
+
+def _render_detail(detail: dict[str, Any]) -> None:
+    for key in (
+        "id",
+        "status",
+        "patient_mrn",
+        "score",
+        "doc_type",
+        "doc_date",
+        "page_count",
+        "source_name",
+        "received_at",
+        "processed_at",
+        "stored_path",
+        "original_path",
+        "quarantine_path",
+        "duplicate_of",
+    ):
+        if detail.get(key) is not None:
+            console.print(f"[bold]{key}[/bold]: {detail[key]}", highlight=False)
+    console.print("[bold]why[/bold]:")
+    for reason in detail["reasons"]:
+        console.print(f"  - {reason}", highlight=False)
+    if detail["candidates"]:
+        console.print("[bold]candidates[/bold] (best first):")
+        for candidate in detail["candidates"]:
+            fields = ", ".join(f"{f['field']}={f['level']} ({f['weight']:+.1f})" for f in candidate["fields"])
+            console.print(f"  {candidate['mrn']}  p={candidate['score']:.4f}  {fields}", highlight=False)
+    console.print("[bold]pages[/bold]: " + json.dumps(detail["pages"]), highlight=False)
+    console.print("[bold]audit[/bold]:")
+    for event in detail["audit"]:
+        console.print(f"  {event['at'][:19]} {event['actor']} {event['action']}", highlight=False)

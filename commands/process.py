@@ -1,0 +1,106 @@
+"""`chartfile process` and `chartfile watch`: the pipeline on given files, or as the inbox daemon."""
+
+from __future__ import annotations
+
+import collections
+import logging
+import signal
+import threading
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from chartfile.commands.common import console, err_console, print_json_line, settings_of
+from chartfile.daemon import run_daemon
+from chartfile.errors import ChartfileError, UsageError
+from chartfile.ingest.watch import InboxFilter, scan
+from chartfile.pipeline import Runtime, process_path
+from chartfile.runtime import open_runtime
+
+log = logging.getLogger(__name__)
+OUTCOMES = ("filed", "review", "unmatched", "quarantined", "duplicate", "already-done", "failed")
+
+
+def process_command(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files and folders (folders are searched recursively).")
+    ],
+    keep_source: Annotated[
+        bool,
+        typer.Option("--keep-source", help="Leave the input files in place (default: remove once filed)."),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON object.")] = False,
+) -> None:
+    """Run the daemon's pipeline on files and folders now, and print a summary.
+
+    Exit code 0 unless the run itself failed (a machine fault such as a full disk: code 3).
+    """
+    settings = settings_of(ctx)
+    files = _expand(paths, InboxFilter(settings.ingest.ignore_patterns))
+    with open_runtime(settings) as rt:
+        counts = _run_all(files, rt, consume=not keep_source, show_progress=not as_json)
+    summary = {name: counts.get(name, 0) for name in OUTCOMES} | {"total": len(files)}
+    if as_json:
+        print_json_line(summary)
+    else:
+        console.print(", ".join(f"{summary[name]} {name}" for name in OUTCOMES), highlight=False)
+    if counts.get("failed"):
+        raise typer.Exit(3)
+
+
+def _expand(paths: list[Path], accept: InboxFilter) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(scan(path.resolve(), accept))
+        elif path.is_file():
+            files.append(path.resolve())
+        else:
+            raise UsageError(f"no such file or folder: {path}", hint="check the path")
+    return files
+
+
+def _run_all(files: list[Path], rt: Runtime, *, consume: bool, show_progress: bool) -> dict[str, int]:
+    counts: collections.Counter[str] = collections.Counter()
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        disable=not show_progress,
+    )
+    with progress, ThreadPoolExecutor(rt.settings.workers(), thread_name_prefix="doc") as pool:
+        task = progress.add_task("processing", total=len(files))
+        jobs = [pool.submit(process_path, path, rt, consume=consume) for path in files]
+        for job in as_completed(jobs):
+            counts[_outcome(job.exception(), job)] += 1
+            progress.advance(task)
+    return dict(counts)
+
+
+def _outcome(error: BaseException | None, job: object) -> str:
+    if error is not None:
+        message = str(error) if isinstance(error, ChartfileError) else type(error).__name__
+        err_console.print(f"error: {message}", highlight=False)
+        return "failed"
+    result = job.result()  # type: ignore[attr-defined]
+    return "already-done" if result is None else str(result.status.value)
+
+
+def watch_command(ctx: typer.Context) -> None:
+    """Watch the inbox and process each file once it is completely written (the daemon).
+
+    Stops cleanly on SIGTERM or Ctrl-C after finishing the documents in progress.
+    """
+    settings = settings_of(ctx)
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    with open_runtime(settings) as rt:
+        state = run_daemon(rt, stop)
+    log.info("stopped: %d processed, %d failed this run", state.processed, state.failed)

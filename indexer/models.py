@@ -1,0 +1,107 @@
+"""The database schema as typed SQLAlchemy 2.0 ORM classes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Patient(Base):
+    """One row of the patient master list."""
+
+    __tablename__ = "patients"
+
+    mrn: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_name: Mapped[str] = mapped_column(String(200))
+    first_name: Mapped[str] = mapped_column(String(200))
+    middle_name: Mapped[str] = mapped_column(String(200), default="")
+    dob: Mapped[dt.date] = mapped_column(Date, index=True)
+    sex: Mapped[str] = mapped_column(String(16), default="")
+    phone: Mapped[str] = mapped_column(String(64), default="")
+    address: Mapped[str] = mapped_column(String(400), default="")
+    city: Mapped[str] = mapped_column(String(200), default="")
+    state: Mapped[str] = mapped_column(String(64), default="")
+    zip: Mapped[str] = mapped_column(String(32), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Intake(Base):
+    """The claim journal: every file taken from the inbox, before any work is done on it."""
+
+    __tablename__ = "intake"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source_path: Mapped[str] = mapped_column(Text)
+    source_name: Mapped[str] = mapped_column(Text)
+    source_fingerprint: Mapped[str] = mapped_column(String(128), index=True)  # dev:inode:size:mtime_ns
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    work_path: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16), index=True)  # claimed, done, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    claimed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class Document(Base):
+    """A processed document and its index fields; the id is the intake id."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(ForeignKey("intake.id"), primary_key=True, autoincrement=False)
+    source_name: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    patient_mrn: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    candidates: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    extraction: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    doc_type: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    doc_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    page_count: Mapped[int] = mapped_column(Integer, default=0)
+    stored_path: Mapped[str | None] = mapped_column(Text, nullable=True)
+    stored_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    original_path: Mapped[str | None] = mapped_column(Text, nullable=True)
+    quarantine_path: Mapped[str | None] = mapped_column(Text, nullable=True)
+    duplicate_of: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    processed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Page(Base):
+    """The text of one page of a document (indexed for full-text search)."""
+
+    __tablename__ = "pages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(16))
+    mean_confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
+    low_confidence: Mapped[bool] = mapped_column(default=False)
+
+    __table_args__ = (Index("ix_pages_document_number", "document_id", "number", unique=True),)
+
+
+class AuditEvent(Base):
+    """Append-only audit trail: who did what to which document, and when."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(64))
+    document_id: Mapped[int | None] = mapped_column(Integer, index=True, nullable=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

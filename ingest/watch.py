@@ -1,0 +1,89 @@
+"""Inbox watching: which files count, when a file is ready, and the watchdog hint queue."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import queue
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
+from watchdog.observers.polling import PollingObserver
+
+
+@dataclass(frozen=True, slots=True)
+class InboxFilter:
+    """Skips temp, hidden and junk files that scanners and fax servers leave behind."""
+
+    ignore_patterns: tuple[str, ...]
+
+    def accepts(self, path: Path) -> bool:
+        return not any(fnmatch.fnmatch(path.name, pattern) for pattern in self.ignore_patterns)
+
+
+def scan(inbox: Path, accept: InboxFilter) -> Iterator[Path]:
+    """Every candidate file below the inbox (hidden folders skipped)."""
+    for path in sorted(inbox.rglob("*")):
+        relative = path.relative_to(inbox)
+        if any(part.startswith(".") for part in relative.parts[:-1]):
+            continue
+        if path.is_file() and accept.accepts(path):
+            yield path
+
+
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    size: int
+    mtime_ns: int
+    since: dt.datetime
+
+
+class StabilityTracker:
+    """A file is ready once its size and mtime have not changed for `stability_seconds` (pure: time given)."""
+
+    def __init__(self, stability_seconds: float) -> None:
+        self._stable_for = dt.timedelta(seconds=stability_seconds)
+        self._seen: dict[Path, _Seen] = {}
+
+    def observe(self, path: Path, size: int, mtime_ns: int, now: dt.datetime) -> None:
+        seen = self._seen.get(path)
+        if seen is None or (seen.size, seen.mtime_ns) != (size, mtime_ns):
+            self._seen[path] = _Seen(size, mtime_ns, now)
+
+    def forget(self, path: Path) -> None:
+        self._seen.pop(path, None)
+
+    def ready(self, now: dt.datetime) -> list[Path]:
+        return [path for path, seen in self._seen.items() if now - seen.since >= self._stable_for]
+
+    def __len__(self) -> int:
+        return len(self._seen)
+
+
+class _Enqueue(FileSystemEventHandler):
+    """Only puts paths on a queue: events are a hint, the rescan is the truth."""
+
+    def __init__(self, hints: queue.SimpleQueue[Path]) -> None:
+        self._hints = hints
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.is_directory:
+            return
+        target = getattr(event, "dest_path", "") or event.src_path
+        self._hints.put(Path(str(target)))
+
+
+def start_observer(
+    inbox: Path, hints: queue.SimpleQueue[Path], *, polling: bool, poll_seconds: float
+) -> BaseObserver:
+    make: Callable[[], BaseObserver] = (
+        (lambda: PollingObserver(timeout=poll_seconds)) if polling else Observer
+    )
+    observer = make()
+    observer.schedule(_Enqueue(hints), str(inbox), recursive=True)
+    observer.start()
+    return observer

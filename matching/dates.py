@@ -1,0 +1,139 @@
+"""Find and parse US-style dates in OCR text; never raises, never looks at the clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+MAX_AGE_YEARS = 125
+DOC_DATE_MAX_AHEAD = dt.timedelta(days=366)
+EARLIEST_DOC_YEAR = 1900
+
+_MONTHS: dict[str, int] = {
+    "JAN": 1,
+    "FEB": 2,
+    "MAR": 3,
+    "APR": 4,
+    "MAY": 5,
+    "JUN": 6,
+    "JUL": 7,
+    "AUG": 8,
+    "SEP": 9,
+    "SEPT": 9,
+    "OCT": 10,
+    "NOV": 11,
+    "DEC": 12,
+}
+_MONTH = (
+    r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_NUMERIC = re.compile(
+    r"(?<![0-9/.\-])(?P<m>[0-9]{1,2}) ?(?P<sep>[/\-.]) ?(?P<d>[0-9]{1,2}) ?(?P=sep) ?(?P<y>[0-9]{4}|[0-9]{2})"
+    r"(?![0-9]|[/\-][0-9])"
+)
+_ISO = re.compile(
+    r"(?<![0-9/.\-])(?P<y>[0-9]{4})(?P<sep>[\-/.])(?P<m>[0-9]{1,2})(?P=sep)(?P<d>[0-9]{1,2})(?![0-9])"
+)
+_MONTH_FIRST = re.compile(
+    _MONTH + r"\.?[ \-]?(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?,?[ \-]{0,2}(?P<y>[0-9]{4}|[0-9]{2})(?![0-9])",
+    re.IGNORECASE,
+)
+_DAY_FIRST = re.compile(
+    r"(?<![0-9])(?P<d>[0-9]{1,2})[ \-]?" + _MONTH + r"\.?,?[ \-]?(?P<y>[0-9]{4}|[0-9]{2})(?![0-9])",
+    re.IGNORECASE,
+)
+
+
+class DateKind(enum.Enum):
+    """What a date is for: a date of birth is never in the future; a document date at most ~1 year."""
+
+    DOB = "dob"
+    DOCUMENT = "document"
+
+
+@dataclass(frozen=True, slots=True)
+class FoundDate:
+    """A date read from text, with its character offsets."""
+
+    value: dt.date
+    start: int
+    end: int
+
+
+def _resolve_year(year_text: str, month: int, day: int, *, reference: dt.date, kind: DateKind) -> int:
+    year = int(year_text)
+    if len(year_text) == 4:
+        return year
+    century = reference.year - reference.year % 100
+    if kind is DateKind.DOB:
+        candidate = century + year
+        too_late = candidate > reference.year or (
+            candidate == reference.year
+            and (month, day)
+            > (
+                reference.month,
+                reference.day,
+            )
+        )
+        return candidate - 100 if too_late else candidate
+    options = (century - 100 + year, century + year, century + 100 + year)
+    return min(options, key=lambda y: abs(y - reference.year))
+
+
+def _plausible(value: dt.date, *, reference: dt.date, kind: DateKind) -> bool:
+    if kind is DateKind.DOB:
+        return reference.year - MAX_AGE_YEARS <= value.year and value <= reference
+    return value.year >= EARLIEST_DOC_YEAR and value <= reference + DOC_DATE_MAX_AHEAD
+
+
+def _build(year_text: str, month: int, day: int, *, reference: dt.date, kind: DateKind) -> dt.date | None:
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    year = _resolve_year(year_text, month, day, reference=reference, kind=kind)
+    try:
+        value = dt.date(year, month, day)
+    except ValueError:
+        return None
+    return value if _plausible(value, reference=reference, kind=kind) else None
+
+
+def _numeric_parts(match: re.Match[str]) -> tuple[str, int, int]:
+    month, day = int(match["m"]), int(match["d"])
+    if month > 12 and day <= 12:  # unambiguous day-first form: 13/04/1957
+        month, day = day, month
+    return match["y"], month, day
+
+
+def _matches(text: str) -> Iterator[tuple[re.Match[str], tuple[str, int, int]]]:
+    for match in _ISO.finditer(text):
+        yield match, (match["y"], int(match["m"]), int(match["d"]))
+    for match in _NUMERIC.finditer(text):
+        yield match, _numeric_parts(match)
+    for pattern in (_MONTH_FIRST, _DAY_FIRST):
+        for match in pattern.finditer(text):
+            yield match, (match["y"], _MONTHS[match["mon"][:3].upper()], int(match["d"]))
+
+
+def find_dates(text: str, *, reference_date: dt.date, kind: DateKind) -> tuple[FoundDate, ...]:
+    """Every plausible date in `text`, in reading order; overlapping reads keep the earliest, longest."""
+    found: list[FoundDate] = []
+    for match, (year, month, day) in _matches(text):
+        value = _build(year, month, day, reference=reference_date, kind=kind)
+        if value is not None:
+            found.append(FoundDate(value, match.start(), match.end()))
+    found.sort(key=lambda f: (f.start, -(f.end - f.start)))
+    kept: list[FoundDate] = []
+    for item in found:
+        if not kept or item.start >= kept[-1].end:
+            kept.append(item)
+    return tuple(kept)
+
+
+def parse_date(text: str, *, reference_date: dt.date, kind: DateKind) -> dt.date | None:
+    """The first plausible date in `text`, or None."""
+    found = find_dates(text, reference_date=reference_date, kind=kind)
+    return found[0].value if found else None

@@ -1,0 +1,97 @@
+"""Pick a document's own date: labelled dates first, then the fax header, then any date that is not a DOB."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+
+from chartfile.matching.dates import DateKind, FoundDate, find_dates
+from chartfile.records import OcrPage, Span
+
+LABEL_REACH = 30
+HEADER_LINES = 3
+
+# Document-date labels, strongest first; a bare `Date:` ranks below the specific ones.
+DATE_LABELS: tuple[re.Pattern[str], ...] = (
+    re.compile(
+        r"(?<![A-Za-z])(?:date[ ]*of[ ]*service|service[ ]*date|dos\b|report(?:ed)?[ ]*date|date[ ]*reported"
+        r"|reported|collect(?:ed|ion)(?:[ ]*(?:date|on))?|date[ ]*collected|exam[ ]*date|date[ ]*of[ ]*exam"
+        r"|visit[ ]*date|date[ ]*of[ ]*visit|discharge[ ]*date|date[ ]*of[ ]*discharge|encounter[ ]*date"
+        r"|result[ ]*date|date[ ]*of[ ]*study|study[ ]*date|signed[ ]*on|date[ ]*signed|letter[ ]*date)"
+        r"[ \t]*[:;|]?",
+        re.IGNORECASE,
+    ),
+    re.compile(r"(?<![A-Za-z])(?<!birth )(?<!birth)date[ \t]*[:;|]", re.IGNORECASE),
+)
+FAX_HEADER = re.compile(r"\b(?:fax|from|to|page|pg)\b|\bpage[ ]*\d+[ ]*of[ ]*\d+", re.IGNORECASE)
+# Dates beside these labels are never the document's own date.
+NOT_DOC_DATE = re.compile(
+    r"(?<![A-Za-z])(?:d\.?[ ]?[o0]\.?[ ]?b\b|date[ ]*of[ ]*birth|birth[ ]*date|birthdate|born"
+    r"|admi(?:t|ssion)|onset|expir|effective|eff\b|due\b|next\b)",
+    re.IGNORECASE,
+)
+
+
+def _usable(found: FoundDate, line: str, dobs: set[dt.date]) -> bool:
+    if found.value in dobs:
+        return False
+    spans = [(m.start(), m.end() + LABEL_REACH) for m in NOT_DOC_DATE.finditer(line)]
+    return not any(start <= found.start < end for start, end in spans)
+
+
+def _labelled(lines: Sequence[str], rank: int, reference: dt.date, dobs: set[dt.date]) -> dt.date | None:
+    for line in lines:
+        for label in DATE_LABELS[rank].finditer(line):
+            window = line[label.end() : label.end() + LABEL_REACH]
+            dates = find_dates(window, reference_date=reference, kind=DateKind.DOCUMENT)
+            if dates and dates[0].value not in dobs:
+                return dates[0].value
+    return None
+
+
+def _fax_header(lines: Sequence[str], reference: dt.date, dobs: set[dt.date]) -> dt.date | None:
+    for line in lines[:HEADER_LINES]:
+        if FAX_HEADER.search(line) is None:
+            continue
+        for found in find_dates(line, reference_date=reference, kind=DateKind.DOCUMENT):
+            if _usable(found, line, dobs):
+                return found.value
+    return None
+
+
+def _any_date(lines: Iterable[str], reference: dt.date, dobs: set[dt.date]) -> dt.date | None:
+    for line in lines:
+        for found in find_dates(line, reference_date=reference, kind=DateKind.DOCUMENT):
+            if _usable(found, line, dobs):
+                return found.value
+    return None
+
+
+def _dob_values(
+    pages: Sequence[OcrPage], dob_spans: Iterable[tuple[int, Span]], reference: dt.date
+) -> set[dt.date]:
+    texts = {page.number: page.text for page in pages}
+    values: set[dt.date] = set()
+    for page_number, span in dob_spans:
+        text = texts.get(page_number, "")[span.start : span.end]
+        values.update(f.value for f in find_dates(text, reference_date=reference, kind=DateKind.DOB))
+    return values
+
+
+def document_date(
+    pages: Sequence[OcrPage], *, reference_date: dt.date, dob_spans: Iterable[tuple[int, Span | None]] = ()
+) -> dt.date | None:
+    """The document's date; never a DOB, never more than ~1 year after `reference_date`."""
+    known = _dob_values(pages, [(n, s) for n, s in dob_spans if s is not None], reference_date)
+    page_lines = [page.text.split("\n") for page in pages]
+    for rank in range(len(DATE_LABELS)):
+        for lines in page_lines:
+            found = _labelled(lines, rank, reference_date, known)
+            if found is not None:
+                return found
+    for lines in page_lines:
+        found = _fax_header(lines, reference_date, known) or _any_date(lines, reference_date, known)
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,199 @@
+"""The extract stage: patient identities, document date and type from OCR text (pure, no clock)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from typing import TypeVar
+
+from chartfile.matching import labels
+from chartfile.matching.dates import DateKind, find_dates
+from chartfile.matching.docdate import document_date
+from chartfile.matching.doctype import document_type
+from chartfile.matching.normalize import normalize_mrn, person_name
+from chartfile.matching.same import same_person
+from chartfile.records import Extraction, IdentityCandidate, OcrPage, OcrResult, Span
+
+Name = tuple[str, str, str]
+T = TypeVar("T")
+_NAME_TOKEN = re.compile(r"^[A-Za-z][A-Za-z'\-.]*$")
+_SUFFIXES = {"JR", "SR", "II", "III", "IV"}
+
+
+def extract(ocr: OcrResult, *, reference_date: dt.date) -> Extraction:
+    """Every identity each page prints, the document date and type; `reference_date` = day received."""
+    identities: list[IdentityCandidate] = []
+    cover_pages = {page.number for page in ocr.pages if _is_cover(page)}
+    for page in ocr.pages:
+        identities.extend(page_identities(page, reference_date=reference_date))
+    content = [p for p in ocr.pages if p.number not in cover_pages] or list(ocr.pages)
+    dob_spans = [(i.page, i.dob_span) for i in identities if i.dob_span]
+    doc_date = document_date(content, reference_date=reference_date, dob_spans=dob_spans)
+    ranked = _rank(identities, cover_pages)
+    multiple = _several_people([i for i in ranked if i.page not in cover_pages])
+    notes = ("pages name more than one patient",) if multiple else ()
+    return Extraction(
+        identities=tuple(ranked),
+        doc_date=doc_date,
+        doc_type=document_type(content),
+        reference_date=reference_date,
+        possibly_multiple_patients=multiple,
+        notes=notes,
+    )
+
+
+def page_identities(page: OcrPage, *, reference_date: dt.date) -> list[IdentityCandidate]:
+    """Identities on one page: each name label with the birth date and MRN nearest to it."""
+    text = page.text
+    names, dobs, mrns = _names(text), _dobs(text, reference_date), _mrns(text)
+    if not names and (dobs or mrns):
+        names = [(None, Span(page.number, 0, 0))]
+    found = []
+    for index, (name, span) in enumerate(names):
+        others = [s.start for j, (_, s) in enumerate(names) if j != index]
+        dob = _nearest(dobs, span.start, others)
+        mrn = _nearest(mrns, span.start, others)
+        last, first, middle = name if name else (None, None, None)
+        found.append(
+            IdentityCandidate(
+                last_name=last,
+                first_name=first,
+                middle_name=middle,
+                dob=dob[0] if dob else None,
+                mrn=mrn[0] if mrn else None,
+                page=page.number,
+                name_span=Span(page.number, span.start, span.end) if name else None,
+                dob_span=Span(page.number, dob[1], dob[2]) if dob else None,
+                mrn_span=Span(page.number, mrn[1], mrn[2]) if mrn else None,
+                low_confidence=page.low_confidence,
+            )
+        )
+    return _dedupe(found)
+
+
+def _names(text: str) -> list[tuple[Name | None, Span]]:
+    hits: list[tuple[Name | None, Span]] = []
+    for match in labels.NAME_LABEL.finditer(text):
+        if _someone_else(text, match.start()):
+            continue
+        value, start = match["value"], match.start("value")
+        if not value.strip():  # a heading: the name is on the next non-empty line
+            value, start = _next_line(text, match.end())
+        value = labels.VALUE_END.split(value, maxsplit=1)[0].strip(" ,;:.")
+        parsed = parse_name(value)
+        if parsed:
+            hits.append((parsed, Span(0, start, start + len(value))))
+    return hits
+
+
+def _next_line(text: str, position: int) -> tuple[str, int]:
+    for line_match in re.finditer(r"[^\n]+", text[position:]):
+        if line_match.group().strip():
+            return line_match.group(), position + line_match.start()
+    return "", position
+
+
+def parse_name(value: str) -> tuple[str, str, str] | None:
+    """(last, first, middle) from `LAST, FIRST M` or `First M Last`; None if it is not a person's name."""
+    if labels.PROVIDER_MARK.search(value):
+        return None
+    if "," in value:
+        last_part, _, rest = value.partition(",")
+        tokens = rest.split()
+        last_tokens = last_part.split()
+        if not tokens or not last_tokens:
+            return None
+        last, first, middle = " ".join(last_tokens), tokens[0], " ".join(tokens[1:])
+    else:
+        tokens = value.split()
+        suffix = [tokens.pop()] if len(tokens) > 2 and tokens[-1].upper().strip(".") in _SUFFIXES else []
+        if len(tokens) < 2:
+            return None
+        last, first, middle = " ".join([tokens[-1], *suffix]), tokens[0], " ".join(tokens[1:-1])
+    words = [*last.split(), first, *middle.split()]
+    if len(words) > 5 or not all(_NAME_TOKEN.match(w) for w in words):
+        return None
+    if any(w.upper().strip(".") in labels.NOT_NAME_WORDS for w in words):
+        return None
+    return last, first, middle
+
+
+def _dobs(text: str, reference: dt.date) -> list[tuple[dt.date, int, int]]:
+    hits = []
+    for match in labels.DOB_LABEL.finditer(text):
+        if _someone_else(text, match.start()):
+            continue
+        window = text[match.end() : match.end() + 40]
+        found = find_dates(window, reference_date=reference, kind=DateKind.DOB)
+        if found and found[0].start <= 12:
+            start = match.end() + found[0].start
+            hits.append((found[0].value, start, match.end() + found[0].end))
+    return hits
+
+
+def _mrns(text: str) -> list[tuple[str, int, int]]:
+    hits = []
+    for match in labels.MRN_LABEL.finditer(text):
+        if _someone_else(text, match.start()):
+            continue
+        value = normalize_mrn(match["value"])
+        if sum(ch.isdigit() for ch in value) >= max(3, len(value) // 2):
+            hits.append((value, match.start("value"), match.end("value")))
+    return hits
+
+
+def _someone_else(text: str, position: int) -> bool:
+    """Is the label on this line preceded by words making it a guarantor's, provider's, ... field?"""
+    line_start = text.rfind("\n", 0, position) + 1
+    before = text[max(line_start, position - 30) : position]
+    return bool(labels.DISTRACTOR_CONTEXT.search(before))
+
+
+def _nearest(
+    hits: Sequence[tuple[T, int, int]], anchor: int, other_names: list[int]
+) -> tuple[T, int, int] | None:
+    """The hit closest to this name (at most ~12 lines away) that is not closer to another name."""
+    best = None
+    for hit in hits:
+        distance = abs(hit[1] - anchor)
+        if distance > 900 or any(abs(hit[1] - other) < distance for other in other_names):
+            continue
+        if best is None or distance < abs(best[1] - anchor):
+            best = hit
+    return best
+
+
+def _dedupe(found: list[IdentityCandidate]) -> list[IdentityCandidate]:
+    kept: list[IdentityCandidate] = []
+    for identity in found:
+        key = (identity.last_name, identity.first_name, identity.dob, identity.mrn)
+        if all((k.last_name, k.first_name, k.dob, k.mrn) != key for k in kept):
+            kept.append(identity)
+    return kept
+
+
+def _is_cover(page: OcrPage) -> bool:
+    head = page.text[:400]
+    return bool(labels.COVER_SHEET.search(head)) and "to:" in page.text.lower()
+
+
+def _rank(identities: list[IdentityCandidate], cover_pages: set[int]) -> list[IdentityCandidate]:
+    """Most complete identities first; cover sheets last; then page order."""
+
+    def key(identity: IdentityCandidate) -> tuple[int, int, int]:
+        fields = sum(v is not None for v in (identity.last_name, identity.dob, identity.mrn))
+        return (identity.page in cover_pages, -fields, identity.page)
+
+    return sorted(identities, key=key)
+
+
+def _several_people(identities: list[IdentityCandidate]) -> bool:
+    """Does any identity clearly describe someone other than the most complete one?"""
+    if len(identities) < 2:
+        return False
+    first = identities[0]
+    return any(not same_person(first, other) for other in identities[1:])
+
+
+__all__ = ["extract", "normalize_mrn", "parse_name", "person_name"]

@@ -1,0 +1,46 @@
+"""The labels documents print before a patient's name, birth date and record number, and distractors."""
+
+from __future__ import annotations
+
+import re
+
+# A name label must start a line or a column (two or more spaces before it): "Provider Name:" never matches.
+NAME_LABEL = re.compile(
+    r"(?:^|(?<=\s\s)|(?<=\t))(?P<label>(?:patient|pt\.?)\s*(?:full\s+)?name|patient(?!\s*(?:id|#|no\b|number|"
+    r"account|acct|phone|address|signature|instructions|education|portal|care|history))|name|re|regarding)"
+    r"\s*[:;.#\-]*[ \t]*(?P<value>[^\n]*)",
+    re.IGNORECASE | re.MULTILINE,
+)
+DOB_LABEL = re.compile(
+    r"(?P<label>\bD\.?\s?[O0]\.?\s?B\b\.?|\bdate\s+of\s+birth\b|\bbirth\s*date\b|\bbirthdate\b|\bborn\b)"
+    r"\s*[:;.#\-]*\s*",
+    re.IGNORECASE,
+)
+MRN_LABEL = re.compile(
+    r"(?P<label>\bMRN\b|\bM\.R\.N\.?|\bMR\s?#|\bmed(?:ical)?\.?\s*rec(?:ord)?s?\.?\s*(?:#|no\b\.?|number\b)|"
+    r"\bchart\s*(?:#|no\b\.?|number\b)|\bpatient\s*id\b|\bpt\.?\s*id\b)"
+    r"\s*[:;.#\-]*\s*(?P<value>[A-Z0-9][A-Z0-9\-]{2,19})",
+    re.IGNORECASE,
+)
+# Words before a label on the same line that make it someone else's field.
+DISTRACTOR_CONTEXT = re.compile(
+    r"guarantor|subscriber|insured|policy\s*holder|parent|guardian|mother|father|spouse|emergency|contact|"
+    r"physician|provider|doctor|referring|ordering|attending|prescriber|pharmacist|member|employer|"
+    r"responsible\s+party|account|acct|claim|npi|order|accession",
+    re.IGNORECASE,
+)
+# Where a name value stops: the next label in the same line, a bracket, or a column gap.
+VALUE_END = re.compile(
+    r"\s{2,}|\t|\(|\b(?:D\.?\s?[O0]\.?\s?B|date\s+of\s+birth|birth\s*date|MRN|MR\s?#|med\s*rec|chart\s*#|"
+    r"sex|gender|age|phone|acct|account|ssn|patient\s*id|dos|date)\b",
+    re.IGNORECASE,
+)
+NOT_NAME_WORDS = frozenset(
+    "PATIENT RECORDS RECORD RESULTS RESULT ATTACHED SEE REQUESTED INFORMATION REPORT REQUEST FOR THE OF AND "
+    "TO FROM MEDICAL HEALTH LAB LABORATORY FAX PAGE PAGES DATE NAME INFORMATION PLEASE REVIEW YOUR YOU "
+    "CLAIM REFILL AUTHORIZATION PRIOR CONSULTATION REFERRAL DISCHARGE SUMMARY NOTE STATUS NOTICE BENEFITS "
+    "ORDER PLAN CARE HOME EQUIPMENT IMAGING RADIOLOGY ID MRN DOB SEX MALE FEMALE UNKNOWN NONE N/A "
+    "DR MD NP RN PHD FNP DDS PHARMD LCSW MSW INC LLC CLINIC HOSPITAL CENTER".split()
+)
+PROVIDER_MARK = re.compile(r"\b(?:dr\.?|md|np|pa-c|fnp|phd|pharmd|dds)\b\.?", re.IGNORECASE)
+COVER_SHEET = re.compile(r"\b(?:fax|facsimile)\b.*\b(?:cover|pages?)\b", re.IGNORECASE | re.DOTALL)

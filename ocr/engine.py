@@ -1,0 +1,40 @@
+"""The OCR engine interface the stage depends on, so tests can inject faults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from chartfile.records import Word
+
+
+@dataclass(frozen=True, slots=True)
+class PageOcr:
+    """What the engine returns for one page image."""
+
+    text: str
+    words: tuple[Word, ...]
+    pdf_path: Path
+
+    @property
+    def mean_confidence(self) -> float | None:
+        if not self.words:
+            return None
+        return sum(word.confidence for word in self.words) / len(self.words)
+
+
+class PageTimeoutError(Exception):
+    """The engine gave up on a page after the time limit."""
+
+
+class PageEngineError(Exception):
+    """The engine could not read a page image."""
+
+
+class OcrEngine(Protocol):
+    """Reads one page image and writes a one-page searchable PDF beside `out_base`."""
+
+    def read_page(self, image: Path, out_base: Path, *, dpi: int | None, text_only: bool = False) -> PageOcr:
+        """`text_only`: the PDF holds just the invisible text (to lay over an original PDF page)."""
+        ...

@@ -1,0 +1,97 @@
+"""Turns an incoming file into page sources, one at a time (never all pages decoded at once)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from PIL import Image, ImageSequence, UnidentifiedImageError
+
+from chartfile.errors import UnreadableFileError
+from chartfile.ocr import normalize, poppler
+from chartfile.records import FileKind, IncomingFile
+from chartfile.settings import OcrSettings
+
+Image.MAX_IMAGE_PIXELS = 20_000 * 20_000  # a 600-dpi 33-inch page; larger is an attack, not a scan
+
+
+@dataclass(frozen=True, slots=True)
+class PageSource:
+    """One page, ready for OCR (`image`) or already readable (`text_layer`, from a PDF)."""
+
+    number: int
+    image: Path | None
+    dpi: int | None
+    text_layer: str | None = None
+    pdf_page: tuple[Path, int] | None = None  # (PDF, 0-based index) to copy the page from as is
+    x_scale: float = 1.0  # Tesseract sizes PDF pages by the vertical resolution: correct non-square pixels
+    blank: bool = False  # no text-like ink: kept in the stored PDF, not OCRed
+
+
+def iter_pages(incoming: IncomingFile, settings: OcrSettings, scratch: Path) -> Iterator[PageSource]:
+    """Yield the document's pages in order; files are written to `scratch` as needed."""
+    if incoming.kind is FileKind.PDF:
+        yield from _pdf_pages(incoming.work_copy, settings, scratch)
+    elif incoming.kind is FileKind.TIFF:
+        yield from _tiff_pages(incoming.work_copy, settings, scratch)
+    else:
+        yield _single_image(incoming.work_copy, settings)
+
+
+def _pdf_pages(pdf: Path, settings: OcrSettings, scratch: Path) -> Iterator[PageSource]:
+    count = poppler.page_count(pdf)
+    layers = poppler.text_layers(pdf) if settings.use_text_layer else []
+    rotated = poppler.rotations(pdf, count)
+    for number in range(1, count + 1):
+        layer = layers[number - 1] if number <= len(layers) else ""
+        if len(layer.strip()) >= settings.min_text_layer_chars:
+            yield PageSource(number, None, None, text_layer=layer, pdf_page=(pdf, number - 1))
+            continue
+        image = poppler.render_page(pdf, number, scratch, dpi=settings.dpi)
+        # An unrotated original page keeps its own image and gets the text laid over it; a page with
+        # /Rotate is stored as Tesseract renders it (upright), the original file being kept anyway.
+        original = (pdf, number - 1) if rotated[number - 1] == 0 else None
+        yield PageSource(number, image, settings.dpi, pdf_page=original, blank=_blank(image, settings))
+
+
+def _tiff_pages(tiff: Path, settings: OcrSettings, scratch: Path) -> Iterator[PageSource]:
+    try:
+        with Image.open(tiff) as image:
+            for index, frame in enumerate(ImageSequence.Iterator(image)):
+                page = normalize.for_ocr(frame, double_fax_rows=settings.double_fax_rows)
+                source = _save_frame(page, index + 1, scratch)
+                yield replace(source, blank=settings.detect_blank_pages and normalize.is_blank(page.image))
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as e:
+        raise UnreadableFileError(
+            f"the TIFF cannot be decoded ({type(e).__name__})", hint="re-scan or re-send the document"
+        ) from e
+
+
+def _save_frame(page: normalize.NormalizedPage, number: int, scratch: Path) -> PageSource:
+    if page.image.mode == "1":  # G4 TIFF carries its own (possibly non-square) resolution tags
+        path = scratch / f"page-{number:04d}.tif"
+        page.image.save(path, compression="group4", dpi=page.dpi)
+        return PageSource(number, path, None, x_scale=page.dpi[1] / page.dpi[0])
+    path = scratch / f"page-{number:04d}.{'pgm' if page.image.mode == 'L' else 'ppm'}"
+    page.image.save(path)
+    return PageSource(number, path, round(page.dpi[0]))
+
+
+def _single_image(path: Path, settings: OcrSettings) -> PageSource:
+    try:
+        with Image.open(path) as image:
+            image.load()
+            dpi = normalize.page_dpi(image) if image.info.get("dpi") else None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as e:
+        raise UnreadableFileError(
+            f"the image cannot be decoded ({type(e).__name__})", hint="re-scan or re-send the document"
+        ) from e
+    return PageSource(1, path, None if dpi else normalize.ASSUMED_DPI, blank=_blank(path, settings))
+
+
+def _blank(image: Path, settings: OcrSettings) -> bool:
+    if not settings.detect_blank_pages:
+        return False
+    with Image.open(image) as opened:
+        return normalize.is_blank(opened)

@@ -1,0 +1,91 @@
+"""The one wrapper around poppler (pdfinfo, pdftotext, pdftoppm via pdf2image)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from pdf2image import convert_from_path, pdfinfo_from_path
+from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError, PDFSyntaxError
+
+from chartfile.errors import DependencyMissingError, UnreadableFileError
+
+_TIMEOUT_SECONDS = 120
+
+
+def page_count(pdf: Path) -> int:
+    """Number of pages; a damaged or encrypted PDF raises UnreadableFileError."""
+    try:
+        info = pdfinfo_from_path(str(pdf), timeout=_TIMEOUT_SECONDS)
+    except PDFInfoNotInstalledError as e:
+        raise DependencyMissingError("poppler is not installed", hint="apt-get install poppler-utils") from e
+    except (PDFPageCountError, PDFSyntaxError, subprocess.TimeoutExpired, ValueError) as e:
+        raise UnreadableFileError(
+            f"not a readable PDF ({type(e).__name__})",
+            hint="re-scan or re-send the document; an encrypted PDF must be saved without a password",
+        ) from e
+    if info.get("Encrypted", "no").startswith("yes"):
+        raise UnreadableFileError("the PDF is encrypted", hint="save it again without a password")
+    pages = int(info.get("Pages", 0))
+    if pages < 1:
+        raise UnreadableFileError("the PDF has no pages", hint="check the sending fax or scanner")
+    return pages
+
+
+def rotations(pdf: Path, pages: int) -> list[int]:
+    """Each page's /Rotate in degrees (0, 90, 180, 270)."""
+    done = subprocess.run(
+        ["pdfinfo", "-f", "1", "-l", str(pages), str(pdf)],
+        capture_output=True,
+        text=True,
+        timeout=_TIMEOUT_SECONDS,
+        check=False,
+    )
+    found = {}
+    for line in done.stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 4 and parts[0] == "Page" and parts[2] == "rot:":
+            found[int(parts[1])] = int(float(parts[3])) % 360
+    return [found.get(number, 0) for number in range(1, pages + 1)]
+
+
+def text_layers(pdf: Path) -> list[str]:
+    """The text layer of every page (empty strings for image-only pages)."""
+    try:
+        done = subprocess.run(
+            ["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"],
+            capture_output=True,
+            timeout=_TIMEOUT_SECONDS,
+            check=True,
+        )
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
+        raise UnreadableFileError("pdftotext could not read the PDF", hint="re-scan the document") from e
+    pages = done.stdout.decode("utf-8", errors="replace").split("\f")
+    return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
+def render_page(pdf: Path, number: int, out_dir: Path, *, dpi: int) -> Path:
+    """Rasterise one page to a grey PGM file (fast: no PNG encoding)."""
+    paths = convert_from_path(
+        str(pdf),
+        dpi=dpi,
+        first_page=number,
+        last_page=number,
+        output_folder=str(out_dir),
+        fmt="ppm",
+        grayscale=True,
+        paths_only=True,
+        single_file=True,
+        output_file=f"page-{number:04d}",
+        timeout=_TIMEOUT_SECONDS,
+    )
+    if not paths:
+        raise UnreadableFileError(f"page {number} could not be rendered", hint="re-scan the document")
+    return Path(str(paths[0]))
+
+
+def check_installed() -> None:
+    for program in ("pdfinfo", "pdftotext", "pdftoppm"):
+        if shutil.which(program) is None:
+            raise DependencyMissingError(f"{program} is not installed", hint="apt-get install poppler-utils")

@@ -1,0 +1,178 @@
+"""The data model: frozen records that flow between the pipeline's stages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class Status(enum.StrEnum):
+    """Final outcome of one incoming file."""
+
+    FILED = "filed"
+    REVIEW = "review"
+    UNMATCHED = "unmatched"
+    QUARANTINED = "quarantined"
+    DUPLICATE = "duplicate"
+
+
+class FileKind(enum.StrEnum):
+    """Input formats chartfile reads."""
+
+    PDF = "pdf"
+    TIFF = "tiff"
+    PNG = "png"
+    JPEG = "jpeg"
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingFile:
+    """A file claimed from the inbox: copied into its work folder and hashed."""
+
+    intake_id: int
+    source_path: Path
+    source_name: str
+    work_copy: Path
+    work_dir: Path
+    sha256: str
+    size_bytes: int
+    kind: FileKind | None  # None: not a format chartfile reads (it will be quarantined)
+    received_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One recognised word with its box in page pixels and Tesseract confidence (0-100)."""
+
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+    confidence: float
+    line_key: tuple[int, int, int] = (0, 0, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class OcrPage:
+    """The text of one page and where it came from."""
+
+    number: int
+    text: str
+    words: tuple[Word, ...] = ()
+    mean_confidence: float | None = None
+    source: str = "ocr"  # "ocr", "text-layer", "blank" or "unreadable"
+    low_confidence: bool = False
+    pdf_page: tuple[Path, int] | None = None  # where this page's PDF page is: (file, 0-based index)
+    text_overlay: Path | None = None  # an invisible text-only PDF page to lay over `pdf_page`
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OcrResult:
+    """All pages of a document, and the searchable PDF assembled from them."""
+
+    incoming: IncomingFile
+    pages: tuple[OcrPage, ...]
+    searchable_pdf: Path
+
+    @property
+    def text(self) -> str:
+        return "\n\f".join(page.text for page in self.pages)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where a value was read: page number and character offsets in that page's text."""
+
+    page: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityCandidate:
+    """One patient identity as read from a document (any field may be missing)."""
+
+    last_name: str | None = None
+    first_name: str | None = None
+    middle_name: str | None = None
+    dob: dt.date | None = None
+    mrn: str | None = None
+    page: int = 1
+    name_span: Span | None = None
+    dob_span: Span | None = None
+    mrn_span: Span | None = None
+    low_confidence: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """What the extractor read from a document: identities, date and type."""
+
+    identities: tuple[IdentityCandidate, ...]
+    doc_date: dt.date | None
+    doc_type: str
+    reference_date: dt.date
+    possibly_multiple_patients: bool = False
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PatientRecord:
+    """A patient on the master list, as the matcher sees it."""
+
+    mrn: str
+    last_name: str
+    first_name: str
+    middle_name: str = ""
+    dob: dt.date | None = None
+    sex: str = ""
+    address: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldScore:
+    """One field's comparison: which level it reached and the weight that level carries."""
+
+    field: str
+    level: str
+    weight: float
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A scored patient candidate for a document."""
+
+    mrn: str
+    score: float  # posterior match probability in [0, 1]
+    match_weight: float  # sum of log2 Bayes factors
+    fields: tuple[FieldScore, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MatchDecision:
+    """The matcher's verdict on a document, with its reasons."""
+
+    status: Status
+    patient_mrn: str | None
+    score: float | None
+    candidates: tuple[Candidate, ...]
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FiledDocument:
+    """A document committed to the store and the database."""
+
+    document_id: int
+    status: Status
+    stored_path: Path | None
+    original_path: Path | None
+    patient_mrn: str | None = None
+    page_count: int = 0
+    duplicate_of: int | None = None
+    notes: tuple[str, ...] = field(default=())

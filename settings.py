@@ -1,0 +1,181 @@
+"""One validated, frozen settings tree loaded from config.yaml; each stage receives its own section."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from chartfile.errors import ConfigError
+
+CONFIG_ENV = "CHARTFILE_CONFIG"
+DEFAULT_CONFIG_NAME = "config.yaml"
+DEFAULT_CONFIG_TEXT = (Path(__file__).parent / "config.yaml").read_text(encoding="utf-8")
+
+Seconds = Annotated[float, Field(gt=0, le=86_400)]
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PathSettings(_Section):
+    inbox: Path = Path("data/inbox")
+    store: Path = Path("data/store")
+    quarantine: Path = Path("data/quarantine")
+    work: Path = Path("data/work")
+
+
+class DatabaseSettings(_Section):
+    url: str = "sqlite:///data/chartfile.db"
+    busy_timeout_seconds: Seconds = 30.0
+
+
+class IngestSettings(_Section):
+    stability_seconds: Seconds = 2.0
+    poll_interval_seconds: Seconds = 1.0
+    rescan_seconds: Seconds = 60.0
+    use_polling: bool = False
+    workers: Annotated[int, Field(ge=0, le=64)] = 0
+    queue_size: Annotated[int, Field(ge=1, le=100_000)] = 64
+    ignore_patterns: tuple[str, ...] = (
+        ".*",
+        "~$*",
+        "*.tmp",
+        "*.part",
+        "*.partial",
+        "*.crdownload",
+        "*.filepart",
+        "Thumbs.db",
+        "desktop.ini",
+    )
+
+
+class OcrSettings(_Section):
+    language: Annotated[str, Field(pattern=r"^[a-z_]{3,}(\+[a-z_]{3,})*$")] = "eng"
+    dpi: Annotated[int, Field(ge=72, le=600)] = 300
+    workers: Annotated[int, Field(ge=0, le=64)] = 0
+    page_timeout_seconds: Seconds = 180.0
+    use_text_layer: bool = True
+    min_text_layer_chars: Annotated[int, Field(ge=1)] = 20
+    low_confidence: Annotated[float, Field(ge=0, le=100)] = 60.0
+    double_fax_rows: bool = True
+    detect_blank_pages: bool = True
+
+
+class MatchingSettings(_Section):
+    auto_file_min_score: Probability = 0.995
+    review_min_score: Probability = 0.20
+    min_weight_margin: Annotated[float, Field(ge=0.0, le=100.0)] = 6.0
+    prior_match_probability: Annotated[float, Field(gt=0.0, lt=1.0)] = 1e-4
+    max_candidates: Annotated[int, Field(ge=1, le=50)] = 5
+
+    @model_validator(mode="after")
+    def _thresholds_ordered(self) -> MatchingSettings:
+        if self.auto_file_min_score <= self.review_min_score:
+            raise ValueError("auto_file_min_score must be above review_min_score")
+        return self
+
+
+class LogSettings(_Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    format: Literal["text", "json"] = "text"
+
+
+class Settings(_Section):
+    paths: PathSettings = PathSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    ingest: IngestSettings = IngestSettings()
+    ocr: OcrSettings = OcrSettings()
+    matching: MatchingSettings = MatchingSettings()
+    logging: LogSettings = LogSettings()
+    config_path: Path | None = None
+
+    @model_validator(mode="after")
+    def _folders_apart(self) -> Settings:
+        inbox, store = self.paths.inbox.resolve(), self.paths.store.resolve()
+        if inbox == store or inbox.is_relative_to(store) or store.is_relative_to(inbox):
+            raise ValueError("paths.inbox and paths.store must not contain one another")
+        quarantine = self.paths.quarantine.resolve()
+        if quarantine.is_relative_to(inbox):
+            raise ValueError("paths.quarantine must not be inside paths.inbox")
+        return self
+
+    def workers(self) -> int:
+        """OCR processes to run at once: the configured number, or one per core."""
+        return self.ocr.workers or os.cpu_count() or 1
+
+
+def find_config(explicit: Path | None) -> Path:
+    """The config file to use: --config, then $CHARTFILE_CONFIG, then ./config.yaml."""
+    if explicit is not None:
+        return explicit
+    from_env = os.environ.get(CONFIG_ENV)
+    return Path(from_env) if from_env else Path.cwd() / DEFAULT_CONFIG_NAME
+
+
+def load_settings(path: Path) -> Settings:
+    """Read and validate a config file; relative paths resolve against the file's folder."""
+    if not path.is_file():
+        raise ConfigError(
+            f"config file not found: {path}",
+            hint="run `chartfile init DIR` to write one, or pass --config PATH",
+        )
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as e:
+        raise ConfigError(f"{path}: not valid YAML: {e}", hint="fix the file's syntax") from e
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected a mapping of sections", hint="see `chartfile init`")
+    return parse_settings(raw, base=path.resolve().parent, source=path)
+
+
+def parse_settings(raw: dict[str, Any], *, base: Path, source: Path) -> Settings:
+    """Validate a settings mapping, resolving relative paths against `base`."""
+    try:
+        settings = Settings.model_validate(_resolve_paths(raw, base) | {"config_path": source})
+    except ValidationError as e:
+        lines = [f"{source}: {_field_name(err['loc'])}: {err['msg']}" for err in e.errors()]
+        raise ConfigError("\n".join(lines), hint="fix these settings and start again") from e
+    return settings
+
+
+def _field_name(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in loc) or "(top level)"
+
+
+def _resolve_paths(raw: dict[str, Any], base: Path) -> dict[str, Any]:
+    data = dict(raw)
+    paths = data.get("paths")
+    if isinstance(paths, dict):
+        data["paths"] = {key: _absolute(value, base) for key, value in paths.items()}
+    database = data.get("database")
+    if isinstance(database, dict) and isinstance(database.get("url"), str):
+        data["database"] = database | {"url": resolve_sqlite_url(database["url"], base)}
+    elif database is None:
+        data["database"] = {"url": resolve_sqlite_url(DatabaseSettings().url, base)}
+    if paths is None:
+        data["paths"] = {key: base / value for key, value in PathSettings().model_dump().items()}
+    return data
+
+
+def _absolute(value: Any, base: Path) -> Any:
+    if isinstance(value, str | Path):
+        path = Path(value).expanduser()
+        return path if path.is_absolute() else base / path
+    return value
+
+
+def resolve_sqlite_url(url: str, base: Path) -> str:
+    """Make a relative `sqlite:///file.db` URL absolute against `base`; other URLs pass through."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url == "sqlite:///:memory:":
+        return url
+    file_part = url[len(prefix) :]
+    if file_part.startswith("/"):
+        return url
+    return prefix + str(base / file_part)

@@ -1,0 +1,59 @@
+"""Shared fixtures: a private workspace with its own config, database and folders; real CLI runs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from chartfile.settings import DEFAULT_CONFIG_TEXT, Settings, load_settings
+
+PATIENTS_CSV = """mrn,last_name,first_name,middle_name,dob,sex,phone,address,city,state,zip
+4471203,Whitfield,Harold,James,1957-03-04,M,555-0101,12 Elm St,Springfield,MA,01101
+4471204,Okonkwo,Adaeze,,1984-11-23,F,555-0102,40 Oak Ave,Springfield,MA,01102
+4471205,Lindqvist,Margaret,Anne,1949-07-15,F,555-0103,7 Pine Rd,Worcester,MA,01601
+4471206,Castellano,Rafael,,1972-01-30,M,555-0104,99 Birch Ln,Boston,MA,02101
+"""
+
+
+def make_workspace(folder: Path) -> Path:
+    """A folder with config.yaml (fast readiness settings) whose paths live inside it."""
+    raw = yaml.safe_load(DEFAULT_CONFIG_TEXT)
+    raw["ingest"] |= {"stability_seconds": 0.5, "poll_interval_seconds": 0.2, "rescan_seconds": 2}
+    raw["ocr"]["workers"] = 2
+    (folder / "config.yaml").write_text(yaml.safe_dump(raw), encoding="utf-8")
+    (folder / "patients.csv").write_text(PATIENTS_CSV, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Iterator[Path]:
+    yield make_workspace(tmp_path)
+
+
+@pytest.fixture
+def settings(workspace: Path) -> Settings:
+    return load_settings(workspace / "config.yaml")
+
+
+def run_cli(
+    workspace: Path, *args: str, check: bool = False, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    """`chartfile --config WORKSPACE/config.yaml ARGS...` in a real subprocess."""
+    env = {k: v for k, v in os.environ.items() if k != "CHARTFILE_CONFIG"}
+    done = subprocess.run(
+        [sys.executable, "-m", "chartfile", "--config", str(workspace / "config.yaml"), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        check=False,
+    )
+    if check and done.returncode != 0:
+        raise AssertionError(f"chartfile {' '.join(args)} exited {done.returncode}:\n{done.stderr}")
+    return done

@@ -1,0 +1,56 @@
+"""Scenario files for tests, rendered with real fonts in real formats (scan, fax fine/standard, PDF)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench.corpus.degrade import to_fax
+from bench.corpus.render import Line, PageText, render_pages
+from bench.corpus.writers import write_image_pdf, write_png, write_text_pdf, write_tiff
+
+
+def lab_result(name: str, dob: str | None, mrn: str | None, *, doc_date: str = "10/02/2026") -> PageText:
+    """A one-page lab result as a reference lab prints it (with provider and account distractors)."""
+    lines = [
+        Line("Valley Reference Laboratory", size_pt=16, bold=True),
+        Line("1200 Commerce Way, Springfield MA   Phone (413) 555-0199   Fax (413) 555-0198", size_pt=9),
+        Line(""),
+        Line("LABORATORY REPORT", size_pt=14, bold=True),
+        Line(f"Patient: {name}"),
+    ]
+    if dob:
+        lines.append(Line(f"DOB: {dob}"))
+    if mrn:
+        lines.append(Line(f"MRN: {mrn}"))
+    lines += [
+        Line(f"Collected: {doc_date}    Reported: {doc_date}"),
+        Line("Ordering Physician: Dr. Samuel Beckett, MD    Account: 88120045"),
+        Line(""),
+        Line("Test                    Result      Reference"),
+        Line("Hemoglobin A1c          6.1 %       4.0 - 5.6"),
+        Line("Glucose, fasting        104 mg/dL   70 - 99"),
+        Line("Creatinine              0.9 mg/dL   0.6 - 1.2"),
+    ]
+    return PageText(lines)
+
+
+def plain_page(text: str) -> PageText:
+    return PageText([Line(part) for part in text.splitlines()])
+
+
+def scan_png(page: PageText, path: Path) -> Path:
+    return write_png(render_pages([page])[0], path, 300)
+
+
+def fax_tiff(pages: list[PageText], path: Path, *, mode: str = "fine") -> Path:
+    images = [to_fax(img, mode="fine" if mode == "fine" else "standard") for img in render_pages(pages)]
+    dpi = (204, 196) if mode == "fine" else (204, 98)
+    return write_tiff(images, path, compression="group4", dpi=dpi)
+
+
+def image_pdf(pages: list[PageText], path: Path) -> Path:
+    return write_image_pdf(render_pages(pages), path, 300)
+
+
+def text_pdf(pages: list[PageText], path: Path) -> Path:
+    return write_text_pdf(pages, path)

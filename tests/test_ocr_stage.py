@@ -1,0 +1,243 @@
+"""The OCR stage on real files with real Tesseract: page order, text layers, faults, searchable output."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import shutil
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from rapidfuzz import fuzz
+from scenarios import fax_tiff, lab_result, plain_page, text_pdf
+
+from bench.corpus import Line, PageText, render_pages, speckle, to_fax, write_tiff
+from chartfile.errors import OcrError, UnreadableFileError, UnsupportedFileError
+from chartfile.ingest.sniff import sniff
+from chartfile.ocr.engine import PageOcr, PageTimeoutError
+from chartfile.ocr.recognize import recognize
+from chartfile.ocr.tesseract import TesseractEngine
+from chartfile.records import IncomingFile
+from chartfile.settings import OcrSettings
+
+SETTINGS = OcrSettings(workers=2)
+
+
+def incoming(path: Path, work: Path) -> IncomingFile:
+    work.mkdir(parents=True, exist_ok=True)
+    copy = work / ("original" + path.suffix)
+    shutil.copy(path, copy)
+    return IncomingFile(
+        intake_id=1,
+        source_path=path,
+        source_name=path.name,
+        work_copy=copy,
+        work_dir=work,
+        sha256="0" * 64,
+        size_bytes=copy.stat().st_size,
+        kind=sniff(copy),
+        received_at=dt.datetime(2026, 11, 2, tzinfo=dt.UTC),
+    )
+
+
+class CountingEngine:
+    """The real engine, counting calls and failing on chosen page images."""
+
+    def __init__(self, *, fail_on: tuple[str, ...] = ()) -> None:
+        self.inner = TesseractEngine(language="eng", timeout_seconds=120)
+        self.calls: list[str] = []
+        self.fail_on = fail_on
+
+    def read_page(self, image: Path, out_base: Path, *, dpi: int | None, text_only: bool = False) -> PageOcr:
+        self.calls.append(image.name)
+        if any(marker in image.name for marker in self.fail_on):
+            raise PageTimeoutError("injected: tesseract took over 180 s")
+        return self.inner.read_page(image, out_base, dpi=dpi, text_only=text_only)
+
+
+def run(path: Path, work: Path, engine: CountingEngine | TesseractEngine) -> object:
+    with ThreadPoolExecutor(2) as pool:
+        return recognize(incoming(path, work), SETTINGS, engine=engine, pool=pool, workers=2)
+
+
+def pdftotext(pdf: Path) -> list[str]:
+    out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True)
+    return out.stdout.split("\f")[:-1]
+
+
+@pytest.mark.parametrize("mode", ["fine", "standard"])
+def test_multipage_fax_pages_read_in_order_and_pdf_is_searchable(tmp_path: Path, mode: str) -> None:
+    pages = [
+        plain_page(f"Page marker {word}\nThe quick brown fox jumps over the lazy dog")
+        for word in ("ALPHA", "BRAVO", "CHARLIE")
+    ]
+    fax = fax_tiff(pages, tmp_path / f"fax_{mode}_3pages.tif", mode=mode)
+    result = run(fax, tmp_path / "work", TesseractEngine(language="eng", timeout_seconds=120))
+    assert [p.number for p in result.pages] == [1, 2, 3]  # type: ignore[attr-defined]
+    for page, word in zip(result.pages, ("ALPHA", "BRAVO", "CHARLIE"), strict=True):  # type: ignore[attr-defined]
+        assert word in page.text
+        assert page.source == "ocr"
+        assert page.mean_confidence is not None and page.mean_confidence > 60
+        assert any(w.text == word for w in page.words)
+    texts = pdftotext(result.searchable_pdf)  # type: ignore[attr-defined]
+    assert len(texts) == 3
+    assert "BRAVO" in texts[1]
+
+
+def test_text_layer_pages_are_not_ocred(tmp_path: Path) -> None:
+    pdf = text_pdf([lab_result("Harold Whitfield", "03/04/1957", "4471203")], tmp_path / "born_digital.pdf")
+    engine = CountingEngine()
+    result = run(pdf, tmp_path / "work", engine)
+    assert engine.calls == []
+    assert result.pages[0].source == "text-layer"  # type: ignore[attr-defined]
+    assert "LABORATORY REPORT" in result.pages[0].text  # type: ignore[attr-defined]
+    assert "LABORATORY REPORT" in pdftotext(result.searchable_pdf)[0]  # type: ignore[attr-defined]
+
+
+def test_a_hanging_page_is_unreadable_but_kept_and_the_document_goes_on(tmp_path: Path) -> None:
+    pages = [plain_page(f"Page marker {word}") for word in ("ALPHA", "BRAVO", "CHARLIE")]
+    fax = fax_tiff(pages, tmp_path / "fax_fine_3pages.tif")
+    engine = CountingEngine(fail_on=("page-0002",))
+    result = run(fax, tmp_path / "work", engine)
+    sources = [p.source for p in result.pages]  # type: ignore[attr-defined]
+    assert sources == ["ocr", "unreadable", "ocr"]
+    assert "over 180 s" in result.pages[1].note  # type: ignore[attr-defined]
+    texts = pdftotext(result.searchable_pdf)  # type: ignore[attr-defined]
+    assert len(texts) == 3  # the unreadable page is still in the stored PDF, as an image
+    assert "CHARLIE" in texts[2]
+
+
+def test_no_readable_page_is_an_ocr_error(tmp_path: Path) -> None:
+    fax = fax_tiff(
+        [plain_page("Page one of the fax, in words"), plain_page("Page two of the fax, in words")],
+        tmp_path / "fax.tif",
+    )
+    with pytest.raises(OcrError, match="no page"):
+        run(fax, tmp_path / "work", CountingEngine(fail_on=("page-",)))
+
+
+def test_unsupported_and_corrupt_inputs_raise_input_errors(tmp_path: Path) -> None:
+    docx = tmp_path / "letter.docx"
+    docx.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    with pytest.raises(UnsupportedFileError):
+        run(docx, tmp_path / "w1", CountingEngine())
+    fax = fax_tiff([plain_page("one")], tmp_path / "fax.tif")
+    truncated = tmp_path / "truncated.tif"
+    truncated.write_bytes(fax.read_bytes()[:300])
+    with pytest.raises(UnreadableFileError):
+        run(truncated, tmp_path / "w2", CountingEngine())
+    broken_pdf = tmp_path / "broken.pdf"
+    broken_pdf.write_bytes(b"%PDF-1.4\n1 0 obj garbage\n")
+    with pytest.raises(UnreadableFileError):
+        run(broken_pdf, tmp_path / "w3", CountingEngine())
+
+
+def test_scanned_pdf_keeps_its_own_page_image_with_text_laid_over(tmp_path: Path) -> None:
+    source = Path(__file__).parents[1] / "../shared/data/ocrmypdf-resources/ccitt.pdf"
+    result = run(source.resolve(), tmp_path / "work", TesseractEngine(language="eng", timeout_seconds=120))
+    stored = result.searchable_pdf  # type: ignore[attr-defined]
+    listing = subprocess.run(["pdfimages", "-list", str(stored)], capture_output=True, text=True, check=True)
+    assert "ccitt" in listing.stdout  # the original CCITT G4 image, not a re-rendered grey copy
+    words = subprocess.run(
+        ["pdftotext", "-bbox", str(stored), "-"], capture_output=True, text=True, check=True
+    )
+    assert words.stdout.count("<word ") > 50
+
+
+def word_box(pdf: Path, word: str) -> tuple[float, float, float, float]:
+    out = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    for line in out.splitlines():
+        if line.strip().endswith(f">{word}</word>"):
+            values = [float(part.split('"')[1]) for part in line.split()[1:5]]
+            return values[0], values[1], values[2], values[3]
+    raise AssertionError(f"{word} not in the text layer")
+
+
+def ink_reads_as(pdf: Path, box: tuple[float, float, float, float], tmp_path: Path) -> str:
+    """Render the stored page, crop the text layer's box for a word, and OCR only that crop."""
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "150",
+            "-gray",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(pdf),
+            str(tmp_path / "page"),
+        ],
+        check=True,
+    )
+    scale, pad = 150 / 72, 12  # pdftotext boxes of invisible glyphs run a little short
+    with Image.open(tmp_path / "page.pgm") as page:
+        crop = page.crop(
+            (
+                int(box[0] * scale) - pad,
+                int(box[1] * scale) - pad,
+                int(box[2] * scale) + pad,
+                int(box[3] * scale) + pad,
+            )
+        )
+        crop.save(tmp_path / "crop.png", dpi=(150, 150))
+    return subprocess.run(
+        ["tesseract", str(tmp_path / "crop.png"), "-", "--psm", "7"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"OMP_THREAD_LIMIT": "1", "PATH": "/usr/bin:/bin"},
+    ).stdout
+
+
+@pytest.mark.parametrize(
+    ("scenario", "word"),
+    [
+        pytest.param("fax_standard", "CHARLIE", id="fax-standard-204x98"),
+        pytest.param("ccitt_pdf", "LinnSequencer", id="scanned-pdf-overlay"),
+    ],
+)
+def test_text_layer_lies_over_the_word_in_the_image(tmp_path: Path, scenario: str, word: str) -> None:
+    if scenario == "fax_standard":
+        source = fax_tiff(
+            [plain_page("Page marker CHARLIE and more words")], tmp_path / "std.tif", mode="standard"
+        )
+    else:
+        source = (Path(__file__).parents[1] / "../shared/data/ocrmypdf-resources/ccitt.pdf").resolve()
+    result = run(source, tmp_path / "work", TesseractEngine(language="eng", timeout_seconds=120))
+    stored = result.searchable_pdf  # type: ignore[attr-defined]
+    read = ink_reads_as(stored, word_box(stored, word), tmp_path).strip()
+    assert fuzz.ratio(word, read) >= 85, read  # the ink under the box is the word (edges may clip a glyph)
+
+
+def test_blank_pages_are_kept_flagged_and_not_ocred(tmp_path: Path) -> None:
+    header = "From: 413 555 0198  To: Records  11/02/2026 10:41  Page 2 of 3"
+    images = render_pages(
+        [
+            plain_page("Page marker ALPHA"),
+            PageText([Line(header, size_pt=8, x_in=0.3)], top_in=0.1),
+            plain_page("Page marker CHARLIE"),
+        ]
+    )
+    faxed = [to_fax(image, mode="fine") for image in images]
+    faxed[1] = speckle(faxed[1], 0.0003, random.Random(1))
+    fax = write_tiff(faxed, tmp_path / "fax_with_separator_page.tif", compression="group4", dpi=(204, 196))
+    engine = CountingEngine()
+    result = run(fax, tmp_path / "work", engine)
+    assert [p.source for p in result.pages] == ["ocr", "blank", "ocr"]  # type: ignore[attr-defined]
+    assert len(engine.calls) == 2
+    assert len(pdftotext(result.searchable_pdf)) == 3  # type: ignore[attr-defined]
+
+
+def test_real_blank_fax_fixture_is_blank(tmp_path: Path) -> None:
+    source = (Path(__file__).parents[1] / "../shared/data/fax-fixtures/1pagefax.tif").resolve()
+    engine = CountingEngine()
+    result = run(source, tmp_path / "work", engine)
+    assert [p.source for p in result.pages] == ["blank"]  # type: ignore[attr-defined]
+    assert engine.calls == []
