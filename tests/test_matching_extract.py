@@ -1,0 +1,204 @@
+"""Extraction tables: the label forms real documents use, the distractors they carry, and garbage."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from chartfile.matching import extract
+from chartfile.matching.dates import DateKind, find_dates
+from chartfile.matching.normalize import normalize_name
+from chartfile.records import FileKind, IncomingFile, OcrPage, OcrResult
+
+RECEIVED = dt.date(2026, 11, 2)
+
+
+def ocr_of(*pages: str, low_confidence: bool = False) -> OcrResult:
+    incoming = IncomingFile(
+        intake_id=1,
+        source_path=Path("in.pdf"),
+        source_name="in.pdf",
+        work_copy=Path("w/in.pdf"),
+        work_dir=Path("w"),
+        sha256="0" * 64,
+        size_bytes=1,
+        kind=FileKind.PDF,
+        received_at=dt.datetime(2026, 11, 2, tzinfo=dt.UTC),
+    )
+    ocr_pages = tuple(
+        OcrPage(number=i + 1, text=text, low_confidence=low_confidence) for i, text in enumerate(pages)
+    )
+    return OcrResult(incoming=incoming, pages=ocr_pages, searchable_pdf=Path("w/s.pdf"))
+
+
+@pytest.mark.parametrize(
+    ("text", "last", "first", "dob", "mrn"),
+    [
+        pytest.param(
+            "Patient: WHITFIELD, HAROLD J\nDOB: 03/04/1957\nMRN: 4471203",
+            "WHITFIELD",
+            "HAROLD",
+            "1957-03-04",
+            "4471203",
+            id="last-comma-first",
+        ),
+        pytest.param(
+            "Name: Harold Whitfield    DOB: 3-4-57    Chart #: 4471203",
+            "Whitfield",
+            "Harold",
+            "1957-03-04",
+            "4471203",
+            id="inline-columns-two-digit-year",
+        ),
+        pytest.param(
+            "RE: Harold Whitfield (DOB 3/4/1957)", "Whitfield", "Harold", "1957-03-04", None, id="re-line"
+        ),
+        pytest.param(
+            "Pt Name:      Harold J. Whitfield\nD.O.B.:       March 4, 1957\nMed Rec #:    4471203",
+            "Whitfield",
+            "Harold",
+            "1957-03-04",
+            "4471203",
+            id="table-long-month",
+        ),
+        pytest.param(
+            "PATIENT\nHarold Whitfield\nDate of Birth: 1957-03-04",
+            "Whitfield",
+            "Harold",
+            "1957-03-04",
+            None,
+            id="heading-next-line-iso",
+        ),
+        pytest.param(
+            "Patient Name: Harold Whitfield Jr\nBirth Date: 03/04/1957",
+            "Whitfield Jr",
+            "Harold",
+            "1957-03-04",
+            None,
+            id="suffix-kept",
+        ),
+        pytest.param(
+            "patient: harold whitfield\nD0B: 03/04/1957\nMRN#: 4471203",
+            "whitfield",
+            "harold",
+            "1957-03-04",
+            "4471203",
+            id="ocr-noise-d0b",
+        ),
+    ],
+)
+def test_identity_label_forms(text: str, last: str, first: str, dob: str, mrn: str | None) -> None:
+    (identity, *_) = extract(ocr_of(text), reference_date=RECEIVED).identities
+    assert (identity.last_name, identity.first_name) == (last, first)
+    assert identity.dob == dt.date.fromisoformat(dob)
+    assert identity.mrn == mrn
+    assert identity.name_span is not None and identity.page == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        pytest.param(
+            "Ordering Physician: Dr. Samuel Beckett, MD\nPatient: Jane Roe\nDOB: 01/02/1980",
+            "Beckett",
+            id="provider",
+        ),
+        pytest.param(
+            "Patient: Jane Roe\nDOB: 01/02/1980\nGuarantor Name: Richard Roe\nGuarantor DOB: 05/06/1950",
+            "Richard",
+            id="guarantor",
+        ),
+        pytest.param(
+            "Patient: Jane Roe  DOB: 01/02/1980\nSubscriber: Richard Roe\nMember ID: 88812345",
+            "88812345",
+            id="subscriber-member-id",
+        ),
+        pytest.param(
+            "Patient: Jane Roe\nDOB: 01/02/1980\nAccount: 55512345  NPI: 1234567893\nCollected: 10/01/2026",
+            "1234567893",
+            id="account-npi",
+        ),
+    ],
+)
+def test_distractors_are_not_the_patient(text: str, absent: str) -> None:
+    extraction = extract(ocr_of(text), reference_date=RECEIVED)
+    (identity,) = extraction.identities
+    assert (identity.last_name, identity.first_name, identity.dob) == ("Roe", "Jane", dt.date(1980, 1, 2))
+    assert absent not in repr(extraction.identities)
+
+
+def test_guarantor_dob_beside_patient_dob_is_not_taken() -> None:
+    text = "Guarantor DOB: 05/06/1950\nPatient: Jane Roe\nCollected: 10/01/2026\nDOB: 01/02/1980"
+    (identity,) = extract(ocr_of(text), reference_date=RECEIVED).identities
+    assert identity.dob == dt.date(1980, 1, 2)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("", id="empty"),
+        pytest.param("\x00\x01 ��� ###", id="binary-junk"),
+        pytest.param("12345 67890 11/11 99/99/9999 0000", id="only-numbers"),
+        pytest.param("Re: Patient records\nPlease see attached.", id="cover-sheet-re"),
+        pytest.param("Name:\n\n", id="label-without-value"),
+    ],
+)
+def test_garbage_yields_no_identity(text: str) -> None:
+    assert extract(ocr_of(text), reference_date=RECEIVED).identities == ()
+
+
+def test_document_date_prefers_labels_and_is_never_the_dob() -> None:
+    text = "Patient: Jane Roe\nDOB: 01/02/1980\nReport Date: 10/03/2026\nCollected: 10/01/2026"
+    assert extract(ocr_of(text), reference_date=RECEIVED).doc_date == dt.date(2026, 10, 3)
+
+
+def test_two_patients_in_one_fax_are_flagged() -> None:
+    one = "Patient: Jane Roe\nDOB: 01/02/1980\nLABORATORY REPORT"
+    two = "Patient: Carl Smith\nDOB: 07/08/1966\nLABORATORY REPORT"
+    extraction = extract(ocr_of(one, two), reference_date=RECEIVED)
+    assert extraction.possibly_multiple_patients
+    assert {i.page for i in extraction.identities} == {1, 2}
+
+
+def test_same_patient_on_every_page_is_not_flagged() -> None:
+    page = "Patient: Jane Roe\nDOB: 01/02/1980\nLABORATORY REPORT"
+    extraction = extract(ocr_of(page, page.replace("Jane Roe", "ROE, JANE")), reference_date=RECEIVED)
+    assert not extraction.possibly_multiple_patients
+
+
+@pytest.mark.parametrize(
+    ("title", "doc_type"),
+    [
+        pytest.param("LABORATORY REPORT\nReference Range", "lab_result", id="lab"),
+        pytest.param("RADIOLOGY REPORT\nIMPRESSION: normal", "radiology_report", id="radiology"),
+        pytest.param("Referral Letter\nReason for referral: knee pain", "referral", id="referral"),
+        pytest.param("DISCHARGE SUMMARY\nHospital course: stable", "discharge_summary", id="discharge"),
+        pytest.param("PRIOR AUTHORIZATION REQUEST", "prior_authorization", id="prior-auth"),
+        pytest.param("Explanation of Benefits\nClaim number 1", "insurance_correspondence", id="eob"),
+        pytest.param("Hello world", "other", id="other"),
+    ],
+)
+def test_document_type(title: str, doc_type: str) -> None:
+    assert extract(ocr_of(title), reference_date=RECEIVED).doc_type == doc_type
+
+
+@given(st.text(max_size=300))
+def test_date_finder_never_raises_and_dobs_are_never_in_the_future(text: str) -> None:
+    for found in find_dates(text, reference_date=RECEIVED, kind=DateKind.DOB):
+        assert found.value <= RECEIVED
+
+
+@given(st.text(max_size=60))
+def test_name_normalisation_is_idempotent(text: str) -> None:
+    once = normalize_name(text)
+    assert normalize_name(once) == once
+
+
+@given(st.text(max_size=400))
+def test_extraction_never_raises(text: str) -> None:
+    extraction = extract(ocr_of(text), reference_date=RECEIVED)
+    assert extraction.doc_type
