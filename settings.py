@@ -65,6 +65,11 @@ class OcrSettings(_Section):
     low_confidence: Annotated[float, Field(ge=0, le=100)] = 60.0
     double_fax_rows: bool = True
     detect_blank_pages: bool = True
+    detect_orientation: bool = True
+    orientation_min_confidence: Annotated[float, Field(ge=0)] = 2.0
+    deskew: bool = True
+    min_deskew_degrees: Annotated[float, Field(ge=0, le=10)] = 0.5
+    despeckle: bool = False
 
 
 class MatchingSettings(_Section):

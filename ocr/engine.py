@@ -38,3 +38,7 @@ class OcrEngine(Protocol):
     def read_page(self, image: Path, out_base: Path, *, dpi: int | None, text_only: bool = False) -> PageOcr:
         """`text_only`: the PDF holds just the invisible text (to lay over an original PDF page)."""
         ...
+
+    def orientation(self, image: Path) -> tuple[int, float]:
+        """Clockwise degrees (0/90/180/270) that turn the page upright, and the engine's confidence."""
+        ...

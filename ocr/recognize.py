@@ -9,7 +9,8 @@ from concurrent.futures import Executor, Future
 
 from chartfile.errors import OcrError, UnsupportedFileError
 from chartfile.ocr import assemble
-from chartfile.ocr.engine import OcrEngine, PageEngineError, PageOcr, PageTimeoutError
+from chartfile.ocr.engine import OcrEngine, PageEngineError, PageTimeoutError
+from chartfile.ocr.pagejob import PageRead, read_page
 from chartfile.ocr.pages import PageSource, iter_pages
 from chartfile.records import IncomingFile, OcrPage, OcrResult
 from chartfile.settings import OcrSettings
@@ -41,17 +42,11 @@ def recognize(
 def _read_in_order(
     sources: Iterator[PageSource], settings: OcrSettings, engine: OcrEngine, pool: Executor, workers: int
 ) -> Iterator[OcrPage]:
-    pending: deque[tuple[PageSource, Future[PageOcr] | None]] = deque()
+    pending: deque[tuple[PageSource, Future[PageRead] | None]] = deque()
     for source in sources:
         job = None
         if source.image is not None and not source.blank:
-            job = pool.submit(
-                engine.read_page,
-                source.image,
-                source.image.with_suffix(""),
-                dpi=source.dpi,
-                text_only=source.pdf_page is not None,
-            )
+            job = pool.submit(read_page, source, engine, settings)
         pending.append((source, job))
         while len(pending) > workers:
             yield _collect(*pending.popleft(), settings)
@@ -59,21 +54,23 @@ def _read_in_order(
         yield _collect(*pending.popleft(), settings)
 
 
-def _collect(source: PageSource, job: Future[PageOcr] | None, settings: OcrSettings) -> OcrPage:
+def _collect(source: PageSource, job: Future[PageRead] | None, settings: OcrSettings) -> OcrPage:
     if source.blank:
         return _blank_page(source)
     if job is None:
         text = source.text_layer or ""
         return OcrPage(number=source.number, text=text, source="text-layer", pdf_page=source.pdf_page)
     try:
-        result = job.result()
+        read = job.result()
     except (PageTimeoutError, PageEngineError) as e:
         log.warning("page %d unreadable: %s", source.number, e)
         return _unreadable(source, str(e))
     finally:
         _drop_scratch_image(source)
-    if abs(source.x_scale - 1.0) > 0.005:
-        assemble.scale_page_width(result.pdf_path, source.x_scale)
+    result = read.ocr
+    x_scale = source.x_scale if read.rotated_degrees % 180 == 0 else 1 / source.x_scale
+    if abs(x_scale - 1.0) > 0.005:
+        assemble.scale_page_width(result.pdf_path, x_scale)
     confidence = result.mean_confidence
     return OcrPage(
         number=source.number,
@@ -81,9 +78,19 @@ def _collect(source: PageSource, job: Future[PageOcr] | None, settings: OcrSetti
         words=result.words,
         mean_confidence=confidence,
         low_confidence=confidence is not None and confidence < settings.low_confidence,
-        pdf_page=source.pdf_page or (result.pdf_path, 0),
-        text_overlay=result.pdf_path if source.pdf_page else None,
+        pdf_page=source.pdf_page if read.overlay else (result.pdf_path, 0),
+        text_overlay=result.pdf_path if read.overlay else None,
+        note=_geometry_note(read),
     )
+
+
+def _geometry_note(read: PageRead) -> str:
+    notes = []
+    if read.rotated_degrees:
+        notes.append(f"turned {read.rotated_degrees} degrees upright")
+    if read.skew_degrees:
+        notes.append(f"deskewed {read.skew_degrees:+.1f} degrees")
+    return "; ".join(notes)
 
 
 def _unreadable(source: PageSource, note: str) -> OcrPage:

@@ -50,6 +50,16 @@ class TesseractEngine:
         tsv = out_base.with_suffix(".tsv").read_text(encoding="utf-8", errors="replace")
         return PageOcr(text=text, words=parse_tsv(tsv), pdf_path=out_base.with_suffix(".pdf"))
 
+    def orientation(self, image: Path) -> tuple[int, float]:
+        try:
+            report = pytesseract.image_to_osd(
+                str(image), config="--psm 0 -c min_characters_to_try=10", timeout=self.timeout_seconds
+            )
+        except (RuntimeError, pytesseract.TesseractError):
+            return 0, 0.0  # too little text to tell: leave the page as it is
+        values = dict(line.split(":", 1) for line in report.splitlines() if ":" in line)
+        return int(values.get("Rotate", "0").strip()) % 360, float(values.get("Orientation confidence", "0"))
+
 
 def parse_tsv(tsv: str) -> tuple[Word, ...]:
     """Words with their boxes and confidences from Tesseract's TSV output."""

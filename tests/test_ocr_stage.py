@@ -57,6 +57,9 @@ class CountingEngine:
             raise PageTimeoutError("injected: tesseract took over 180 s")
         return self.inner.read_page(image, out_base, dpi=dpi, text_only=text_only)
 
+    def orientation(self, image: Path) -> tuple[int, float]:
+        return self.inner.orientation(image)
+
 
 def run(path: Path, work: Path, engine: CountingEngine | TesseractEngine) -> object:
     with ThreadPoolExecutor(2) as pool:

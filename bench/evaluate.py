@@ -1,0 +1,137 @@
+"""Accuracy of the real pipeline on a generated corpus with ground truth.
+
+    python -m bench.corpus /tmp/corpus --docs 200 --seed 11
+    python -m bench.evaluate /tmp/corpus
+
+Runs `chartfile process` (a real subprocess, default workers) on CORPUS/docs against CORPUS/master.csv in a
+fresh workspace, then compares every document with CORPUS/truth.jsonl and prints misfiles, the auto-file
+rate, top-3 review candidates, and DOB / document date / document type accuracy.
+Targets: 0 misfiles, auto-file >= 85%, top-3 >= 95%, DOB >= 95%.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from chartfile.indexer.db import make_engine, session_factory, transaction
+from chartfile.indexer.models import Document
+from chartfile.settings import DEFAULT_CONFIG_TEXT, load_settings
+
+
+@dataclass
+class Tally:
+    documents: int = 0
+    listed: int = 0
+    misfiles: list[str] = field(default_factory=list)
+    auto_filed_right: int = 0
+    review_listed: int = 0
+    review_top3: int = 0
+    listed_not_filed_top3: int = 0
+    dob_known: int = 0
+    dob_right: int = 0
+    date_right: int = 0
+    type_right: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)
+
+
+def run_pipeline(corpus: Path, workspace: Path) -> float:
+    (workspace / "config.yaml").write_text(DEFAULT_CONFIG_TEXT, encoding="utf-8")
+    cli = [sys.executable, "-m", "chartfile", "--config", str(workspace / "config.yaml")]
+    subprocess.run([*cli, "patients", "import", str(corpus / "master.csv")], check=True, capture_output=True)
+    start = time.perf_counter()
+    done = subprocess.run(
+        [*cli, "process", "--keep-source", "--json", str(corpus / "docs")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"chartfile process failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    return time.perf_counter() - start
+
+
+def load_documents(workspace: Path) -> dict[str, Document]:
+    settings = load_settings(workspace / "config.yaml")
+    sessions = session_factory(make_engine(settings.database))
+    with transaction(sessions) as session:
+        return {doc.source_name: doc for doc in session.scalars(select(Document))}
+
+
+def score(truth: dict[str, Any], doc: Document, tally: Tally) -> None:
+    expected = truth["expected_mrn"]
+    tally.documents += 1
+    tally.statuses[doc.status] = tally.statuses.get(doc.status, 0) + 1
+    if doc.status == "filed" and doc.patient_mrn != expected:
+        tally.misfiles.append(Path(truth["file"]).name)
+    if expected is not None:
+        tally.listed += 1
+        top3 = [c["mrn"] for c in doc.candidates[:3]]
+        tally.auto_filed_right += doc.status == "filed" and doc.patient_mrn == expected
+        if doc.status != "filed":
+            tally.listed_not_filed_top3 += expected in top3
+        if doc.status == "review":
+            tally.review_listed += 1
+            tally.review_top3 += expected in top3
+    identities = (doc.extraction or {}).get("identities") or []
+    if truth.get("printed_dob"):
+        tally.dob_known += 1
+        tally.dob_right += any(i.get("dob") == truth["dob"] for i in identities[:1])
+    tally.date_right += str(doc.doc_date) == truth["doc_date"]
+    tally.type_right += doc.doc_type == truth["doc_type"]
+
+
+def pct(part: int, whole: int) -> str:
+    return f"{100.0 * part / whole:6.1f}%  ({part}/{whole})" if whole else "   n/a"
+
+
+def report(tally: Tally, seconds: float) -> None:
+    listed_missed = tally.listed - tally.auto_filed_right
+    print(f"documents: {tally.documents}  ({tally.listed} for listed patients)  in {seconds:.0f} s")
+    print(f"statuses: {json.dumps(dict(sorted(tally.statuses.items())))}")
+    print(f"misfiles (filed to a wrong or unlisted patient): {len(tally.misfiles)}   target 0")
+    for name in tally.misfiles:
+        print(f"   misfiled: {name}")
+    print(
+        f"auto-file rate among listed patients:  {pct(tally.auto_filed_right, tally.listed)}   target >= 85%"
+    )
+    print(
+        f"true patient in top 3, listed not filed: {pct(tally.listed_not_filed_top3, listed_missed)}   "
+        "target >= 95%"
+    )
+    print(f"   of which in review:                 {pct(tally.review_top3, tally.review_listed)}")
+    print(f"DOB accuracy (DOB printed):            {pct(tally.dob_right, tally.dob_known)}   target >= 95%")
+    print(f"document date accuracy:               {pct(tally.date_right, tally.documents)}")
+    print(f"document type accuracy:               {pct(tally.type_right, tally.documents)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("corpus", type=Path, help="a folder written by `python -m bench.corpus`")
+    args = parser.parse_args()
+    truths = [json.loads(line) for line in (args.corpus / "truth.jsonl").read_text().splitlines()]
+    with tempfile.TemporaryDirectory(prefix="chartfile-eval-") as tmp:
+        seconds = run_pipeline(args.corpus.resolve(), Path(tmp))
+        documents = load_documents(Path(tmp))
+    tally = Tally()
+    for truth in truths:
+        doc = documents.get(Path(truth["file"]).name)
+        if doc is None:
+            raise SystemExit(f"{truth['file']} was not processed")
+        score(truth, doc, tally)
+    report(tally, seconds)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""Pure image steps for page geometry: upright rotation, skew estimate and deskew, speckle removal."""
+
+from __future__ import annotations
+
+from PIL import Image, ImageFilter, ImageStat
+
+_COARSE = [float(x) for x in range(-5, 6)]  # -5..5 degrees, then tenths around the best
+_SAMPLE_WIDTH = 500
+
+
+def rotate_clockwise(image: Image.Image, degrees: int) -> Image.Image:
+    """Turn a page by 90/180/270 degrees clockwise, losslessly; the resolution tags follow the axes."""
+    turns = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180, 270: Image.Transpose.ROTATE_90}
+    if degrees % 360 == 0:
+        return image
+    turned = image.transpose(turns[degrees % 360])
+    dpi = image.info.get("dpi")
+    if dpi:
+        turned.info["dpi"] = dpi if degrees % 180 == 0 else (dpi[1], dpi[0])
+    return turned
+
+
+def _profile_score(sample: Image.Image, angle: float) -> float:
+    """How sharply text lines stand out in the row-ink profile at this angle (higher is straighter)."""
+    turned = sample.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=0)
+    rows = turned.resize((1, turned.height), Image.Resampling.BOX)
+    return float(ImageStat.Stat(rows).var[0])
+
+
+def estimate_skew(image: Image.Image) -> float:
+    """The rotation (degrees, counter-clockwise positive as Pillow's rotate) that makes text lines level."""
+    gray = image.convert("L")
+    scale = min(1.0, _SAMPLE_WIDTH / gray.width)
+    small = gray.resize(
+        (max(1, int(gray.width * scale)), max(1, int(gray.height * scale))), Image.Resampling.BOX
+    )
+    ink = small.point(lambda value: 255 - value)
+    best = max(_COARSE, key=lambda angle: _profile_score(ink, angle))
+    fine = [best + step / 10 for step in range(-5, 6)]
+    return max(fine, key=lambda angle: _profile_score(ink, angle))
+
+
+def deskew(image: Image.Image, angle: float) -> Image.Image:
+    """Rotate by `angle` degrees about the centre on a white background, keeping mode and resolution."""
+    if abs(angle) < 0.1:
+        return image
+    mode = image.mode
+    work = image.convert("L") if mode == "1" else image
+    turned = work.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor="white" if mode != "L" else 255)
+    if mode == "1":
+        turned = turned.point(lambda value: 255 if value >= 128 else 0).convert("1", dither=Image.Dither.NONE)
+    turned.info["dpi"] = image.info.get("dpi", turned.info.get("dpi"))
+    return turned
+
+
+def despeckle(image: Image.Image) -> Image.Image:
+    """Remove isolated specks (fax line noise) with a 3x3 median, keeping 1-bit pages 1-bit."""
+    if image.mode != "1":
+        return image.filter(ImageFilter.MedianFilter(3))
+    cleaned = image.convert("L").filter(ImageFilter.MedianFilter(3))
+    result = cleaned.point(lambda value: 255 if value >= 128 else 0).convert("1", dither=Image.Dither.NONE)
+    result.info["dpi"] = image.info.get("dpi")
+    return result
