@@ -119,18 +119,33 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("corpus", type=Path, help="a folder written by `python -m bench.corpus`")
+    parser.add_argument("--workspace", type=Path, help="keep the run here (default: a temporary folder)")
+    parser.add_argument("--reuse", action="store_true", help="score the documents already in --workspace")
+    parser.add_argument("--explain", action="store_true", help="why each listed document was not filed")
     args = parser.parse_args()
     truths = [json.loads(line) for line in (args.corpus / "truth.jsonl").read_text().splitlines()]
     with tempfile.TemporaryDirectory(prefix="chartfile-eval-") as tmp:
-        seconds = run_pipeline(args.corpus.resolve(), Path(tmp))
-        documents = load_documents(Path(tmp))
+        workspace = args.workspace or Path(tmp)
+        workspace.mkdir(parents=True, exist_ok=True)
+        seconds = 0.0 if args.reuse else run_pipeline(args.corpus.resolve(), workspace)
+        documents = load_documents(workspace)
     tally = Tally()
     for truth in truths:
         doc = documents.get(Path(truth["file"]).name)
         if doc is None:
             raise SystemExit(f"{truth['file']} was not processed")
         score(truth, doc, tally)
+        if args.explain and truth["expected_mrn"] and doc.patient_mrn != truth["expected_mrn"]:
+            explain(truth, doc)
     report(tally, seconds)
+
+
+def explain(truth: dict[str, Any], doc: Document) -> None:
+    """One line per listed document not filed to its patient: variations, status and the reasons."""
+    rank = next((i for i, c in enumerate(doc.candidates) if c["mrn"] == truth["expected_mrn"]), None)
+    print(f"{Path(truth['file']).name} {doc.status} rank={rank} {','.join(truth['variations'])}")
+    for reason in doc.reasons:
+        print(f"    {reason}")
 
 
 if __name__ == "__main__":

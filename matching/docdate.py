@@ -12,16 +12,25 @@ from chartfile.records import OcrPage, Span
 LABEL_REACH = 30
 HEADER_LINES = 3
 
+
 # Document-date labels, strongest first; a bare `Date:` ranks below the specific ones.
+def _label(alternatives: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![A-Za-z])(?:{alternatives})[ \t]*[:;|]?", re.IGNORECASE)
+
+
+# Document-date labels, strongest first: the date the document speaks for (reported, noticed, signed),
+# then the service it is about, then collection; a bare `Date:` last.
 DATE_LABELS: tuple[re.Pattern[str], ...] = (
-    re.compile(
-        r"(?<![A-Za-z])(?:date[ ]*of[ ]*service|service[ ]*date|dos\b|report(?:ed)?[ ]*date|date[ ]*reported"
-        r"|reported|collect(?:ed|ion)(?:[ ]*(?:date|on))?|date[ ]*collected|exam[ ]*date|date[ ]*of[ ]*exam"
-        r"|visit[ ]*date|date[ ]*of[ ]*visit|discharge[ ]*date|date[ ]*of[ ]*discharge|encounter[ ]*date"
-        r"|result[ ]*date|date[ ]*of[ ]*study|study[ ]*date|signed[ ]*on|date[ ]*signed|letter[ ]*date)"
-        r"[ \t]*[:;|]?",
-        re.IGNORECASE,
+    _label(
+        r"report(?:ed)?[ ]*date|date[ ]*reported|reported|date[ ]*of[ ]*report|notice[ ]*date|letter[ ]*date"
+        r"|result[ ]*date|determination[ ]*date|date[ ]*of[ ]*determination|date[ ]*signed"
     ),
+    _label(
+        r"date[ ]*of[ ]*service|service[ ]*date|dos\b|exam[ ]*date|date[ ]*of[ ]*exam|visit[ ]*date"
+        r"|date[ ]*of[ ]*visit|discharge[ ]*date|date[ ]*of[ ]*discharge|encounter[ ]*date|date[ ]*of[ ]*study"
+        r"|study[ ]*date"
+    ),
+    _label(r"collect(?:ed|ion)(?:[ ]*(?:date|on))?|date[ ]*collected|signed[ ]*on"),
     re.compile(r"(?<![A-Za-z])(?<!birth )(?<!birth)date[ \t]*[:;|]", re.IGNORECASE),
 )
 FAX_HEADER = re.compile(r"\b(?:fax|from|to|page|pg)\b|\bpage[ ]*\d+[ ]*of[ ]*\d+", re.IGNORECASE)

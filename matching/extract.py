@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from collections.abc import Sequence
 from typing import TypeVar
 
@@ -12,17 +13,22 @@ from chartfile.matching.dates import DateKind, find_dates
 from chartfile.matching.docdate import document_date
 from chartfile.matching.doctype import document_type
 from chartfile.matching.normalize import normalize_mrn, person_name
+from chartfile.matching.rows import rows_text
 from chartfile.matching.same import same_person
 from chartfile.records import Extraction, IdentityCandidate, OcrPage, OcrResult, Span
 
 Name = tuple[str, str, str]
 T = TypeVar("T")
-_NAME_TOKEN = re.compile(r"^[A-Za-z][A-Za-z'\-.]*$")
+_NAME_TOKEN = re.compile(r"^[A-Za-z][A-Za-z0-9'\-.]*$")  # digits: OCR reads l as 1, O as 0
+_LEADING_JUNK = " '\"‘’“”`_.,;:|-"
 _SUFFIXES = {"JR", "SR", "II", "III", "IV"}
 
 
 def extract(ocr: OcrResult, *, reference_date: dt.date) -> Extraction:
-    """Every identity each page prints, the document date and type; `reference_date` = day received."""
+    """Every identity each page prints, the document date and type; `reference_date` = day received.
+
+    OCRed pages are read row by row from their word boxes (spans refer to that row text)."""
+    ocr = replace(ocr, pages=tuple(_by_rows(page) for page in ocr.pages))
     identities: list[IdentityCandidate] = []
     cover_pages = {page.number for page in ocr.pages if _is_cover(page)}
     for page in ocr.pages:
@@ -80,7 +86,7 @@ def _names(text: str) -> list[tuple[Name | None, Span]]:
         value, start = match["value"], match.start("value")
         if not value.strip():  # a heading: the name is on the next non-empty line
             value, start = _next_line(text, match.end())
-        value = labels.VALUE_END.split(value, maxsplit=1)[0].strip(" ,;:.")
+        value = labels.VALUE_END.split(value.lstrip(_LEADING_JUNK), maxsplit=1)[0].strip(" ,;:.")
         parsed = parse_name(value)
         if parsed:
             hits.append((parsed, Span(0, start, start + len(value))))
@@ -114,6 +120,8 @@ def parse_name(value: str) -> tuple[str, str, str] | None:
     words = [*last.split(), first, *middle.split()]
     if len(words) > 5 or not all(_NAME_TOKEN.match(w) for w in words):
         return None
+    if sum(ch.isdigit() for ch in "".join(words)) > 1:
+        return None
     if any(w.upper().strip(".") in labels.NOT_NAME_WORDS for w in words):
         return None
     return last, first, middle
@@ -124,7 +132,7 @@ def _dobs(text: str, reference: dt.date) -> list[tuple[dt.date, int, int]]:
     for match in labels.DOB_LABEL.finditer(text):
         if _someone_else(text, match.start()):
             continue
-        window = text[match.end() : match.end() + 40]
+        window = text[match.end() : match.end() + 40].replace("'", " ").replace("’", " ")
         found = find_dates(window, reference_date=reference, kind=DateKind.DOB)
         if found and found[0].start <= 12:
             start = match.end() + found[0].start
@@ -171,6 +179,10 @@ def _dedupe(found: list[IdentityCandidate]) -> list[IdentityCandidate]:
         if all((k.last_name, k.first_name, k.dob, k.mrn) != key for k in kept):
             kept.append(identity)
     return kept
+
+
+def _by_rows(page: OcrPage) -> OcrPage:
+    return replace(page, text=rows_text(page.words)) if page.words else page
 
 
 def _is_cover(page: OcrPage) -> bool:

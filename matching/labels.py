@@ -5,10 +5,16 @@ from __future__ import annotations
 import re
 
 # A name label must start a line or a column (two or more spaces before it): "Provider Name:" never matches.
+_EXCEPT = (
+    r"(?!\s*(?:id|#|no\b|number|account|acct|phone|address|signature|instructions|education|portal|care))"
+)
 NAME_LABEL = re.compile(
-    r"(?:^|(?<=\s\s)|(?<=\t))(?P<label>(?:patient|pt\.?)\s*(?:full\s+)?name|patient(?!\s*(?:id|#|no\b|number|"
-    r"account|acct|phone|address|signature|instructions|education|portal|care|history))|name|re|regarding)"
-    r"\s*[:;.#\-]*[ \t]*(?P<value>[^\n]*)",
+    r"(?:^|(?<=\s\s)|(?<=\t))(?:"
+    # "Patient Name", "Pt Name": a colon, a column gap or the end of the line may follow
+    r"(?P<long>(?:patient|pt\.?)\s*(?:full\s+)?name)\b(?:\s*[:;#.\-]+[ \t]*|[ \t]{2,}|[ \t]*(?=\n|$))"
+    # "Patient:", "Name:", "RE:": only with a colon, or alone on the line as a heading
+    r"|(?P<short>patient" + _EXCEPT + r"|name|re|regarding)\b(?:[ \t]*[:;#]+[ \t]*|[ \t]*(?=\n|$))"
+    r")(?P<value>[^\n]*)",
     re.IGNORECASE | re.MULTILINE,
 )
 DOB_LABEL = re.compile(
@@ -31,8 +37,10 @@ DISTRACTOR_CONTEXT = re.compile(
 )
 # Where a name value stops: the next label in the same line, a bracket, or a column gap.
 VALUE_END = re.compile(
-    r"\s{2,}|\t|\(|\b(?:D\.?\s?[O0]\.?\s?B|date\s+of\s+birth|birth\s*date|MRN|MR\s?#|med\s*rec|chart\s*#|"
-    r"sex|gender|age|phone|acct|account|ssn|patient\s*id|dos|date)\b",
+    r"\s{2,}|\t|\(|(?<![A-Za-z])(?:D\.?\s?[O0]\.?\s?B|date\s+of\s+birth|birth\s*date|MRN|MR\s?#|med\s*rec|"
+    r"chart\s*#|sex|gender|age|phone|acct|account|ssn|patient\s*id|dos|date|request|service|visit|report|"
+    r"admission|admit|discharge|collection|referral|exam|pharmacy|member|group|insurance|policy)\b"
+    r"|\s(?=[A-Za-z][A-Za-z#.]*\s?:)",  # the next one-word "Label:" on the same line
     re.IGNORECASE,
 )
 NOT_NAME_WORDS = frozenset(

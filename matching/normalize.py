@@ -27,6 +27,7 @@ _OCR_NAME_FOLDS: tuple[tuple[str, str], ...] = (
     ("5", "S"),
     ("8", "B"),
     ("6", "G"),
+    ("H", "II"),  # a broken H reads as "Il" or "II" (after L -> I above)
 )
 _MRN_FOLDS = str.maketrans(
     {"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "|": "1", "S": "5", "B": "8", "Z": "2", "G": "6"}

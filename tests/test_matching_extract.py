@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from chartfile.matching import extract
 from chartfile.matching.dates import DateKind, find_dates
 from chartfile.matching.normalize import normalize_name
-from chartfile.records import FileKind, IncomingFile, OcrPage, OcrResult
+from chartfile.records import FileKind, IncomingFile, OcrPage, OcrResult, Word
 
 RECEIVED = dt.date(2026, 11, 2)
 
@@ -202,3 +202,48 @@ def test_name_normalisation_is_idempotent(text: str) -> None:
 def test_extraction_never_raises(text: str) -> None:
     extraction = extract(ocr_of(text), reference_date=RECEIVED)
     assert extraction.doc_type
+
+
+def test_two_column_table_is_read_row_by_row_from_word_boxes() -> None:
+    cells = [
+        ("Patient:", 100, 200),
+        ("Jane", 500, 200),
+        ("Roe", 620, 200),
+        ("Birth", 100, 260),
+        ("Date:", 190, 260),
+        ("01/02/1980", 500, 260),
+        ("MR#:", 100, 320),
+        ("7654321", 500, 320),
+    ]
+    words = tuple(Word(text, left, top, 20 * len(text), 40, 95.0) for text, left, top in cells)
+    column_order = "Patient:\nBirth Date:\nMR#:\n\nJane Roe\n01/02/1980\n7654321"  # Tesseract's block order
+    incoming = ocr_of("").incoming
+    page = OcrPage(number=1, text=column_order, words=words)
+    (identity,) = extract(OcrResult(incoming, (page,), Path("s.pdf")), reference_date=RECEIVED).identities
+    assert (identity.last_name, identity.first_name, identity.dob, identity.mrn) == (
+        "Roe",
+        "Jane",
+        dt.date(1980, 1, 2),
+        "7654321",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "Collected: 10/01/2026\nReported: 10/03/2026", "2026-10-03", id="reported-over-collected"
+        ),
+        pytest.param(
+            "Notice Date: 03/28/2025\nDate of Service: 02/08/2025", "2025-03-28", id="notice-over-service"
+        ),
+        pytest.param("Exam Date: 2024-08-21\nDOB: 02/28/1988", "2024-08-21", id="exam-not-dob"),
+        pytest.param(
+            "07/01/26 11:09 FAX 4134883935 Clinic PAGE 01/01\nDOB: 1953-10-26",
+            "2026-07-01",
+            id="fax-header-fallback",
+        ),
+    ],
+)
+def test_document_date_labels(text: str, expected: str) -> None:
+    assert str(extract(ocr_of(text), reference_date=RECEIVED).doc_date) == expected
