@@ -27,8 +27,8 @@ DATE_LABELS: tuple[re.Pattern[str], ...] = (
     ),
     _label(
         r"date[ ]*of[ ]*service|service[ ]*date|dos\b|exam[ ]*date|date[ ]*of[ ]*exam|visit[ ]*date"
-        r"|date[ ]*of[ ]*visit|discharge[ ]*date|date[ ]*of[ ]*discharge|encounter[ ]*date|date[ ]*of[ ]*study"
-        r"|study[ ]*date"
+        r"|date[ ]*of[ ]*visit|discharge[ ]*date|date[ ]*of[ ]*discharge|encounter[ ]*date"
+        r"|date[ ]*of[ ]*study|study[ ]*date"
     ),
     _label(r"collect(?:ed|ion)(?:[ ]*(?:date|on))?|date[ ]*collected|signed[ ]*on"),
     re.compile(r"(?<![A-Za-z])(?<!birth )(?<!birth)date[ \t]*[:;|]", re.IGNORECASE),

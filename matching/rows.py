@@ -6,6 +6,7 @@ a column of values; rows by vertical position put them back side by side.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from statistics import median
 
@@ -38,7 +39,7 @@ def _rows(words: list[Word], height: float) -> list[list[Word]]:
 
 def _join(row: list[Word], height: float) -> str:
     parts = [row[0].text]
-    for previous, word in zip(row, row[1:], strict=False):
+    for previous, word in itertools.pairwise(row):
         gap = word.left - (previous.left + previous.width)
         parts.append("    " if gap > height * _COLUMN_GAP_HEIGHTS else " ")
         parts.append(word.text)
