@@ -42,6 +42,9 @@ class IngestSettings(_Section):
     use_polling: bool = False
     workers: Annotated[int, Field(ge=0, le=64)] = 0
     queue_size: Annotated[int, Field(ge=1, le=100_000)] = 64
+    retry_min_seconds: Seconds = 30.0
+    retry_max_seconds: Seconds = 900.0
+    min_free_mb: Annotated[int, Field(ge=0, le=1_000_000_000)] = 200
     ignore_patterns: tuple[str, ...] = (
         ".*",
         "~$*",
@@ -53,6 +56,12 @@ class IngestSettings(_Section):
         "Thumbs.db",
         "desktop.ini",
     )
+
+    @model_validator(mode="after")
+    def _retry_range(self) -> IngestSettings:
+        if self.retry_max_seconds < self.retry_min_seconds:
+            raise ValueError("retry_max_seconds must not be below retry_min_seconds")
+        return self
 
 
 class OcrSettings(_Section):
@@ -66,7 +75,7 @@ class OcrSettings(_Section):
     double_fax_rows: bool = True
     detect_blank_pages: bool = True
     detect_orientation: bool = True
-    orientation_min_confidence: Annotated[float, Field(ge=0)] = 2.0
+    orientation_min_confidence: Annotated[float, Field(ge=0)] = 0.5
     deskew: bool = True
     min_deskew_degrees: Annotated[float, Field(ge=0, le=10)] = 0.5
     despeckle: bool = False

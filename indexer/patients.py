@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import datetime as dt
 import threading
 from collections.abc import Iterator
@@ -162,4 +163,5 @@ class PatientCache:
             if self._index is None or (count, newest) != self._version:
                 self._index = PatientIndex.from_records(load_records(session))
                 self._version = (count, newest)
+                gc.freeze()  # a million long-lived records: keep full collections from scanning them
             return self._index

@@ -25,7 +25,7 @@ import functools
 from dataclasses import dataclass
 
 from nicknames import NickNamer
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import OSA, JaroWinkler
 
 from chartfile.matching.normalize import mrn_key, normalize_mrn, ocr_fold, squash, surname_parts
 from chartfile.records import FieldScore
@@ -135,7 +135,7 @@ def compare_dob(doc: dt.date | None, patient: dt.date | None, w: Weights = DEFAU
         return FieldScore("dob", "day-month-swapped", w.dob_swapped)
     if (doc.month, doc.day) == (patient.month, patient.day) and abs(doc.year - patient.year) == 100:
         return FieldScore("dob", "century", w.dob_century)
-    if Levenshtein.distance(doc.strftime("%Y%m%d"), patient.strftime("%Y%m%d")) == 1:
+    if OSA.distance(doc.strftime("%Y%m%d"), patient.strftime("%Y%m%d")) == 1:  # a slip or a swap
         return FieldScore("dob", "one-digit", w.dob_typo)
     return FieldScore("dob", "else", w.dob_else)
 
@@ -148,7 +148,7 @@ def compare_mrn(doc: str | None, patient: str, w: Weights = DEFAULT_WEIGHTS) -> 
         return FieldScore("mrn", "exact", w.mrn_exact)
     if mrn_key(a) == mrn_key(b):
         return FieldScore("mrn", "ocr-confusable", w.mrn_ocr)
-    if len(a) == len(b) and Levenshtein.distance(a, b) == 1:
+    if len(a) == len(b) and OSA.distance(a, b) == 1:  # one wrong digit, or two adjacent ones swapped
         return FieldScore("mrn", "one-character", w.mrn_one_edit)
     if len(mrn_key(a)) != len(mrn_key(b)):
         return FieldScore(

@@ -28,11 +28,16 @@ def extract(ocr: OcrResult, *, reference_date: dt.date) -> Extraction:
     """Every identity each page prints, the document date and type; `reference_date` = day received.
 
     OCRed pages are read row by row from their word boxes (spans refer to that row text)."""
+    originals = {page.number: page.text for page in ocr.pages}
     ocr = replace(ocr, pages=tuple(_by_rows(page) for page in ocr.pages))
     identities: list[IdentityCandidate] = []
     cover_pages = {page.number for page in ocr.pages if _is_cover(page)}
     for page in ocr.pages:
         identities.extend(page_identities(page, reference_date=reference_date))
+        if page.words:  # Tesseract's own reading order too: rows can interleave on a badly skewed page
+            as_read = replace(page, text=originals[page.number])
+            identities.extend(page_identities(as_read, reference_date=reference_date))
+    identities = _dedupe(identities)
     content = [p for p in ocr.pages if p.number not in cover_pages] or list(ocr.pages)
     dob_spans = [(i.page, i.dob_span) for i in identities if i.dob_span]
     doc_date = document_date(content, reference_date=reference_date, dob_spans=dob_spans)

@@ -205,17 +205,20 @@ def test_extraction_never_raises(text: str) -> None:
 
 
 def test_two_column_table_is_read_row_by_row_from_word_boxes() -> None:
+    # (text, left, top, Tesseract line): the label column and the value column are separate lines
     cells = [
-        ("Patient:", 100, 200),
-        ("Jane", 500, 200),
-        ("Roe", 620, 200),
-        ("Birth", 100, 260),
-        ("Date:", 190, 260),
-        ("01/02/1980", 500, 260),
-        ("MR#:", 100, 320),
-        ("7654321", 500, 320),
+        ("Patient:", 100, 200, 1),
+        ("Jane", 500, 200, 4),
+        ("Roe", 620, 200, 4),
+        ("Birth", 100, 260, 2),
+        ("Date:", 190, 260, 2),
+        ("01/02/1980", 500, 260, 5),
+        ("MR#:", 100, 320, 3),
+        ("7654321", 500, 320, 6),
     ]
-    words = tuple(Word(text, left, top, 20 * len(text), 40, 95.0) for text, left, top in cells)
+    words = tuple(
+        Word(text, left, top, 20 * len(text), 40, 95.0, (1, 1, line)) for text, left, top, line in cells
+    )
     column_order = "Patient:\nBirth Date:\nMR#:\n\nJane Roe\n01/02/1980\n7654321"  # Tesseract's block order
     incoming = ocr_of("").incoming
     page = OcrPage(number=1, text=column_order, words=words)

@@ -44,18 +44,18 @@ def recall(text: str, truth: set[str]) -> float:
 )
 def test_rotated_and_skewed_real_pages_read_like_upright(tmp_path: Path, name: str, truth: str) -> None:
     result = run(SHARED / name, tmp_path / "work", ENGINE)
-    assert recall(result.pages[0].text, words_of(SHARED / truth)) >= 0.85  # type: ignore[attr-defined]
+    assert recall(result.pages[0].text, words_of(SHARED / truth)) >= 0.85
 
 
 def test_cardinal_pdf_every_rotation_reads(tmp_path: Path) -> None:
     result = run(SHARED / "ocrmypdf-resources/cardinal.pdf", tmp_path / "work", ENGINE)
     truth = words_of(SHARED / "ocrmypdf-resources/linn.txt")
-    recalls = [recall(page.text, truth) for page in result.pages]  # type: ignore[attr-defined]
+    recalls = [recall(page.text, truth) for page in result.pages]
     assert len(recalls) == 4 and min(recalls) >= 0.85, recalls
     stored = subprocess.run(
         ["pdftotext", str(result.searchable_pdf), "-"],
         capture_output=True,
-        text=True,  # type: ignore[attr-defined]
+        text=True,
         check=True,
     ).stdout.split("\f")
     assert all(recall(text, truth) >= 0.85 for text in stored[:4])
@@ -76,6 +76,6 @@ def test_upside_down_fax_page_is_turned_and_reads(tmp_path: Path) -> None:
         pages, tmp_path / "fax_second_page_upside_down.tif", compression="group4", dpi=(204, 196)
     )
     result = run(fax, tmp_path / "work", ENGINE)
-    first, second = result.pages  # type: ignore[attr-defined]
+    first, second = result.pages
     assert "turned 180" in second.note
     assert fuzz.token_set_ratio(first.text, second.text) >= 90

@@ -20,7 +20,7 @@ from chartfile.ingest.sniff import sniff
 from chartfile.ocr.engine import PageOcr, PageTimeoutError
 from chartfile.ocr.recognize import recognize
 from chartfile.ocr.tesseract import TesseractEngine
-from chartfile.records import IncomingFile
+from chartfile.records import IncomingFile, OcrResult
 from chartfile.settings import OcrSettings
 
 SETTINGS = OcrSettings(workers=2)
@@ -61,7 +61,7 @@ class CountingEngine:
         return self.inner.orientation(image)
 
 
-def run(path: Path, work: Path, engine: CountingEngine | TesseractEngine) -> object:
+def run(path: Path, work: Path, engine: CountingEngine | TesseractEngine) -> OcrResult:
     with ThreadPoolExecutor(2) as pool:
         return recognize(incoming(path, work), SETTINGS, engine=engine, pool=pool, workers=2)
 
@@ -79,13 +79,13 @@ def test_multipage_fax_pages_read_in_order_and_pdf_is_searchable(tmp_path: Path,
     ]
     fax = fax_tiff(pages, tmp_path / f"fax_{mode}_3pages.tif", mode=mode)
     result = run(fax, tmp_path / "work", TesseractEngine(language="eng", timeout_seconds=120))
-    assert [p.number for p in result.pages] == [1, 2, 3]  # type: ignore[attr-defined]
-    for page, word in zip(result.pages, ("ALPHA", "BRAVO", "CHARLIE"), strict=True):  # type: ignore[attr-defined]
+    assert [p.number for p in result.pages] == [1, 2, 3]
+    for page, word in zip(result.pages, ("ALPHA", "BRAVO", "CHARLIE"), strict=True):
         assert word in page.text
         assert page.source == "ocr"
         assert page.mean_confidence is not None and page.mean_confidence > 60
         assert any(w.text == word for w in page.words)
-    texts = pdftotext(result.searchable_pdf)  # type: ignore[attr-defined]
+    texts = pdftotext(result.searchable_pdf)
     assert len(texts) == 3
     assert "BRAVO" in texts[1]
 
@@ -95,9 +95,9 @@ def test_text_layer_pages_are_not_ocred(tmp_path: Path) -> None:
     engine = CountingEngine()
     result = run(pdf, tmp_path / "work", engine)
     assert engine.calls == []
-    assert result.pages[0].source == "text-layer"  # type: ignore[attr-defined]
-    assert "LABORATORY REPORT" in result.pages[0].text  # type: ignore[attr-defined]
-    assert "LABORATORY REPORT" in pdftotext(result.searchable_pdf)[0]  # type: ignore[attr-defined]
+    assert result.pages[0].source == "text-layer"
+    assert "LABORATORY REPORT" in result.pages[0].text
+    assert "LABORATORY REPORT" in pdftotext(result.searchable_pdf)[0]
 
 
 def test_a_hanging_page_is_unreadable_but_kept_and_the_document_goes_on(tmp_path: Path) -> None:
@@ -105,10 +105,10 @@ def test_a_hanging_page_is_unreadable_but_kept_and_the_document_goes_on(tmp_path
     fax = fax_tiff(pages, tmp_path / "fax_fine_3pages.tif")
     engine = CountingEngine(fail_on=("page-0002",))
     result = run(fax, tmp_path / "work", engine)
-    sources = [p.source for p in result.pages]  # type: ignore[attr-defined]
+    sources = [p.source for p in result.pages]
     assert sources == ["ocr", "unreadable", "ocr"]
-    assert "over 180 s" in result.pages[1].note  # type: ignore[attr-defined]
-    texts = pdftotext(result.searchable_pdf)  # type: ignore[attr-defined]
+    assert "over 180 s" in result.pages[1].note
+    texts = pdftotext(result.searchable_pdf)
     assert len(texts) == 3  # the unreadable page is still in the stored PDF, as an image
     assert "CHARLIE" in texts[2]
 
@@ -141,7 +141,7 @@ def test_unsupported_and_corrupt_inputs_raise_input_errors(tmp_path: Path) -> No
 def test_scanned_pdf_keeps_its_own_page_image_with_text_laid_over(tmp_path: Path) -> None:
     source = Path(__file__).parents[1] / "../shared/data/ocrmypdf-resources/ccitt.pdf"
     result = run(source.resolve(), tmp_path / "work", TesseractEngine(language="eng", timeout_seconds=120))
-    stored = result.searchable_pdf  # type: ignore[attr-defined]
+    stored = result.searchable_pdf
     listing = subprocess.run(["pdfimages", "-list", str(stored)], capture_output=True, text=True, check=True)
     assert "ccitt" in listing.stdout  # the original CCITT G4 image, not a re-rendered grey copy
     words = subprocess.run(
@@ -214,7 +214,7 @@ def test_text_layer_lies_over_the_word_in_the_image(tmp_path: Path, scenario: st
     else:
         source = (Path(__file__).parents[1] / "../shared/data/ocrmypdf-resources/ccitt.pdf").resolve()
     result = run(source, tmp_path / "work", TesseractEngine(language="eng", timeout_seconds=120))
-    stored = result.searchable_pdf  # type: ignore[attr-defined]
+    stored = result.searchable_pdf
     read = ink_reads_as(stored, word_box(stored, word), tmp_path).strip()
     assert fuzz.ratio(word, read) >= 85, read  # the ink under the box is the word (edges may clip a glyph)
 
@@ -233,14 +233,14 @@ def test_blank_pages_are_kept_flagged_and_not_ocred(tmp_path: Path) -> None:
     fax = write_tiff(faxed, tmp_path / "fax_with_separator_page.tif", compression="group4", dpi=(204, 196))
     engine = CountingEngine()
     result = run(fax, tmp_path / "work", engine)
-    assert [p.source for p in result.pages] == ["ocr", "blank", "ocr"]  # type: ignore[attr-defined]
+    assert [p.source for p in result.pages] == ["ocr", "blank", "ocr"]
     assert len(engine.calls) == 2
-    assert len(pdftotext(result.searchable_pdf)) == 3  # type: ignore[attr-defined]
+    assert len(pdftotext(result.searchable_pdf)) == 3
 
 
 def test_real_blank_fax_fixture_is_blank(tmp_path: Path) -> None:
     source = (Path(__file__).parents[1] / "../shared/data/fax-fixtures/1pagefax.tif").resolve()
     engine = CountingEngine()
     result = run(source, tmp_path / "work", engine)
-    assert [p.source for p in result.pages] == ["blank"]  # type: ignore[attr-defined]
+    assert [p.source for p in result.pages] == ["blank"]
     assert engine.calls == []
