@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
+import zoneinfo
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from chartfile.errors import ConfigError
 
@@ -78,7 +81,8 @@ class OcrSettings(_Section):
     orientation_min_confidence: Annotated[float, Field(ge=0)] = 0.5
     deskew: bool = True
     min_deskew_degrees: Annotated[float, Field(ge=0, le=10)] = 0.5
-    despeckle: bool = False
+    despeckle: Literal["off", "auto", "on"] = "auto"
+    speckle_ppm_threshold: Annotated[float, Field(ge=0)] = 200.0
 
 
 class MatchingSettings(_Section):
@@ -100,6 +104,58 @@ class LogSettings(_Section):
     format: Literal["text", "json"] = "text"
 
 
+class ReportSettings(_Section):
+    """The nightly unmatched report: when, where to, and (optionally) whom to email."""
+
+    enabled: bool = True
+    nightly_time: dt.time = dt.time(6, 0)
+    timezone: str = ""  # an IANA name such as America/New_York; empty: the machine's local time
+    output: Path = Path("data/reports")
+    max_catch_up_nights: Annotated[int, Field(ge=1, le=366)] = 14
+    smtp_host: str = ""  # empty: no email
+    smtp_port: Annotated[int, Field(ge=1, le=65_535)] = 25
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: Seconds = 30.0
+    smtp_from: str = ""
+    smtp_to: tuple[str, ...] = ()
+    smtp_attach_report: bool = False  # the HTML and CSV name patients: attach only on a trusted mail path
+
+    @field_validator("nightly_time", mode="before")
+    @classmethod
+    def _clock_time(cls, value: object) -> object:
+        if isinstance(value, str) and re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+            return value
+        if isinstance(value, dt.time):
+            return value
+        raise ValueError('write the time as "HH:MM" in quotes, e.g. "06:00"')
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if value:
+            try:
+                zoneinfo.ZoneInfo(value)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError) as e:
+                raise ValueError(f"unknown time zone {value!r}") from e
+        return value
+
+    @model_validator(mode="after")
+    def _mail_complete(self) -> ReportSettings:
+        if self.smtp_host and not (self.smtp_from and self.smtp_to):
+            raise ValueError("smtp_host needs smtp_from and smtp_to")
+        return self
+
+    def zone(self) -> dt.tzinfo:
+        """The zone `nightly_time` is read in."""
+        if self.timezone:
+            return zoneinfo.ZoneInfo(self.timezone)
+        try:
+            return zoneinfo.ZoneInfo("localtime")
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            local = dt.datetime.now().astimezone().tzinfo
+            return local if local is not None else dt.UTC
+
+
 class Settings(_Section):
     paths: PathSettings = PathSettings()
     database: DatabaseSettings = DatabaseSettings()
@@ -107,6 +163,7 @@ class Settings(_Section):
     ocr: OcrSettings = OcrSettings()
     matching: MatchingSettings = MatchingSettings()
     logging: LogSettings = LogSettings()
+    report: ReportSettings = ReportSettings()
     config_path: Path | None = None
 
     @model_validator(mode="after")

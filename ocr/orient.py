@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PIL import Image, ImageFilter, ImageStat
+from PIL import Image, ImageChops, ImageFilter, ImageStat
 
 _COARSE = [float(x) for x in range(-5, 6)]  # -5..5 degrees, then tenths around the best
 _SAMPLE_WIDTH = 500
@@ -51,6 +51,15 @@ def deskew(image: Image.Image, angle: float) -> Image.Image:
         turned = turned.point(lambda value: 255 if value >= 128 else 0).convert("1", dither=Image.Dither.NONE)
     turned.info["dpi"] = image.info.get("dpi", turned.info.get("dpi"))
     return turned
+
+
+def speckle_ppm(image: Image.Image) -> float:
+    """Isolated dark pixels (at most one dark neighbour) per million pixels: fax line noise."""
+    ink = image.convert("L").point(lambda value: 255 if value < 128 else 0)
+    crowd = ink.filter(ImageFilter.Kernel((3, 3), [1] * 9, 9))
+    lonely = crowd.point(lambda value: 255 if value <= 60 else 0)
+    isolated = ImageChops.logical_and(ink.convert("1"), lonely.convert("1"))
+    return 1e6 * isolated.histogram()[255] / (image.width * image.height)
 
 
 def despeckle(image: Image.Image) -> Image.Image:

@@ -33,9 +33,10 @@ def read_page(source: PageSource, engine: OcrEngine, settings: OcrSettings) -> P
     """OCR `source.image` (never None here) with the enabled geometry steps."""
     assert source.image is not None
     image, skew = source.image, 0.0
-    overlay = source.pdf_page is not None
-    if (settings.deskew or settings.despeckle) and not overlay:
+    if settings.deskew or settings.despeckle != "off":
         image, skew = _straighten(image, source, settings)
+    # A straightened page no longer lines up with the original PDF page: store it as Tesseract renders it.
+    overlay = source.pdf_page is not None and image == source.image
     first = engine.read_page(image, image.with_suffix(""), dpi=source.dpi, text_only=overlay)
     if not settings.detect_orientation or not _looks_rotated(first):
         return PageRead(first, overlay, 0, skew)
@@ -53,7 +54,7 @@ def read_page(source: PageSource, engine: OcrEngine, settings: OcrSettings) -> P
 def _straighten(image: Path, source: PageSource, settings: OcrSettings) -> tuple[Path, float]:
     with Image.open(image) as opened:
         opened.load()
-        page = orient.despeckle(opened) if settings.despeckle and opened.mode == "1" else opened
+        page = orient.despeckle(opened) if _speckled(opened, settings) else opened
         angle = orient.estimate_skew(page) if settings.deskew else 0.0
         if abs(angle) < settings.min_deskew_degrees and page is opened:
             return image, 0.0
@@ -61,6 +62,12 @@ def _straighten(image: Path, source: PageSource, settings: OcrSettings) -> tuple
         target = image.with_name(f"{image.stem}-straight{'.tif' if straight.mode == '1' else '.png'}")
         _save(straight, target, opened.info.get("dpi") or (source.dpi, source.dpi))
     return target, angle
+
+
+def _speckled(image: Image.Image, settings: OcrSettings) -> bool:
+    if settings.despeckle == "off" or image.mode != "1":
+        return False
+    return settings.despeckle == "on" or orient.speckle_ppm(image) > settings.speckle_ppm_threshold
 
 
 def _save(image: Image.Image, target: Path, dpi: tuple[float, float] | tuple[int | None, int | None]) -> None:
