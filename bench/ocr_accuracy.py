@@ -71,8 +71,10 @@ def generated_samples(folder: Path) -> list[tuple[str, Path, str]]:
         "fax standard 204x98": (to_fax(clean, mode="standard"), (204, 98)),
         "fax fine skewed +3": (fine(skew(clean, 3.0)), (204, 196)),
         "fax fine skewed -3": (fine(skew(clean, -3.0)), (204, 196)),
-        "fax fine rotated 90": (fine(rotate_cardinal(clean, 90)), (204, 196)),
-        "fax fine rotated 180": (fine(rotate_cardinal(clean, 180)), (204, 196)),
+        # turned after faxing, so the page holds the same text (a sideways page faxed as it lies would be
+        # shrunk and cropped to the fax width by the sending machine: a different page, not a rotation)
+        "fax fine rotated 90": (rotate_cardinal(fine(clean), 90), (196, 204)),
+        "fax fine rotated 180": (rotate_cardinal(fine(clean), 180), (204, 196)),
         "fax fine speckled": (speckle(fine(clean), 0.002, rng), (204, 196)),
     }
     out = []
