@@ -85,9 +85,17 @@ def score(truth: dict[str, Any], doc: Document, tally: Tally) -> None:
     identities = (doc.extraction or {}).get("identities") or []
     if truth.get("printed_dob"):
         tally.dob_known += 1
-        tally.dob_right += any(i.get("dob") == truth["dob"] for i in identities[:1])
+        tally.dob_right += any(i.get("dob") == printed_dob(truth) for i in identities[:1])
     tally.date_right += str(doc.doc_date) == truth["doc_date"]
     tally.type_right += doc.doc_type == truth["doc_type"]
+
+
+def printed_dob(truth: dict[str, Any]) -> str:
+    """The birth date as the document prints it: a 'dob_swapped' document prints day and month swapped."""
+    if "dob_swapped" not in truth["variations"]:
+        return str(truth["dob"])
+    year, month, day = str(truth["dob"]).split("-")
+    return f"{year}-{day}-{month}"
 
 
 def pct(part: int, whole: int) -> str:
@@ -109,7 +117,7 @@ def report(tally: Tally, seconds: float) -> None:
         "target >= 95%"
     )
     print(f"   of which in review:                 {pct(tally.review_top3, tally.review_listed)}")
-    print(f"DOB accuracy (DOB printed):            {pct(tally.dob_right, tally.dob_known)}   target >= 95%")
+    print(f"DOB read as printed (DOB printed):    {pct(tally.dob_right, tally.dob_known)}   target >= 95%")
     print(f"document date accuracy:               {pct(tally.date_right, tally.documents)}")
     print(f"document type accuracy:               {pct(tally.type_right, tally.documents)}")
 

@@ -20,6 +20,8 @@ from chartfile.records import Extraction, IdentityCandidate, OcrPage, OcrResult,
 Name = tuple[str, str, str]
 T = TypeVar("T")
 _NAME_TOKEN = re.compile(r"^[A-Za-z][A-Za-z0-9'\-.]*$")  # digits: OCR reads l as 1, O as 0
+# OCR noise inside a printed date: stray marks, and spaces around its separators ("19-Jan- 1999").
+_DATE_NOISE = re.compile(r"[~'’‘`]|(?<=[/\-.])\s+|\s+(?=[/\-.]\d)")
 _LEADING_JUNK = " '\"‘’“”`_.,;:|-"
 _SUFFIXES = {"JR", "SR", "II", "III", "IV"}
 
@@ -137,7 +139,7 @@ def _dobs(text: str, reference: dt.date) -> list[tuple[dt.date, int, int]]:
     for match in labels.DOB_LABEL.finditer(text):
         if _someone_else(text, match.start()):
             continue
-        window = text[match.end() : match.end() + 40].replace("'", " ").replace("’", " ")
+        window = _DATE_NOISE.sub("", text[match.end() : match.end() + 40])
         found = find_dates(window, reference_date=reference, kind=DateKind.DOB)
         if found and found[0].start <= 12:
             start = match.end() + found[0].start
