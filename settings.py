@@ -82,7 +82,8 @@ class OcrSettings(_Section):
     deskew: bool = True
     min_deskew_degrees: Annotated[float, Field(ge=0, le=10)] = 0.5
     despeckle: Literal["off", "auto", "on"] = "auto"
-    speckle_ppm_threshold: Annotated[float, Field(ge=0)] = 200.0
+    speckle_ppm_threshold: Annotated[float, Field(ge=0)] = 150.0
+    retry_below_confidence: Annotated[float, Field(ge=0, le=100)] = 80.0
 
 
 class MatchingSettings(_Section):
@@ -231,6 +232,9 @@ def _resolve_paths(raw: dict[str, Any], base: Path) -> dict[str, Any]:
         data["database"] = {"url": resolve_sqlite_url(DatabaseSettings().url, base)}
     if paths is None:
         data["paths"] = {key: base / value for key, value in PathSettings().model_dump().items()}
+    report = data.get("report", {})
+    if isinstance(report, dict):
+        data["report"] = report | {"output": _absolute(report.get("output", ReportSettings().output), base)}
     return data
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PIL import Image, ImageChops, ImageFilter, ImageStat
 
 _COARSE = [float(x) for x in range(-5, 6)]  # -5..5 degrees, then tenths around the best
-_SAMPLE_WIDTH = 500
+_SAMPLE_WIDTH = 300
 
 
 def rotate_clockwise(image: Image.Image, degrees: int) -> Image.Image:
@@ -54,12 +54,16 @@ def deskew(image: Image.Image, angle: float) -> Image.Image:
 
 
 def speckle_ppm(image: Image.Image) -> float:
-    """Isolated dark pixels (at most one dark neighbour) per million pixels: fax line noise."""
-    ink = image.convert("L").point(lambda value: 255 if value < 128 else 0)
+    """Isolated dark pixels (at most one dark neighbour) per million pixels: fax line noise.
+
+    Counted on the middle band of the page (a quarter of it), which is plenty for a rate and 4x cheaper.
+    """
+    band = image.crop((image.width // 8, image.height * 3 // 8, image.width * 7 // 8, image.height * 5 // 8))
+    ink = band.convert("L").point(lambda value: 255 if value < 128 else 0)
     crowd = ink.filter(ImageFilter.Kernel((3, 3), [1] * 9, 9))
     lonely = crowd.point(lambda value: 255 if value <= 60 else 0)
     isolated = ImageChops.logical_and(ink.convert("1"), lonely.convert("1"))
-    return 1e6 * isolated.histogram()[255] / (image.width * image.height)
+    return 1e6 * isolated.histogram()[255] / (band.width * band.height)
 
 
 def despeckle(image: Image.Image) -> Image.Image:

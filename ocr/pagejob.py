@@ -1,4 +1,4 @@
-"""One page's work on a pool thread: straighten the image if asked, OCR it, turn it upright if needed."""
+"""One page's work on a pool thread: clean and straighten, OCR; if it reads badly, turn it upright."""
 
 from __future__ import annotations
 
@@ -15,8 +15,7 @@ from chartfile.settings import OcrSettings
 
 log = logging.getLogger(__name__)
 
-_SUSPECT_CONFIDENCE = 55.0  # a page reading worse than this may be sideways or upside down
-_SUSPECT_WORDS = 8
+_SUSPECT_WORDS = 8  # fewer words than this: the page may be sideways, upside down or badly skewed
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,38 +29,72 @@ class PageRead:
 
 
 def read_page(source: PageSource, engine: OcrEngine, settings: OcrSettings) -> PageRead:
-    """OCR `source.image` (never None here) with the enabled geometry steps."""
+    """Clean and straighten the page, OCR it; only a page that reads badly pays for orientation (OSD)."""
     assert source.image is not None
-    image, skew = source.image, 0.0
-    if settings.deskew or settings.despeckle != "off":
-        image, skew = _straighten(image, source, settings)
-    # A straightened page no longer lines up with the original PDF page: store it as Tesseract renders it.
+    image = _despeckled(source.image, source, settings)
+    image, skew = _deskewed(image, source, settings) if settings.deskew else (image, 0.0)
+    # A changed image no longer lines up with the original PDF page: store it as Tesseract renders it.
     overlay = source.pdf_page is not None and image == source.image
-    first = engine.read_page(image, image.with_suffix(""), dpi=source.dpi, text_only=overlay)
-    if not settings.detect_orientation or not _looks_rotated(first):
-        return PageRead(first, overlay, 0, skew)
-    degrees = _orientation(engine, image, settings)
-    if degrees == 0:
-        return PageRead(first, overlay, 0, skew)
-    upright = _turned_copy(image, degrees)
-    second = engine.read_page(upright, upright.with_suffix(""), dpi=source.dpi, text_only=False)
-    if _quality(second) <= _quality(first):
-        return PageRead(first, overlay, 0, skew)
-    log.info("page %d turned %d degrees upright", source.number, degrees)
-    return PageRead(second, False, degrees, skew)
+    first = PageRead(
+        engine.read_page(image, image.with_suffix(""), dpi=source.dpi, text_only=overlay), overlay, 0, skew
+    )
+    if not _reads_badly(first.ocr, settings):
+        return first
+    second = _second_pass(image, source, engine, settings)
+    if second is None or _quality(second.ocr) <= _quality(first.ocr):
+        return first
+    log.info(
+        "page %d reads better turned %d degrees (straightened %.1f)",
+        source.number,
+        second.rotated_degrees,
+        second.skew_degrees,
+    )
+    return second
 
 
-def _straighten(image: Path, source: PageSource, settings: OcrSettings) -> tuple[Path, float]:
+def _second_pass(
+    image: Path, source: PageSource, engine: OcrEngine, settings: OcrSettings
+) -> PageRead | None:
+    """Turn the page upright (Tesseract OSD), straighten it again and read it again; None: not turned."""
+    degrees = _orientation(engine, image, settings) if settings.detect_orientation else 0
+    if not degrees:
+        return None
+    turned = _turned_copy(image, degrees)
+    straight, skew = _deskewed(turned, source, settings) if settings.deskew else (turned, 0.0)
+    ocr = engine.read_page(straight, straight.with_suffix(""), dpi=source.dpi, text_only=False)
+    return PageRead(ocr, False, degrees, skew)
+
+
+def _despeckled(image: Path, source: PageSource, settings: OcrSettings) -> Path:
+    if settings.despeckle == "off":
+        return image
+    with Image.open(image) as opened:
+        if not _speckled(opened, settings):
+            return image
+        opened.load()
+        target = image.with_name(f"{image.stem}-clean.tif")
+        _save(orient.despeckle(opened), target, opened.info.get("dpi") or (source.dpi, source.dpi))
+    return target
+
+
+def _deskewed(image: Path, source: PageSource, settings: OcrSettings) -> tuple[Path, float]:
     with Image.open(image) as opened:
         opened.load()
-        page = orient.despeckle(opened) if _speckled(opened, settings) else opened
-        angle = orient.estimate_skew(page) if settings.deskew else 0.0
-        if abs(angle) < settings.min_deskew_degrees and page is opened:
+        angle = orient.estimate_skew(opened)
+        if abs(angle) < settings.min_deskew_degrees:
             return image, 0.0
-        straight = orient.deskew(page, angle) if abs(angle) >= settings.min_deskew_degrees else page
-        target = image.with_name(f"{image.stem}-straight{'.tif' if straight.mode == '1' else '.png'}")
-        _save(straight, target, opened.info.get("dpi") or (source.dpi, source.dpi))
+        target = image.with_name(f"{image.stem}-straight{'.tif' if opened.mode == '1' else '.png'}")
+        _save(orient.deskew(opened, angle), target, opened.info.get("dpi") or (source.dpi, source.dpi))
     return target, angle
+
+
+def _reads_badly(result: PageOcr, settings: OcrSettings) -> bool:
+    confidence = result.mean_confidence
+    return (
+        len(result.words) < _SUSPECT_WORDS
+        or confidence is None
+        or confidence < settings.retry_below_confidence
+    )
 
 
 def _speckled(image: Image.Image, settings: OcrSettings) -> bool:
@@ -76,11 +109,6 @@ def _save(image: Image.Image, target: Path, dpi: tuple[float, float] | tuple[int
         image.save(target, compression="group4", dpi=resolution)
     else:
         image.save(target, compress_level=1, dpi=resolution)
-
-
-def _looks_rotated(result: PageOcr) -> bool:
-    confidence = result.mean_confidence
-    return len(result.words) < _SUSPECT_WORDS or confidence is None or confidence < _SUSPECT_CONFIDENCE
 
 
 def _orientation(engine: OcrEngine, image: Path, settings: OcrSettings) -> int:
