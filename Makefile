@@ -6,15 +6,20 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 CONFIG ?= config.yaml
 APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd poppler-utils fonts-dejavu-core fonts-liberation
+# The tests also open the nightly report in a real (headless) browser.
+TEST_APT_PACKAGES := chromium
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test system lint typecheck pytest bench clean
+.PHONY: run test system test-system lint typecheck pytest bench clean
 
 run: system $(STAMP)
 	$(BIN)/chartfile --config $(CONFIG) status
 	$(BIN)/chartfile --config $(CONFIG) watch
 
-test: system $(STAMP) lint typecheck pytest
+test: test-system $(STAMP) lint typecheck pytest
+
+test-system: APT_PACKAGES += $(TEST_APT_PACKAGES)
+test-system: system
 
 system:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

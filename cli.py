@@ -10,9 +10,13 @@ from typing import Annotated
 import typer
 
 from chartfile import __version__
-from chartfile.commands import documents, patients
+from chartfile.commands import documents, patients, report, review
+from chartfile.commands.audit import audit_command
 from chartfile.commands.common import console, database, err_console, print_json_line, settings_of
 from chartfile.commands.process import process_command, watch_command
+from chartfile.commands.reprocess import reprocess_command
+from chartfile.commands.search import search_command
+from chartfile.daemon import free_mb
 from chartfile.errors import ChartfileError, UsageError
 from chartfile.indexer.db import transaction
 from chartfile.indexer.queries import intake_counts, last_processed, status_counts
@@ -29,6 +33,13 @@ app.add_typer(patients.app, name="patients")
 app.add_typer(documents.app, name="documents")
 app.command("process")(process_command)
 app.command("watch")(watch_command)
+app.add_typer(review.app, name="review")
+app.add_typer(report.app, name="report")
+app.command("reprocess")(reprocess_command)
+app.command("audit")(audit_command)
+app.command("search")(search_command)
+documents.app.command("refile")(review.refile_command)
+patients.app.command("merge")(review.merge_command)
 
 
 def _version(value: bool) -> None:
@@ -74,18 +85,21 @@ def status_command(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Queue depth, outcomes so far, last processed document, disk space, version."""
+    """Queue depth, outcomes so far, failed intake, last processed, disk space and pause, version."""
     settings = settings_of(ctx)
     with database(settings) as sessions, transaction(sessions) as session:
+        intake = intake_counts(session)
         report = {
             "version": __version__,
             "inbox_files": sum(
                 1 for _ in scan(settings.paths.inbox, InboxFilter(settings.ingest.ignore_patterns))
             ),
             "documents": status_counts(session),
-            "intake": intake_counts(session),
+            "intake": intake,
+            "failed_intake": intake.get("failed", 0),
             "last_processed_at": last_processed(session),
             "store_free_bytes": shutil.disk_usage(settings.paths.store).free,
+            "paused": free_mb(settings.paths) < settings.ingest.min_free_mb,
         }
     if as_json:
         print_json_line(report)

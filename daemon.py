@@ -2,21 +2,38 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import fcntl
 import logging
 import queue
+import shutil
+import signal
+import stat
 import threading
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from chartfile.errors import ChartfileError, MachineError
+from chartfile.errors import ChartfileError, MachineError, UsageError
+from chartfile.ingest import files
+from chartfile.ingest.claim import FileChangedError, JournaledStore, Recovery, recover
 from chartfile.ingest.watch import InboxFilter, StabilityTracker, scan, start_observer
 from chartfile.pipeline import Runtime, process_path
+from chartfile.report.schedule import run_due_reports
+from chartfile.settings import IngestSettings, PathSettings
 
 log = logging.getLogger(__name__)
 
-_RETRY_SECONDS = (30.0, 60.0, 120.0, 300.0, 900.0)
+LOCK_NAME = ".daemon.lock"
+_SPECIAL = {
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+}
 
 
 @dataclass(slots=True)
@@ -26,14 +43,60 @@ class DaemonState:
     tracker: StabilityTracker
     in_flight: dict[Path, Future[object]] = field(default_factory=dict)
     retry_after: dict[Path, tuple[dt.datetime, int]] = field(default_factory=dict)
+    not_regular: set[tuple[int, int]] = field(default_factory=set)
+    paused: bool = False
+    report: threading.Thread | None = None
+    next_report_check: dt.datetime | None = None
     processed: int = 0
     failed: int = 0
 
 
 def run_daemon(rt: Runtime, stop: threading.Event) -> DaemonState:
-    """Run until `stop` is set; files being processed then are finished before returning."""
+    """Run until `stop` is set; documents being processed then are finished before returning.
+
+    Start-up first finishes or undoes what a crash left behind (`ingest.claim.recover`).
+    """
+    paths = rt.settings.paths
+    with _single_instance(paths.work):
+        _log_recovery(recover(paths, sessions=rt.sessions, now=rt.clock()))
+        journaled = JournaledStore(rt.store.root, work_root=paths.work)
+        return _watch(dataclasses.replace(rt, store=journaled), stop)
+
+
+def free_mb(paths: PathSettings) -> int:
+    """Free space in MB on the fuller of the store's and the work folder's disks."""
+    return min(shutil.disk_usage(folder).free for folder in (paths.store, paths.work)) // 2**20
+
+
+@contextmanager
+def _single_instance(work: Path) -> Iterator[None]:
+    """One daemon per work folder: a second one would claim the same files and clear the first's work."""
+    with (work / LOCK_NAME).open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as e:
+            raise UsageError(
+                f"another `chartfile watch` is already running on the work folder {work}",
+                hint="only one daemon may watch an inbox; stop the other one first",
+            ) from e
+        yield
+
+
+def _log_recovery(found: Recovery) -> None:
+    for intake_id in found.restored:
+        log.warning(
+            "document %d: its inbox file was gone; its work copy was put back into the inbox", intake_id
+        )
+    for intake_id in found.withdrawn:
+        log.error(
+            "document %d: its inbox file was removed before it was processed; no copy is left", intake_id
+        )
+    if found.cleared:
+        log.info("start-up: cleared %d work folder(s) left by an earlier run", found.cleared)
+
+
+def _watch(rt: Runtime, stop: threading.Event) -> DaemonState:
     ingest, inbox = rt.settings.ingest, rt.settings.paths.inbox
-    accept = InboxFilter(ingest.ignore_patterns)
     state = DaemonState(StabilityTracker(ingest.stability_seconds))
     hints: queue.SimpleQueue[Path] = queue.SimpleQueue()
     observer = start_observer(
@@ -41,24 +104,70 @@ def run_daemon(rt: Runtime, stop: threading.Event) -> DaemonState:
     )
     workers = ingest.workers or rt.settings.workers()
     log.info("watching the inbox %s with %d document workers", inbox, workers)
-    next_rescan = rt.clock()
     try:
-        with ThreadPoolExecutor(workers, thread_name_prefix="doc") as documents:
-            while not stop.is_set():
-                now = rt.clock()
-                if now >= next_rescan:
-                    _observe_all(state, scan(inbox, accept), now)
-                    next_rescan = now + dt.timedelta(seconds=ingest.rescan_seconds)
-                _observe_all(state, _drain(hints, inbox, accept), now)
-                _reap(state, rt)
-                _submit_ready(state, documents, rt, limit=ingest.queue_size)
-                stop.wait(ingest.poll_interval_seconds)
-            log.info("stopping: finishing %d document(s) in progress", len(state.in_flight))
+        with ThreadPoolExecutor(workers, thread_name_prefix="doc", initializer=_shield_children) as pool:
+            _loop(state, pool, rt, hints, stop)
+            running = sum(job.running() for job in state.in_flight.values())
+            log.info("stopping: finishing %d document(s) in progress", running)
+            pool.shutdown(wait=True, cancel_futures=True)  # files not started yet stay in the inbox
     finally:
         observer.stop()
         observer.join(timeout=10)
     _reap(state, rt)
     return state
+
+
+def _shield_children() -> None:
+    """Document threads block SIGINT and SIGTERM, and so do the OCR threads and programs they start.
+
+    Ctrl-C reaches the whole process group (and systemd may signal the whole cgroup): tesseract must
+    finish its page. The main thread alone takes the signal, and stops the daemon cleanly.
+    """
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+def _loop(
+    state: DaemonState,
+    pool: ThreadPoolExecutor,
+    rt: Runtime,
+    hints: queue.SimpleQueue[Path],
+    stop: threading.Event,
+) -> None:
+    ingest, inbox = rt.settings.ingest, rt.settings.paths.inbox
+    accept = InboxFilter(ingest.ignore_patterns)
+    next_rescan = rt.clock()
+    while not stop.is_set():
+        now = rt.clock()
+        if now >= next_rescan:
+            _observe_all(state, scan(inbox, accept), now)
+            next_rescan = now + dt.timedelta(seconds=ingest.rescan_seconds)
+        _observe_all(state, [*_drain(hints, inbox, accept), *state.tracker.pending()], now)
+        _reap(state, rt)
+        if _intake_open(state, rt):
+            _submit_ready(state, pool, rt, limit=ingest.queue_size)
+        _nightly_report(state, rt, now)
+        stop.wait(ingest.poll_interval_seconds)
+    if state.report is not None:
+        state.report.join()
+
+
+REPORT_CHECK = dt.timedelta(minutes=1)
+
+
+def _nightly_report(state: DaemonState, rt: Runtime, now: dt.datetime) -> None:
+    """At most once a minute, write (in the background) every nightly report that is due, missed ones too."""
+    if not rt.settings.report.enabled or (state.report is not None and state.report.is_alive()):
+        return
+    if state.next_report_check is not None and now < state.next_report_check:
+        return
+    state.next_report_check = now + REPORT_CHECK
+    state.report = threading.Thread(
+        target=run_due_reports,
+        args=(rt.settings, rt.sessions, now),
+        name="nightly-report",
+        daemon=False,
+    )
+    state.report.start()
 
 
 def _drain(hints: queue.SimpleQueue[Path], inbox: Path, accept: InboxFilter) -> list[Path]:
@@ -70,16 +179,42 @@ def _drain(hints: queue.SimpleQueue[Path], inbox: Path, accept: InboxFilter) -> 
     return sorted(paths)
 
 
-def _observe_all(state: DaemonState, paths: object, now: dt.datetime) -> None:
-    for path in paths:  # type: ignore[attr-defined]
+def _observe_all(state: DaemonState, paths: Iterable[Path], now: dt.datetime) -> None:
+    for path in paths:
         if path in state.in_flight:
             continue
         try:
             st = path.stat()
         except OSError:
             state.tracker.forget(path)
+            state.retry_after.pop(path, None)
             continue
-        state.tracker.observe(path, st.st_size, st.st_mtime_ns, now)
+        if stat.S_ISREG(st.st_mode):
+            state.tracker.observe(path, st.st_size, st.st_mtime_ns, now)
+            continue
+        state.tracker.forget(path)
+        if not stat.S_ISDIR(st.st_mode) and (st.st_dev, st.st_ino) not in state.not_regular:
+            state.not_regular.add((st.st_dev, st.st_ino))
+            log.warning(
+                "skipping inode %d in the inbox: %s, not a regular file; chartfile cannot read it, remove it",
+                st.st_ino,
+                _SPECIAL.get(stat.S_IFMT(st.st_mode), "a special file"),
+            )
+
+
+def _intake_open(state: DaemonState, rt: Runtime) -> bool:
+    """False while the store's or work folder's disk is nearly full; one log line on each change."""
+    minimum = rt.settings.ingest.min_free_mb
+    try:
+        free = free_mb(rt.settings.paths)
+    except OSError:
+        return True  # the store folder itself is gone: filing says so, and the file is retried
+    if free < minimum and not state.paused:
+        log.error("store disk full: %d MB free, intake paused until %d MB are free", free, minimum)
+    elif free >= minimum and state.paused:
+        log.warning("store disk has %d MB free again, intake resumed", free)
+    state.paused = free < minimum
+    return not state.paused
 
 
 def _submit_ready(state: DaemonState, pool: ThreadPoolExecutor, rt: Runtime, *, limit: int) -> None:
@@ -95,31 +230,54 @@ def _submit_ready(state: DaemonState, pool: ThreadPoolExecutor, rt: Runtime, *, 
 
 
 def _can_open(path: Path) -> bool:
+    """Openable for reading now (never blocks: a FIFO swapped in is refused, not waited on)."""
     try:
-        with path.open("rb"):
-            return True
+        files.open_regular(path).close()
+        return True
     except OSError:
         return False
 
 
 def _reap(state: DaemonState, rt: Runtime) -> None:
+    now = rt.clock()
     for path, job in list(state.in_flight.items()):
         if not job.done():
             continue
         del state.in_flight[path]
+        if job.cancelled():
+            continue
         error = job.exception()
         if error is None:
             state.processed += 1
             state.retry_after.pop(path, None)
+        elif isinstance(error, FileChangedError):
+            log.info("an inbox file changed while it was being copied; it is taken once it stops changing")
+        elif not isinstance(error, MachineError) and not path.exists():
+            log.info("an inbox file was removed before it could be claimed")
         else:
             state.failed += 1
-            _schedule_retry(state, path, error, rt.clock())
+            _schedule_retry(state, path, error, now, rt.settings.ingest)
+        _observe_all(state, [path], now)  # still there (kept, changed, retried): watch it again
 
 
-def _schedule_retry(state: DaemonState, path: Path, error: BaseException, now: dt.datetime) -> None:
+def _schedule_retry(
+    state: DaemonState, path: Path, error: BaseException, now: dt.datetime, ingest: IngestSettings
+) -> None:
     attempts = state.retry_after.get(path, (now, 0))[1] + 1
-    delay = _RETRY_SECONDS[min(attempts, len(_RETRY_SECONDS)) - 1]
+    delay = min(ingest.retry_max_seconds, ingest.retry_min_seconds * 2 ** min(attempts - 1, 30))
     state.retry_after[path] = (now + dt.timedelta(seconds=delay), attempts)
-    kind = "machine fault" if isinstance(error, MachineError) else type(error).__name__
-    message = str(error) if isinstance(error, ChartfileError) else "see the intake journal"
-    log.error("an inbox file failed (%s: %s); retrying in %.0f s", kind, message, delay)
+    log.error("an inbox file failed (%s); it stays in the inbox, retrying in %.0f s", _describe(error), delay)
+
+
+def _describe(error: BaseException) -> str:
+    """The first chartfile error in the chain (its message names no patient data), else the type only."""
+    cause: BaseException | None = error
+    for _ in range(10):
+        if cause is None or isinstance(cause, ChartfileError):
+            break
+        cause = cause.__cause__ or cause.__context__
+    if not isinstance(cause, ChartfileError):
+        return type(error).__name__
+    kind = "machine fault" if isinstance(cause, MachineError) else f"{cause.stage} error"
+    then = "" if cause is error else f", then {type(error).__name__}"
+    return f"{kind}: {cause.message}{then}"

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import logging
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from chartfile import matching
-from chartfile.errors import MachineError
+from chartfile.errors import DatabaseError, MachineError, StoreError
 from chartfile.indexer import filing
 from chartfile.indexer.db import transaction
 from chartfile.indexer.store import FileStore, StoreLayout
@@ -53,7 +56,8 @@ def process_path(path: Path, rt: Runtime, *, consume: bool = True) -> FiledDocum
 def process_claimed(incoming: IncomingFile, rt: Runtime, *, consume: bool = True) -> FiledDocument:
     """Every outcome is committed before the inbox file goes; a machine fault leaves it in place."""
     try:
-        result = _run_stages(incoming, rt)
+        with _machine_faults(incoming):
+            result = _run_stages(incoming, rt)
     except MachineError as e:
         mark_failed(incoming, e, sessions=rt.sessions, now=rt.clock())
         raise
@@ -66,6 +70,25 @@ def process_claimed(incoming: IncomingFile, rt: Runtime, *, consume: bool = True
     if consume:
         release_source(incoming)
     return result
+
+
+@contextmanager
+def _machine_faults(incoming: IncomingFile) -> Iterator[None]:
+    """The stage boundary for faults of the machine: retried later, never quarantined."""
+    try:
+        yield
+    except OperationalError as e:  # "database is locked", disk I/O error: the message names no data
+        raise DatabaseError(
+            f"document {incoming.intake_id}: the database could not be used ({e.orig})",
+            hint="chartfile retries; check that nothing else holds the database for long",
+        ) from e
+    except OSError as e:
+        if e.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        raise StoreError(
+            f"document {incoming.intake_id}: the disk is full ({e.strerror})",
+            hint="free disk space; chartfile retries and the input is kept",
+        ) from e
 
 
 def _run_stages(incoming: IncomingFile, rt: Runtime) -> FiledDocument:

@@ -16,6 +16,8 @@ class Status(enum.StrEnum):
     UNMATCHED = "unmatched"
     QUARANTINED = "quarantined"
     DUPLICATE = "duplicate"
+    REJECTED = "rejected"  # a clerk decided it is not a patient document (misdirected fax, junk)
+    SPLIT = "split"  # a clerk cut it into child documents, one per patient
 
 
 class FileKind(enum.StrEnum):

@@ -30,6 +30,7 @@ class Patient(Base):
     state: Mapped[str] = mapped_column(String(64), default="")
     zip: Mapped[str] = mapped_column(String(32), default="")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    merged_into: Mapped[str | None] = mapped_column(String(64), nullable=True, default=None)
 
 
 class Intake(Base):
@@ -74,6 +75,7 @@ class Document(Base):
     original_path: Mapped[str | None] = mapped_column(Text, nullable=True)
     quarantine_path: Mapped[str | None] = mapped_column(Text, nullable=True)
     duplicate_of: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    parent_id: Mapped[int | None] = mapped_column(Integer, index=True, nullable=True)  # split from this
     received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     processed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
@@ -105,3 +107,17 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(64))
     document_id: Mapped[int | None] = mapped_column(Integer, index=True, nullable=True)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class ReportRun(Base):
+    """One nightly unmatched report written (the newest date is where the schedule resumes)."""
+
+    __tablename__ = "report_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    report_date: Mapped[dt.date] = mapped_column(Date, unique=True)
+    ran_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    html_path: Mapped[str] = mapped_column(Text)
+    csv_path: Mapped[str] = mapped_column(Text)
+    documents: Mapped[int] = mapped_column(Integer)
+    emailed: Mapped[bool] = mapped_column(default=False)

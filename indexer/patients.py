@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import csv
-import gc
 import datetime as dt
+import gc
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -143,7 +143,7 @@ def load_records(session: Session) -> list[PatientRecord]:
             Patient.dob,
             Patient.sex,
             Patient.address,
-        )
+        ).where(Patient.merged_into.is_(None))  # a merged record's documents now belong to the one kept
     )
     return [PatientRecord(*row) for row in rows]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import logging
 import queue
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -43,7 +44,11 @@ class _Seen:
 
 
 class StabilityTracker:
-    """A file is ready once its size and mtime have not changed for `stability_seconds` (pure: time given)."""
+    """A file is ready once its size and mtime have not changed for `stability_seconds` (pure: time given).
+
+    The caller observes every pending file on every tick, so a writer that goes on writing without
+    delivering events (network shares, a replaced inbox) still resets the clock.
+    """
 
     def __init__(self, stability_seconds: float) -> None:
         self._stable_for = dt.timedelta(seconds=stability_seconds)
@@ -56,6 +61,10 @@ class StabilityTracker:
 
     def forget(self, path: Path) -> None:
         self._seen.pop(path, None)
+
+    def pending(self) -> list[Path]:
+        """The files being watched: each is stat-ed again every tick, events or not."""
+        return list(self._seen)
 
     def ready(self, now: dt.datetime) -> list[Path]:
         return [path for path, seen in self._seen.items() if now - seen.since >= self._stable_for]
@@ -77,9 +86,19 @@ class _Enqueue(FileSystemEventHandler):
         self._hints.put(Path(str(target)))
 
 
+class _StopRace(logging.Filter):
+    """watchdog logs a harmless race of its own as an ERROR whenever an inotify observer stops."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "called when the thread is inactive" not in record.getMessage()
+
+
 def start_observer(
     inbox: Path, hints: queue.SimpleQueue[Path], *, polling: bool, poll_seconds: float
 ) -> BaseObserver:
+    inotify_log = logging.getLogger("watchdog.observers.inotify")
+    if not any(isinstance(f, _StopRace) for f in inotify_log.filters):
+        inotify_log.addFilter(_StopRace())
     make: Callable[[], BaseObserver] = (
         (lambda: PollingObserver(timeout=poll_seconds)) if polling else Observer
     )

@@ -1,0 +1,60 @@
+"""`chartfile search TEXT`: full-text search over the stored page texts, best documents first."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from chartfile.commands.common import console, database, print_json_line, settings_of
+from chartfile.indexer.db import transaction
+from chartfile.indexer.search import MARK_END, MARK_START, SearchFilters, search
+
+Day = Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"], metavar="YYYY-MM-DD")]
+
+
+def search_command(
+    ctx: typer.Context,
+    *,
+    words: Annotated[
+        str, typer.Argument(metavar="TEXT", help='Words (all must occur), "a phrase", prefix*.')
+    ],
+    patient: Annotated[
+        str | None, typer.Option("--patient", metavar="MRN", help="Only this patient.")
+    ] = None,
+    doc_type: Annotated[str | None, typer.Option("--type", help="Only this type, e.g. lab_result.")] = None,
+    date_from: Annotated[
+        dt.datetime | None,
+        typer.Option("--from", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help="Document date from."),
+    ] = None,
+    date_to: Annotated[
+        dt.datetime | None,
+        typer.Option("--to", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help="Document date up to."),
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="At most this many documents.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per document.")] = False,
+) -> None:
+    """Search the text of every stored page (ranked by bm25), grouped per document with snippets."""
+    filters = SearchFilters(
+        patient_mrn=patient,
+        doc_type=doc_type,
+        date_from=date_from.date() if date_from else None,
+        date_to=date_to.date() if date_to else None,
+    )
+    with database(settings_of(ctx)) as sessions, transaction(sessions) as session:
+        hits = search(session, words, filters, limit=limit)
+    if as_json:
+        for hit in hits:
+            print_json_line(hit.as_json())
+        return
+    for hit in hits:
+        head = f"[bold]document {hit.document_id}[/bold]  {hit.status}"
+        head += f"  MRN {hit.patient_mrn}" if hit.patient_mrn else ""
+        head += f"  {escape(hit.doc_type or '')} {hit.doc_date or ''}  {escape(hit.source_name)}"
+        console.print(head, highlight=False)
+        for page in hit.pages:
+            snippet = escape(page.snippet).replace(MARK_START, "[reverse]").replace(MARK_END, "[/reverse]")
+            console.print(f"  p.{page.number}: {snippet}", highlight=False)
+    console.print(f"{len(hits)} document(s)")

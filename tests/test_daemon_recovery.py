@@ -1,0 +1,109 @@
+"""Claim journal and start-up recovery, in-process on a real SQLite file: the pieces the daemon relies on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from chartfile.errors import DatabaseError, UnreadableFileError
+from chartfile.indexer.db import make_engine, migrate, session_factory, transaction
+from chartfile.indexer.models import Intake
+from chartfile.ingest.claim import JournaledStore, claim, discard_attempt, recover, release_source
+from chartfile.ingest.quarantine import mark_failed
+from chartfile.runtime import prepare_folders
+from chartfile.settings import Settings
+
+NOW = dt.datetime(2026, 11, 2, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def sessions(settings: Settings) -> Iterator[sessionmaker[Session]]:
+    prepare_folders(settings.paths)
+    engine = make_engine(settings.database)
+    migrate(engine)
+    yield session_factory(engine)
+    engine.dispose()
+
+
+def inbox_file(settings: Settings, name: str = "fax.tif", data: bytes = b"II*\x00" + bytes(500)) -> Path:
+    path = settings.paths.inbox / name
+    path.write_bytes(data)
+    return path
+
+
+def states(sessions: sessionmaker[Session]) -> list[tuple[int, str, int]]:
+    with transaction(sessions) as session:
+        return [(i.id, i.state, i.attempts) for i in session.scalars(select(Intake).order_by(Intake.id))]
+
+
+def test_a_retried_file_keeps_its_id_even_when_touched_meanwhile(
+    settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    path = inbox_file(settings)
+    first = claim(path, work_root=settings.paths.work, sessions=sessions, now=NOW)
+    assert first is not None
+    mark_failed(first, DatabaseError("database is locked"), sessions=sessions, now=NOW)
+    discard_attempt(first.work_dir)
+    os.utime(path, ns=(1, 1))  # same bytes, new mtime: another fingerprint
+    again = claim(path, work_root=settings.paths.work, sessions=sessions, now=NOW)
+    assert again is not None and again.intake_id == first.intake_id
+    assert states(sessions) == [(first.intake_id, "claimed", 2)]
+
+
+def test_the_inbox_file_is_released_only_while_it_holds_the_claimed_bytes(
+    settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    path = inbox_file(settings)
+    incoming = claim(path, work_root=settings.paths.work, sessions=sessions, now=NOW)
+    assert incoming is not None
+    with path.open("ab") as writer:  # the writer was not finished after all
+        writer.write(b"more pages")
+    release_source(incoming)
+    assert path.is_file()
+    path.write_bytes(incoming.work_copy.read_bytes())
+    release_source(incoming)
+    assert not path.exists()
+
+
+def test_a_fifo_is_refused_without_blocking_and_without_naming_it(
+    settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    fifo = settings.paths.inbox / "Okonkwo_Adaeze.tif"
+    os.mkfifo(fifo)
+    with pytest.raises(UnreadableFileError) as caught:
+        claim(fifo, work_root=settings.paths.work, sessions=sessions, now=NOW)
+    assert "Okonkwo" not in str(caught.value) and f"inode {fifo.stat().st_ino}" in str(caught.value)
+    assert list(settings.paths.work.iterdir()) == []  # the staging folder went with it
+
+
+def test_recovery_restores_withdraws_and_clears(settings: Settings, sessions: sessionmaker[Session]) -> None:
+    paths = settings.paths
+    gone = claim(inbox_file(settings, "a.tif"), work_root=paths.work, sessions=sessions, now=NOW)
+    lost = claim(
+        inbox_file(settings, "b.tif", b"II*\x00" + bytes(9)), work_root=paths.work, sessions=sessions, now=NOW
+    )
+    kept = claim(
+        inbox_file(settings, "c.tif", b"II*\x00" + bytes(7)), work_root=paths.work, sessions=sessions, now=NOW
+    )
+    assert gone is not None and lost is not None and kept is not None
+    gone.source_path.unlink()  # the work copy is the only copy left
+    lost.source_path.unlink()
+    discard_attempt(lost.work_dir)  # ...and of this one, nothing at all
+    stray = paths.store / "review" / "2026-11-02" / f"{gone.intake_id:06d}-stray.pdf"
+    JournaledStore(paths.store, work_root=paths.work).put(gone.work_copy, stray)  # half filed
+    (paths.work / ".claim-0123").mkdir()
+    found = recover(paths, sessions=sessions, now=NOW)
+    assert found.restored == (gone.intake_id,) and found.withdrawn == (lost.intake_id,)
+    assert found.cleared == 1
+    assert gone.source_path.read_bytes() == b"II*\x00" + bytes(500) and not stray.exists()
+    assert kept.source_path.is_file()
+    assert list(paths.work.iterdir()) == []
+    assert [s for _, s, _ in states(sessions)] == ["claimed", "withdrawn", "claimed"]
+    again = claim(gone.source_path, work_root=paths.work, sessions=sessions, now=NOW)
+    assert again is not None and again.intake_id == gone.intake_id

@@ -1,0 +1,107 @@
+"""`chartfile patients merge OLD NEW`: the old record's documents move (rows, files, duplicates), audited;
+the old MRN is no longer matched nor accepted."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import make_workspace, run_cli
+from scenarios import lab_result, text_pdf
+
+SECOND_RECORD = "mrn,last_name,first_name,middle_name,dob\n4471299,Lindqvist,Margaret,Anne,1949-07-15\n"
+
+
+def documents(ws: Path) -> dict[str, dict[str, Any]]:
+    with sqlite3.connect(ws / "data" / "chartfile.db") as db:
+        db.row_factory = sqlite3.Row
+        return {row["source_name"]: dict(row) for row in db.execute("SELECT * FROM documents")}
+
+
+@pytest.fixture(scope="module")
+def merged(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, dict[str, dict[str, Any]], list[dict[str, Any]]]:
+    """Two documents filed to 4471205 (and a duplicate of one), then 4471205 merged into 4471299."""
+    ws = make_workspace(tmp_path_factory.mktemp("merge"))
+    run_cli(ws, "patients", "import", str(ws / "patients.csv"), check=True)
+    batch = ws / "batch"
+    batch.mkdir()
+    text_pdf([lab_result("Margaret Lindqvist", "07/15/1949", "4471205")], batch / "labs_october.pdf")
+    text_pdf(
+        [lab_result("Margaret Lindqvist", "07/15/1949", "4471205", doc_date="11/02/2026")],
+        batch / "labs_nov.pdf",
+    )
+    shutil.copy(batch / "labs_nov.pdf", ws / "resent.pdf")
+    run_cli(ws, "process", str(batch), check=True)
+    run_cli(ws, "process", str(ws / "resent.pdf"), check=True)  # a duplicate of labs_nov.pdf
+    (ws / "second.csv").write_text(SECOND_RECORD, encoding="utf-8")
+    run_cli(ws, "patients", "import", str(ws / "second.csv"), check=True)
+    before = documents(ws)
+    done = run_cli(
+        ws, "patients", "merge", "4471205", "4471299", "--reason", "duplicate chart", "--json", check=True
+    )
+    return ws, before, [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def test_merge_moves_every_document_file_and_duplicate(
+    merged: tuple[Path, dict[str, dict[str, Any]], list[dict[str, Any]]],
+) -> None:
+    ws, before, decisions = merged
+    assert {d["before"]["mrn"] for d in decisions} == {"4471205"}
+    assert {d["after"]["mrn"] for d in decisions} == {"4471299"} and len(decisions) == 2
+    after = documents(ws)
+    for name in ("labs_october.pdf", "labs_nov.pdf"):
+        assert before[name]["patient_mrn"] == "4471205" and after[name]["patient_mrn"] == "4471299"
+        assert not Path(before[name]["stored_path"]).exists() and Path(after[name]["stored_path"]).is_file()
+        assert Path(after[name]["stored_path"]).is_relative_to(ws / "data" / "store" / "patients" / "4471299")
+    duplicate = after["resent.pdf"]
+    assert duplicate["status"] == "duplicate" and duplicate["patient_mrn"] == "4471299"
+    assert duplicate["stored_path"] == after["labs_nov.pdf"]["stored_path"]
+    assert not (ws / "data" / "store" / "patients" / "4471205").exists() or not any(
+        p.is_file() for p in (ws / "data" / "store" / "patients" / "4471205").rglob("*")
+    )
+
+
+def test_merge_is_audited_per_document_and_for_the_patient(
+    merged: tuple[Path, dict[str, dict[str, Any]], list[dict[str, Any]]],
+) -> None:
+    ws, _, decisions = merged
+    done = run_cli(ws, "audit", "--action", "patient-merged", "--json", check=True)
+    (event,) = [json.loads(line) for line in done.stdout.splitlines()]
+    assert event["document_id"] is None
+    assert event["detail"] | {"documents": sorted(event["detail"]["documents"])} == {
+        "old_mrn": "4471205",
+        "new_mrn": "4471299",
+        "documents": sorted(d["id"] for d in decisions),
+        "reason": "duplicate chart",
+    }
+    with sqlite3.connect(ws / "data" / "chartfile.db") as db:
+        moved = db.execute("SELECT document_id FROM audit_events WHERE action = 'merged'").fetchall()
+    assert sorted(i for (i,) in moved) == sorted(d["id"] for d in decisions)
+
+
+def test_the_old_mrn_is_neither_matched_nor_accepted(
+    merged: tuple[Path, dict[str, dict[str, Any]], list[dict[str, Any]]],
+) -> None:
+    ws, _, _ = merged
+    text_pdf(
+        [lab_result("Margaret Lindqvist", "07/15/1949", "4471205", doc_date="11/09/2026")], ws / "new.pdf"
+    )
+    run_cli(ws, "process", str(ws / "new.pdf"), check=True)
+    new = documents(ws)["new.pdf"]
+    assert new["patient_mrn"] != "4471205"
+    assert "4471205" not in {c["mrn"] for c in json.loads(new["candidates"])}
+    for args, message in (
+        (("review", "assign", str(new["id"]), "4471205"), "merged into another patient"),
+        (("patients", "merge", "4471205", "4471299"), "merged into another patient"),
+        (("patients", "merge", "4471299", "4471299"), "the two MRNs are the same"),
+        (("patients", "merge", "0000000", "4471299"), "no patient with that MRN"),
+    ):
+        done = run_cli(ws, *args)
+        assert done.returncode == 2 and message in done.stderr, done.stderr
+        assert "Lindqvist" not in done.stderr
