@@ -43,7 +43,14 @@ def _pdf_pages(doc: Path, out_dir: Path) -> Iterator[Path]:
         return
     prefix = out_dir / doc.stem
     subprocess.run(["pdfimages", "-all", str(doc), str(prefix)], check=True)
-    yield from sorted(out_dir.glob(f"{doc.stem}-*"))
+    extracted = sorted(out_dir.glob(f"{doc.stem}-*"))
+    if any(path.suffix in (".ccitt", ".params") for path in extracted):
+        # raw CCITT streams are no image file tesseract reads: take those pages as (G4) TIFF instead
+        for path in extracted:
+            path.unlink()
+        subprocess.run(["pdfimages", "-tiff", str(doc), str(prefix)], check=True)
+        extracted = sorted(out_dir.glob(f"{doc.stem}-*"))
+    yield from extracted
 
 
 def raw_tesseract_seconds(pages: list[Path], *, language: str = "eng") -> float:

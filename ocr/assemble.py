@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -57,4 +58,31 @@ def image_page(image: Path, dpi: int | None) -> Path:
     with Image.open(image) as img:
         resolution = float(dpi or img.info.get("dpi", (300, 300))[0])
         img.save(out, "PDF", resolution=resolution)
+    return out
+
+
+def lossless_page(image: Image.Image, dpi: tuple[float, float], out: Path) -> Path:
+    """A one-page PDF showing a grey or colour image losslessly (Flate), sized by its resolution.
+
+    Tesseract's own renderer would store such a page as JPEG; this page keeps the scan as it came, and
+    Tesseract's text-only PDF is laid over it like over an original PDF page.
+    """
+    colour = image.mode == "RGB"
+    pixels = (image if image.mode in ("L", "RGB") else image.convert("L")).tobytes()
+    width_pt, height_pt = image.width * 72 / dpi[0], image.height * 72 / dpi[1]
+    with pikepdf.new() as pdf:
+        picture = pikepdf.Stream(pdf, zlib.compress(pixels, 1))
+        picture.stream_dict = pikepdf.Dictionary(
+            Type=pikepdf.Name.XObject,
+            Subtype=pikepdf.Name.Image,
+            Width=image.width,
+            Height=image.height,
+            ColorSpace=pikepdf.Name.DeviceRGB if colour else pikepdf.Name.DeviceGray,
+            BitsPerComponent=8,
+            Filter=pikepdf.Name.FlateDecode,
+        )
+        page = pdf.add_blank_page(page_size=(width_pt, height_pt))
+        page.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=picture))
+        page.obj.Contents = pdf.make_stream(f"q {width_pt:.4f} 0 0 {height_pt:.4f} 0 0 cm /Im0 Do Q".encode())
+        pdf.save(out)
     return out

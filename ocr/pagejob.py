@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PIL import Image
 
-from chartfile.ocr import orient
+from chartfile.ocr import normalize, orient
 from chartfile.ocr.engine import OcrEngine, PageOcr
 from chartfile.ocr.pages import PageSource
 from chartfile.settings import OcrSettings
@@ -31,7 +31,9 @@ class PageRead:
 def read_page(source: PageSource, engine: OcrEngine, settings: OcrSettings) -> PageRead:
     """Clean and straighten the page, OCR it; only a page that reads badly pays for orientation (OSD)."""
     assert source.image is not None
-    image = _despeckled(source.image, source, settings)
+    image = source.image
+    source = replace(source, dpi=_engine_dpi(source))
+    image = _despeckled(image, source, settings)
     image, skew = _deskewed(image, source, settings) if settings.deskew else (image, 0.0)
     # A changed image no longer lines up with the original PDF page: store it as Tesseract renders it.
     overlay = source.pdf_page is not None and image == source.image
@@ -79,13 +81,28 @@ def _despeckled(image: Path, source: PageSource, settings: OcrSettings) -> Path:
 
 def _deskewed(image: Path, source: PageSource, settings: OcrSettings) -> tuple[Path, float]:
     with Image.open(image) as opened:
-        opened.load()
+        # JPEG pages decode at a quarter of the size for the estimate (the sample is smaller still)
+        opened.draft("L", (opened.width // 4, opened.height // 4))
         angle = orient.estimate_skew(opened)
-        if abs(angle) < settings.min_deskew_degrees:
-            return image, 0.0
-        target = image.with_name(f"{image.stem}-straight{'.tif' if opened.mode == '1' else '.png'}")
-        _save(orient.deskew(opened, angle), target, opened.info.get("dpi") or (source.dpi, source.dpi))
+    if abs(angle) < settings.min_deskew_degrees:
+        return image, 0.0
+    with Image.open(image) as opened:
+        opened.load()
+        straight = orient.deskew(opened, angle)
+        target = image.with_name(f"{image.stem}-straight.tif")
+        _save(straight, target, opened.info.get("dpi") or (source.dpi, source.dpi))
     return target, angle
+
+
+def _engine_dpi(source: PageSource) -> int | None:
+    """The resolution to tell Tesseract: the page's, as scratch PGM/PPM files carry none.
+
+    None only for 1-bit pages: their G4 TIFF keeps the (possibly non-square) resolution tags.
+    """
+    if source.dpi is not None or source.image is None:
+        return source.dpi
+    with Image.open(source.image) as opened:
+        return None if opened.mode == "1" else round(normalize.page_dpi(opened)[0])
 
 
 def _reads_badly(result: PageOcr, settings: OcrSettings) -> bool:
@@ -107,8 +124,8 @@ def _save(image: Image.Image, target: Path, dpi: tuple[float, float] | tuple[int
     resolution = (float(dpi[0] or 300), float(dpi[1] or 300))
     if image.mode == "1":
         image.save(target, compression="group4", dpi=resolution)
-    else:
-        image.save(target, compress_level=1, dpi=resolution)
+    else:  # measured: Tesseract reads an uncompressed TIFF faster than PGM, PNG or even the JPEG itself
+        image.save(target, compression="raw", dpi=resolution)
 
 
 def _orientation(engine: OcrEngine, image: Path, settings: OcrSettings) -> int:
@@ -117,9 +134,9 @@ def _orientation(engine: OcrEngine, image: Path, settings: OcrSettings) -> int:
 
 
 def _turned_copy(image: Path, degrees: int) -> Path:
-    target = image.with_name(f"{image.stem}-upright{'.tif' if image.suffix == '.tif' else '.png'}")
     with Image.open(image) as opened:
         turned = orient.rotate_clockwise(opened, degrees)
+        target = image.with_name(f"{image.stem}-upright.tif")
         _save(turned, target, opened.info.get("dpi") or (300, 300))
     return target
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from chartfile.errors import UnreadableFileError
-from chartfile.ocr import normalize, poppler
+from chartfile.ocr import assemble, normalize, pdfimage, poppler
 from chartfile.records import FileKind, IncomingFile
 from chartfile.settings import OcrSettings
 
@@ -36,7 +36,7 @@ def iter_pages(incoming: IncomingFile, settings: OcrSettings, scratch: Path) -> 
     elif incoming.kind is FileKind.TIFF:
         yield from _tiff_pages(incoming.work_copy, settings, scratch)
     else:
-        yield _single_image(incoming.work_copy, settings)
+        yield _single_image(incoming.work_copy, settings, scratch)
 
 
 def _pdf_pages(pdf: Path, settings: OcrSettings, scratch: Path) -> Iterator[PageSource]:
@@ -47,6 +47,9 @@ def _pdf_pages(pdf: Path, settings: OcrSettings, scratch: Path) -> Iterator[Page
         layer = layers[number - 1] if number <= len(layers) else ""
         if len(layer.strip()) >= settings.min_text_layer_chars:
             yield PageSource(number, None, None, text_layer=layer, pdf_page=(pdf, number - 1))
+            continue
+        if rotated[number - 1] == 0 and (native := pdfimage.page_image(pdf, number - 1)) is not None:
+            yield _frame_source(native, number, settings, scratch, pdf_page=(pdf, number - 1))
             continue
         image = poppler.render_page(pdf, number, scratch, dpi=settings.dpi)
         # An unrotated original page keeps its own image and gets the text laid over it; a page with
@@ -59,13 +62,31 @@ def _tiff_pages(tiff: Path, settings: OcrSettings, scratch: Path) -> Iterator[Pa
     try:
         with Image.open(tiff) as image:
             for index, frame in enumerate(ImageSequence.Iterator(image)):
-                page = normalize.for_ocr(frame, double_fax_rows=settings.double_fax_rows)
-                source = _save_frame(page, index + 1, scratch)
-                yield replace(source, blank=settings.detect_blank_pages and normalize.is_blank(page.image))
+                yield _frame_source(frame, index + 1, settings, scratch)
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as e:
         raise UnreadableFileError(
             f"the TIFF cannot be decoded ({type(e).__name__})", hint="re-scan or re-send the document"
         ) from e
+
+
+def _frame_source(
+    frame: Image.Image,
+    number: int,
+    settings: OcrSettings,
+    scratch: Path,
+    *,
+    pdf_page: tuple[Path, int] | None = None,
+) -> PageSource:
+    """A decoded page image (TIFF frame, PNG, a PDF page's own image) made square and saved for Tesseract.
+
+    Without a PDF page of its own, a grey or colour page gets a lossless one to lay the text over.
+    """
+    page = normalize.for_ocr(frame, double_fax_rows=settings.double_fax_rows)
+    source = _save_frame(page, number, scratch)
+    if pdf_page is None and page.image.mode != "1":
+        pdf_page = (assemble.lossless_page(page.image, page.dpi, scratch / f"page-{number:04d}-image.pdf"), 0)
+    blank = settings.detect_blank_pages and normalize.is_blank(page.image)
+    return replace(source, blank=blank, pdf_page=pdf_page)
 
 
 def _save_frame(page: normalize.NormalizedPage, number: int, scratch: Path) -> PageSource:
@@ -73,15 +94,18 @@ def _save_frame(page: normalize.NormalizedPage, number: int, scratch: Path) -> P
         path = scratch / f"page-{number:04d}.tif"
         page.image.save(path, compression="group4", dpi=page.dpi)
         return PageSource(number, path, None, x_scale=page.dpi[1] / page.dpi[0])
-    path = scratch / f"page-{number:04d}.{'pgm' if page.image.mode == 'L' else 'ppm'}"
-    page.image.save(path)
+    path = scratch / f"page-{number:04d}.tif"
+    page.image.save(path, compression="raw", dpi=page.dpi)  # uncompressed: what Tesseract reads fastest
     return PageSource(number, path, round(page.dpi[0]))
 
 
-def _single_image(path: Path, settings: OcrSettings) -> PageSource:
+def _single_image(path: Path, settings: OcrSettings, scratch: Path) -> PageSource:
+    """A JPEG goes to Tesseract as it is (its PDF page embeds it unchanged); other images are decoded."""
     try:
         with Image.open(path) as image:
-            image.load()
+            if image.format != "JPEG":
+                image.load()
+                return _frame_source(image, 1, settings, scratch)
             dpi = normalize.page_dpi(image) if image.info.get("dpi") else None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as e:
         raise UnreadableFileError(

@@ -66,14 +66,14 @@ def text_layers(pdf: Path) -> list[str]:
 
 
 def render_page(pdf: Path, number: int, out_dir: Path, *, dpi: int) -> Path:
-    """Rasterise one page to a grey PGM file (fast: no PNG encoding)."""
+    """Rasterise one page to a grey, uncompressed TIFF (what Tesseract reads fastest)."""
     paths = convert_from_path(
         str(pdf),
         dpi=dpi,
         first_page=number,
         last_page=number,
         output_folder=str(out_dir),
-        fmt="ppm",
+        fmt="tiff",
         grayscale=True,
         paths_only=True,
         single_file=True,

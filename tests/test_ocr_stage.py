@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from rapidfuzz import fuzz
-from scenarios import fax_tiff, lab_result, plain_page, text_pdf
+from scenarios import fax_tiff, lab_result, plain_page, scan_png, text_pdf
 
 from bench.corpus import Line, PageText, render_pages, speckle, to_fax, write_tiff
+from bench.corpus.writers import write_image_pdf
 from chartfile.errors import OcrError, UnreadableFileError, UnsupportedFileError
 from chartfile.ingest.sniff import sniff
 from chartfile.ocr.engine import PageOcr, PageTimeoutError
@@ -204,19 +205,60 @@ def ink_reads_as(pdf: Path, box: tuple[float, float, float, float], tmp_path: Pa
     [
         pytest.param("fax_standard", "CHARLIE", id="fax-standard-204x98"),
         pytest.param("ccitt_pdf", "LinnSequencer", id="scanned-pdf-overlay"),
+        pytest.param("fax_pdf_standard", "CHARLIE", id="fax-pdf-204x98-native-image"),
+        pytest.param("scan_png", "CHARLIE", id="grey-png-lossless-page"),
     ],
 )
 def test_text_layer_lies_over_the_word_in_the_image(tmp_path: Path, scenario: str, word: str) -> None:
+    page = plain_page("Page marker CHARLIE and more words")
     if scenario == "fax_standard":
-        source = fax_tiff(
-            [plain_page("Page marker CHARLIE and more words")], tmp_path / "std.tif", mode="standard"
-        )
+        source = fax_tiff([page], tmp_path / "std.tif", mode="standard")
+    elif scenario == "fax_pdf_standard":
+        source = fax_pdf([page], tmp_path / "std.pdf", mode="standard")
+    elif scenario == "scan_png":
+        source = scan_png(page, tmp_path / "scan.png")
     else:
         source = (Path(__file__).parents[1] / "../shared/data/ocrmypdf-resources/ccitt.pdf").resolve()
     result = run(source, tmp_path / "work", TesseractEngine(language="eng", timeout_seconds=120))
     stored = result.searchable_pdf
     read = ink_reads_as(stored, word_box(stored, word), tmp_path).strip()
     assert fuzz.ratio(word, read) >= 85, read  # the ink under the box is the word (edges may clip a glyph)
+
+
+def fax_pdf(pages: list[PageText], path: Path, *, mode: str) -> Path:
+    """An image-only PDF as fax servers write it: one CCITT G4 image per page at fax resolution."""
+    images = [to_fax(image, mode=mode) for image in render_pages(pages)]
+    return write_image_pdf(images, path, (204, 98) if mode == "standard" else (204, 196))
+
+
+def pdf_images(pdf: Path) -> list[list[str]]:
+    """`pdfimages -list` rows: page, num, type, width, height, color, comp, bpc, enc, ..."""
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True)
+    return [line.split() for line in listing.stdout.splitlines()[2:]]
+
+
+@pytest.mark.parametrize("mode", ["standard", "fine"])
+def test_a_fax_pdf_is_read_from_its_own_image_not_rerendered(tmp_path: Path, mode: str) -> None:
+    source = fax_pdf([lab_result("Harold Whitfield", "03/04/1957", "4471203")], tmp_path / "f.pdf", mode=mode)
+    engine = CountingEngine()
+    result = run(source, tmp_path / "work", engine)
+    (read,) = engine.calls
+    assert read.endswith(".tif")
+    assert "Whitfield" in result.pages[0].text and "4471203" in result.pages[0].text
+    (row,) = pdf_images(result.searchable_pdf)
+    assert row[3] == "1728" and row[8] == "ccitt"  # the fax's own G4 image, stored as it came
+
+
+def test_a_grey_png_scan_is_stored_losslessly(tmp_path: Path) -> None:
+    source = scan_png(lab_result("Harold Whitfield", "03/04/1957", "4471203"), tmp_path / "scan.png")
+    result = run(source, tmp_path / "work", TesseractEngine(language="eng", timeout_seconds=120))
+    (row,) = pdf_images(result.searchable_pdf)
+    assert row[8] == "image"  # Flate, not JPEG
+    subprocess.run(["pdfimages", "-png", str(result.searchable_pdf), str(tmp_path / "x")], check=True)
+    with Image.open(source) as original, Image.open(tmp_path / "x-000.png") as stored:
+        assert stored.size == original.size
+        assert stored.convert("L").tobytes() == original.convert("L").tobytes()
+    assert "Whitfield" in result.pages[0].text
 
 
 def test_blank_pages_are_kept_flagged_and_not_ocred(tmp_path: Path) -> None:
