@@ -86,12 +86,43 @@ class OcrSettings(_Section):
     retry_below_confidence: Annotated[float, Field(ge=0, le=100)] = 80.0
 
 
+class MatchWeights(_Section):
+    """log2 Bayes factors per comparison level (how the defaults were chosen: matching/compare.py)."""
+
+    surname_exact: float = 7.0
+    surname_ocr_or_part: float = 6.0
+    surname_close: float = 4.5
+    surname_near: float = 2.0
+    surname_else: float = -5.0
+    first_exact: float = 5.5
+    first_nickname: float = 4.0
+    first_ocr: float = 3.5
+    first_close: float = 3.0
+    first_initial: float = 1.0
+    first_near: float = 1.0
+    first_else: float = -4.0
+    middle_exact: float = 1.5
+    middle_initial: float = 1.0
+    middle_else: float = -2.0
+    dob_exact: float = 12.0
+    dob_swapped: float = 5.0
+    dob_typo: float = 4.0
+    dob_century: float = 5.0
+    dob_else: float = -8.0
+    mrn_exact: float = 14.0
+    mrn_ocr: float = 9.0
+    mrn_one_edit: float = 5.0
+    mrn_other_format: float = -1.0
+    mrn_else: float = -6.0
+
+
 class MatchingSettings(_Section):
     auto_file_min_score: Probability = 0.995
     review_min_score: Probability = 0.20
     min_weight_margin: Annotated[float, Field(ge=0.0, le=100.0)] = 6.0
     prior_match_probability: Annotated[float, Field(gt=0.0, lt=1.0)] = 1e-4
     max_candidates: Annotated[int, Field(ge=1, le=50)] = 5
+    weights: MatchWeights = MatchWeights()
 
     @model_validator(mode="after")
     def _thresholds_ordered(self) -> MatchingSettings:

@@ -22,44 +22,15 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass
 
 from nicknames import NickNamer
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from chartfile.matching.normalize import mrn_key, normalize_mrn, ocr_fold, squash, surname_parts
 from chartfile.records import FieldScore
+from chartfile.settings import MatchWeights
 
-
-@dataclass(frozen=True, slots=True)
-class Weights:
-    """log2 Bayes factors per level; tune here, in one place."""
-
-    surname_exact: float = 7.0
-    surname_ocr_or_part: float = 6.0
-    surname_close: float = 4.5
-    surname_near: float = 2.0
-    surname_else: float = -5.0
-    first_exact: float = 5.5
-    first_nickname: float = 4.0
-    first_ocr: float = 3.5
-    first_close: float = 3.0
-    first_initial: float = 1.0
-    first_near: float = 1.0
-    first_else: float = -4.0
-    middle_exact: float = 1.5
-    middle_initial: float = 1.0
-    middle_else: float = -2.0
-    dob_exact: float = 12.0
-    dob_swapped: float = 5.0
-    dob_typo: float = 4.0
-    dob_century: float = 5.0
-    dob_else: float = -8.0
-    mrn_exact: float = 14.0
-    mrn_ocr: float = 9.0
-    mrn_one_edit: float = 5.0
-    mrn_other_format: float = -1.0
-    mrn_else: float = -6.0
+Weights = MatchWeights  # the name the scorers and callers use
 
 
 DEFAULT_WEIGHTS = Weights()

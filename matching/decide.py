@@ -67,7 +67,7 @@ def rank(extraction: Extraction, index: PatientIndex, settings: MatchingSettings
     for identity in extraction.identities:
         for position in index.candidates(identity):
             patient = index.records[position]
-            fields = score(identity, patient)
+            fields = score(identity, patient, settings.weights)
             weight = sum(f.weight for f in fields)
             if position not in best or weight > best[position].match_weight:
                 p = probability(weight, settings.prior_match_probability)

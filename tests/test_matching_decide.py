@@ -169,3 +169,19 @@ def test_identical_evidence_for_two_patients_never_files(patient: PatientRecord)
     ident = identity(patient.last_name, patient.first_name, patient.dob)
     extraction = Extraction((ident,), None, "other", D(2026, 11, 2))
     assert decide(extraction, index, SETTINGS).status is not Status.FILED
+
+
+def test_weights_come_from_the_settings() -> None:
+    """`matching.weights` in config.yaml is what the scorer uses: a clear match without DOB weight is not."""
+    strong = identity("Whitfield", "Harold", D(1957, 3, 4))
+    extraction = Extraction(
+        identities=(strong,), doc_date=None, doc_type="other", reference_date=D(2026, 11, 2)
+    )
+    assert decide(extraction, INDEX, SETTINGS).status is Status.FILED
+    no_dob = MatchingSettings.model_validate({"weights": {"dob_exact": 0.0}})
+    weak = decide(extraction, INDEX, no_dob)
+    assert weak.status is Status.REVIEW
+    assert weak.candidates[0].mrn == "1000001"
+    assert weak.candidates[0].match_weight == pytest.approx(
+        decide(extraction, INDEX, SETTINGS).candidates[0].match_weight - 12.0
+    )

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from PIL import Image
@@ -225,7 +226,7 @@ def test_text_layer_lies_over_the_word_in_the_image(tmp_path: Path, scenario: st
     assert fuzz.ratio(word, read) >= 85, read  # the ink under the box is the word (edges may clip a glyph)
 
 
-def fax_pdf(pages: list[PageText], path: Path, *, mode: str) -> Path:
+def fax_pdf(pages: list[PageText], path: Path, *, mode: Literal["fine", "standard"]) -> Path:
     """An image-only PDF as fax servers write it: one CCITT G4 image per page at fax resolution."""
     images = [to_fax(image, mode=mode) for image in render_pages(pages)]
     return write_image_pdf(images, path, (204, 98) if mode == "standard" else (204, 196))
@@ -238,7 +239,9 @@ def pdf_images(pdf: Path) -> list[list[str]]:
 
 
 @pytest.mark.parametrize("mode", ["standard", "fine"])
-def test_a_fax_pdf_is_read_from_its_own_image_not_rerendered(tmp_path: Path, mode: str) -> None:
+def test_a_fax_pdf_is_read_from_its_own_image_not_rerendered(
+    tmp_path: Path, mode: Literal["fine", "standard"]
+) -> None:
     source = fax_pdf([lab_result("Harold Whitfield", "03/04/1957", "4471203")], tmp_path / "f.pdf", mode=mode)
     engine = CountingEngine()
     result = run(source, tmp_path / "work", engine)

@@ -31,6 +31,9 @@ def test_default_config_is_valid_and_relative_paths_resolve_against_its_folder(t
         pytest.param("ocr:\n  dpi: 5\n", "ocr.dpi", id="dpi-too-low"),
         pytest.param("ocr:\n  langauge: eng\n", "ocr.langauge", id="misspelt-key"),
         pytest.param(
+            "matching:\n  weights:\n    dob_exakt: 3\n", "matching.weights.dob_exakt", id="misspelt-weight"
+        ),
+        pytest.param(
             "matching:\n  auto_file_min_score: 0.1\n  review_min_score: 0.5\n",
             "matching",
             id="thresholds-inverted",
