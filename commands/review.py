@@ -27,7 +27,7 @@ Mrn = Annotated[str, typer.Argument(metavar="MRN", help="The patient's MRN.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON (one object per line).")]
 
 
-def _clerk(settings: Settings, sessions: sessionmaker[Session]) -> decisions.Clerk:
+def clerk_of(settings: Settings, sessions: sessionmaker[Session]) -> decisions.Clerk:
     store = settings.paths.store
     return decisions.Clerk(sessions, FileStore(store), StoreLayout(store), settings.paths.work)
 
@@ -135,7 +135,7 @@ def assign_command(
     """File a review (or unmatched) document to the patient with MRN."""
     settings = settings_of(ctx)
     with database(settings) as sessions:
-        made = decisions.assign(_clerk(settings, sessions), document_id, mrn, reason=reason)
+        made = decisions.assign(clerk_of(settings, sessions), document_id, mrn, reason=reason)
     _print_decisions([made], as_json)
 
 
@@ -149,7 +149,7 @@ def reject_command(
     """Mark a document as not a patient document (status `rejected`; kept under store/rejected/)."""
     settings = settings_of(ctx)
     with database(settings) as sessions:
-        made = decisions.reject(_clerk(settings, sessions), document_id, reason=_required(reason))
+        made = decisions.reject(clerk_of(settings, sessions), document_id, reason=_required(reason))
     _print_decisions([made], as_json)
 
 
@@ -170,7 +170,7 @@ def split_command(
     settings = settings_of(ctx)
     parts = split.parse_parts(pages, mrns)
     with database(settings) as sessions:
-        clerk = _clerk(settings, sessions)
+        clerk = clerk_of(settings, sessions)
         made = split.split_document(clerk, document_id, parts, reason=reason, now=dt.datetime.now(dt.UTC))
     _print_decisions(made, as_json)
 
@@ -186,7 +186,7 @@ def refile_command(
     """Move a filed document to another patient (the stored PDF moves too)."""
     settings = settings_of(ctx)
     with database(settings) as sessions:
-        made = decisions.refile(_clerk(settings, sessions), document_id, mrn, reason=_required(reason))
+        made = decisions.refile(clerk_of(settings, sessions), document_id, mrn, reason=_required(reason))
     _print_decisions([made], as_json)
 
 
@@ -203,7 +203,7 @@ def merge_command(
     """Merge two patient records: OLD_MRN's documents move to NEW_MRN; OLD_MRN is no longer matched."""
     settings = settings_of(ctx)
     with database(settings) as sessions:
-        made = decisions.merge_patients(_clerk(settings, sessions), old_mrn, new_mrn, reason=reason)
+        made = decisions.merge_patients(clerk_of(settings, sessions), old_mrn, new_mrn, reason=reason)
     _print_decisions(made, as_json)
     if not as_json:
         console.print(f"merged: {len(made)} document(s) moved", highlight=False)

@@ -33,6 +33,7 @@ COLUMNS = (
     "zip",
 )
 REQUIRED = ("mrn", "last_name", "first_name", "dob")
+MERGED_INTO = "merged_into"  # optional: this row's MRN was merged into that one (EHR merge exports)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     rejected: list[RowProblem] = field(default_factory=list)
+    merges: list[tuple[int, str, str]] = field(default_factory=list)  # (line, old MRN, new MRN) to apply
 
 
 def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
@@ -81,6 +83,8 @@ def validate_row(row: dict[str, str]) -> tuple[Patient | None, tuple[str, ...]]:
         reasons.append("dob is outside 1880 to today")
     if len(row.get("mrn", "")) > 64:
         reasons.append("mrn is longer than 64 characters")
+    if row.get(MERGED_INTO) and row.get(MERGED_INTO) == row.get("mrn"):
+        reasons.append("merged_into is the row's own mrn")
     if reasons or dob is None:
         return None, tuple(reasons)
     values = {name: row.get(name, "") for name in COLUMNS if name != "dob"}
@@ -106,6 +110,9 @@ def import_csv(path: Path, sessions: sessionmaker[Session]) -> ImportReport:
                 continue
             present = tuple(name for name in COLUMNS if name in row)
             _upsert(session, existing, patient, present, report)
+            target = row.get(MERGED_INTO, "")
+            if target and existing[patient.mrn].merged_into != target:
+                report.merges.append((line, patient.mrn, target))
     return report
 
 

@@ -105,3 +105,29 @@ def test_the_old_mrn_is_neither_matched_nor_accepted(
         done = run_cli(ws, *args)
         assert done.returncode == 2 and message in done.stderr, done.stderr
         assert "Lindqvist" not in done.stderr
+
+
+def test_a_reimported_list_with_merged_into_moves_the_documents(tmp_path: Path) -> None:
+    """The EHR's export names merged records: re-importing it merges them, audited, and reports bad rows."""
+    ws = make_workspace(tmp_path)
+    run_cli(ws, "patients", "import", str(ws / "patients.csv"), check=True)
+    text_pdf([lab_result("Harold Whitfield", "03/04/1957", "4471203")], ws / "labs.pdf")
+    run_cli(ws, "process", str(ws / "labs.pdf"), check=True)
+    assert documents(ws)["labs.pdf"]["patient_mrn"] == "4471203"
+    (ws / "export.csv").write_text(
+        "mrn,last_name,first_name,dob,merged_into\n"
+        "4471288,Whitfield,Harold,1957-03-04,\n"
+        "4471203,Whitfield,Harold,1957-03-04,4471288\n"
+        "4471204,Okonkwo,Adaeze,1984-11-23,9999999\n",
+        encoding="utf-8",
+    )
+    done = run_cli(ws, "patients", "import", str(ws / "export.csv"), "--json", check=True)
+    report = json.loads(done.stdout)
+    assert (report["inserted"], report["merged"], report["documents_moved"]) == (1, 1, 1)
+    assert report["rejected"] == [{"line": 4, "reasons": ["merged_into: no patient with that MRN"]}]
+    moved = documents(ws)["labs.pdf"]
+    assert moved["patient_mrn"] == "4471288" and "/patients/4471288/" in moved["stored_path"]
+    audit = run_cli(ws, "audit", "--document", str(moved["id"]), "--json", check=True).stdout
+    assert '"merged"' in audit and "export.csv, line 3" in audit
+    again = json.loads(run_cli(ws, "patients", "import", str(ws / "export.csv"), "--json").stdout)
+    assert again["merged"] == 0 and again["documents_moved"] == 0  # already merged: nothing to do
