@@ -135,6 +135,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="chartfile-eval-") as tmp:
         workspace = args.workspace or Path(tmp)
         workspace.mkdir(parents=True, exist_ok=True)
+        if not args.reuse and any(workspace.iterdir()):
+            # an earlier run's rows would be scored against this corpus's truth under the same file names
+            parser.error(f"--workspace {workspace} is not empty: give a new folder, or --reuse to score it")
         seconds = 0.0 if args.reuse else run_pipeline(args.corpus.resolve(), workspace)
         documents = load_documents(workspace)
     tally = Tally()
