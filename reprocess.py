@@ -8,7 +8,6 @@ second run changes nothing and duplicates nothing. Documents a clerk decided are
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
 import os
@@ -26,7 +25,7 @@ from chartfile.errors import InputError, UsageError
 from chartfile.indexer import audit_queries
 from chartfile.indexer.db import audit, transaction
 from chartfile.indexer.decisions import follow_duplicates, received_day, store_changes
-from chartfile.indexer.filing import extraction_json
+from chartfile.indexer.filing import candidate_json, extraction_json, page_rows
 from chartfile.indexer.models import Document, Intake, Page
 from chartfile.indexer.pdfmeta import PdfIndex, write_with_metadata
 from chartfile.indexer.review import as_utc
@@ -35,7 +34,7 @@ from chartfile.ingest import files
 from chartfile.ingest.sniff import sniff
 from chartfile.ocr.recognize import recognize
 from chartfile.pipeline import Runtime
-from chartfile.records import Candidate, Extraction, IncomingFile, MatchDecision, OcrResult, Status
+from chartfile.records import Extraction, IncomingFile, MatchDecision, OcrResult, Status
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +200,7 @@ def _refile(
             doc.original_path, doc.quarantine_path = str(original), None
         _update_row(doc, ocr, extraction, decision, now=rt.clock())
         session.execute(delete(Page).where(Page.document_id == doc.id))
-        session.add_all(_pages(ocr, doc.id))
+        session.add_all(page_rows(ocr, doc.id))
         follow_duplicates(session, doc)
         after = _state(doc)
         audit(session, "reprocessed", doc.id, before=before, after=after, changed=_key(before) != _key(after))
@@ -212,32 +211,8 @@ def _update_row(
     doc: Document, ocr: OcrResult, extraction: Extraction, decision: MatchDecision, *, now: dt.datetime
 ) -> None:
     doc.status, doc.patient_mrn, doc.score = decision.status.value, decision.patient_mrn, decision.score
-    doc.candidates = [_candidate_json(c) for c in decision.candidates]
+    doc.candidates = [candidate_json(c) for c in decision.candidates]
     doc.reasons = list(decision.reasons)
     doc.extraction = extraction_json(extraction)
     doc.doc_type, doc.doc_date = extraction.doc_type, extraction.doc_date
     doc.page_count, doc.processed_at = len(ocr.pages), now
-
-
-def _candidate_json(candidate: Candidate) -> dict[str, Any]:
-    """As the filing stage writes it (documents show / review show read this shape)."""
-    return {
-        "mrn": candidate.mrn,
-        "score": round(candidate.score, 6),
-        "match_weight": round(candidate.match_weight, 3),
-        "fields": [dataclasses.asdict(field) for field in candidate.fields],
-    }
-
-
-def _pages(ocr: OcrResult, document_id: int) -> list[Page]:
-    return [
-        Page(
-            document_id=document_id,
-            number=page.number,
-            text=page.text,
-            source=page.source,
-            mean_confidence=page.mean_confidence,
-            low_confidence=page.low_confidence,
-        )
-        for page in ocr.pages
-    ]

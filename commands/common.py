@@ -11,6 +11,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy.orm import Session, sessionmaker
 
 from chartfile.indexer.db import make_engine, migrate, session_factory
@@ -49,3 +50,15 @@ def database(settings: Settings) -> Iterator[sessionmaker[Session]]:
 
 def print_json_line(value: Any) -> None:
     sys.stdout.write(json.dumps(value, default=str) + "\n")
+
+
+def progress_bar(*, show: bool) -> Progress:
+    """A bar with count and time left, on stderr (stdout stays clean for --json and pipes)."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        disable=not show,
+    )

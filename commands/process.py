@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from chartfile.commands.common import console, err_console, print_json_line, settings_of
+from chartfile.commands.common import console, err_console, print_json_line, progress_bar, settings_of
 from chartfile.daemon import run_daemon
 from chartfile.errors import ChartfileError, UsageError
 from chartfile.ingest.watch import InboxFilter, scan
@@ -66,14 +65,7 @@ def _expand(paths: list[Path], accept: InboxFilter) -> list[Path]:
 
 def _run_all(files: list[Path], rt: Runtime, *, consume: bool, show_progress: bool) -> dict[str, int]:
     counts: collections.Counter[str] = collections.Counter()
-    progress = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        disable=not show_progress,
-    )
+    progress = progress_bar(show=show_progress)
     with progress, ThreadPoolExecutor(rt.settings.workers(), thread_name_prefix="doc") as pool:
         task = progress.add_task("processing", total=len(files))
         jobs = [pool.submit(process_path, path, rt, consume=consume) for path in files]

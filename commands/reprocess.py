@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from chartfile.commands.common import console, err_console, print_json_line, settings_of
+from chartfile.commands.common import console, err_console, print_json_line, progress_bar, settings_of
 from chartfile.errors import ChartfileError, MachineError, UsageError
 from chartfile.indexer.db import transaction
 from chartfile.pipeline import Runtime
@@ -100,14 +99,7 @@ def _ids(text: str) -> tuple[int, ...]:
 
 
 def _run(ids: list[int], rt: Runtime, *, show_progress: bool) -> list[Reprocessed]:
-    progress = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        disable=not show_progress,
-    )
+    progress = progress_bar(show=show_progress)
     results = []
     with progress:
         task = progress.add_task("reprocessing", total=len(ids))

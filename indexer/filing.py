@@ -15,7 +15,15 @@ from chartfile.indexer.db import audit, transaction
 from chartfile.indexer.models import Document, Intake, Page
 from chartfile.indexer.pdfmeta import PdfIndex, write_with_metadata
 from chartfile.indexer.store import FileStore, StoreLayout
-from chartfile.records import Extraction, FiledDocument, IncomingFile, MatchDecision, OcrResult, Status
+from chartfile.records import (
+    Candidate,
+    Extraction,
+    FiledDocument,
+    IncomingFile,
+    MatchDecision,
+    OcrResult,
+    Status,
+)
 
 PROCESSED = (Status.FILED, Status.REVIEW, Status.UNMATCHED)
 
@@ -56,7 +64,7 @@ def file_document(
             )
             session.add(row)
             session.flush()
-            session.add_all(_page_rows(ocr, incoming.intake_id))
+            session.add_all(page_rows(ocr, incoming.intake_id))
             _mark_done(session, incoming, now)
             _audit_outcome(session, incoming.intake_id, decision, ocr, stored)
     except BaseException:
@@ -91,7 +99,7 @@ def _document_row(
         status=decision.status.value,
         patient_mrn=decision.patient_mrn,
         score=decision.score,
-        candidates=[_candidate_json(c) for c in decision.candidates],
+        candidates=[candidate_json(c) for c in decision.candidates],
         reasons=list(decision.reasons),
         extraction=extraction_json(extraction),
         doc_type=extraction.doc_type,
@@ -105,7 +113,8 @@ def _document_row(
     )
 
 
-def _candidate_json(candidate: Any) -> dict[str, Any]:
+def candidate_json(candidate: Candidate) -> dict[str, Any]:
+    """A candidate as the index keeps it (documents show / review show read this shape)."""
     return {
         "mrn": candidate.mrn,
         "score": round(candidate.score, 6),
@@ -119,7 +128,7 @@ def extraction_json(extraction: Extraction) -> dict[str, Any]:
     return json.loads(json.dumps(dataclasses.asdict(extraction), default=str))  # type: ignore[no-any-return]
 
 
-def _page_rows(ocr: OcrResult, document_id: int) -> list[Page]:
+def page_rows(ocr: OcrResult, document_id: int) -> list[Page]:
     return [
         Page(
             document_id=document_id,
