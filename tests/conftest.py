@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bench.soak import Daemon, Daemons, Workspace
 from chartfile.settings import DEFAULT_CONFIG_TEXT, Settings, load_settings
 
 PATIENTS_CSV = """mrn,last_name,first_name,middle_name,dob,sex,phone,address,city,state,zip
@@ -57,3 +58,17 @@ def run_cli(
     if check and done.returncode != 0:
         raise AssertionError(f"chartfile {' '.join(args)} exited {done.returncode}:\n{done.stderr}")
     return done
+
+
+@pytest.fixture
+def daemons() -> Iterator[Daemons]:
+    """Real `chartfile watch` processes, killed at the end of the test if still running."""
+    with Daemons() as started:
+        yield started
+
+
+def started(ws: Workspace, daemons: Daemons) -> Daemon:
+    """A daemon on the workspace, once it watches the inbox."""
+    daemon = daemons.start(ws.config)
+    daemon.wait_for_log("watching the inbox", timeout=60)
+    return daemon

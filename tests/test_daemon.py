@@ -5,34 +5,21 @@ from __future__ import annotations
 import json
 import os
 import signal
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import run_cli, started
 from scenarios import fax_tiff, lab_result, plain_page, text_pdf
 
-from bench.soak import Daemon, Daemons, Workspace, wait_until
+from bench.soak import Daemons, Workspace, wait_until
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def daemons() -> Iterator[Daemons]:
-    with Daemons() as started:
-        yield started
 
 
 @pytest.fixture
 def ws(workspace: Path) -> Workspace:
     run_cli(workspace, "patients", "import", str(workspace / "patients.csv"), check=True)
     return Workspace(workspace)
-
-
-def started(ws: Workspace, daemons: Daemons) -> Daemon:
-    daemon = daemons.start(ws.config)
-    daemon.wait_for_log("watching the inbox", timeout=60)
-    return daemon
 
 
 def drop(source: Path, inbox: Path) -> Path:

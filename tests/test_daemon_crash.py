@@ -8,7 +8,6 @@ import random
 import shutil
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,12 +27,6 @@ PEOPLE = [
     ("Rafael Castellano", "01/30/1972", "4471206"),
 ]
 KILL_AFTER_SECONDS = (0.5, 0.9, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 5.5, 6.0, 7.0, 8.0)
-
-
-@pytest.fixture
-def daemons() -> Iterator[Daemons]:
-    with Daemons() as started:
-        yield started
 
 
 @pytest.fixture

@@ -8,14 +8,13 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import run_cli, started
 from scenarios import fax_tiff, lab_result
 
-from bench.soak import Daemon, Daemons, Workspace, wait_until
+from bench.soak import Daemons, Workspace, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -23,21 +22,9 @@ FAST_RETRY = {"retry_min_seconds": 1, "retry_max_seconds": 2}
 
 
 @pytest.fixture
-def daemons() -> Iterator[Daemons]:
-    with Daemons() as started:
-        yield started
-
-
-@pytest.fixture
 def ws(workspace: Path) -> Workspace:
     run_cli(workspace, "patients", "import", str(workspace / "patients.csv"), check=True)
     return Workspace(workspace)
-
-
-def started(ws: Workspace, daemons: Daemons) -> Daemon:
-    daemon = daemons.start(ws.config)
-    daemon.wait_for_log("watching the inbox", timeout=60)
-    return daemon
 
 
 def drop_fax(ws: Workspace, *, pages: int = 1) -> tuple[Path, bytes]:

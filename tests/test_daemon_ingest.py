@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +21,6 @@ MODES = {
     "polling": {"use_polling": True, "rescan_seconds": 3600},  # watchdog's PollingObserver alone
     "rescan-only": {"rescan_seconds": 1},  # the inbox is replaced once running: no event ever arrives
 }
-
-
-@pytest.fixture
-def daemons() -> Iterator[Daemons]:
-    with Daemons() as started:
-        yield started
 
 
 def start(workspace: Path, daemons: Daemons, mode: str) -> tuple[Workspace, Daemon]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,12 +26,6 @@ FILES = int(os.environ.get("CHARTFILE_SOAK_FILES", "1000"))
 # flight and allocator slack. Anything that held every file (or every page image) would blow through it.
 PEAK_RSS_BOUND_MB = 400
 QUEUE_SIZE = 16
-
-
-@pytest.fixture
-def daemons() -> Iterator[Daemons]:
-    with Daemons() as started:
-        yield started
 
 
 def tiny_note(number: int, path: Path, font: ImageFont.FreeTypeFont) -> Path:

@@ -10,19 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-MASTER_HEADER: tuple[str, ...] = (
-    "mrn",
-    "last_name",
-    "first_name",
-    "middle_name",
-    "dob",
-    "sex",
-    "phone",
-    "address",
-    "city",
-    "state",
-    "zip",
-)
+from chartfile.indexer.patients import COLUMNS
+
+MASTER_HEADER: tuple[str, ...] = COLUMNS  # what `chartfile patients import` reads
 _STATES = {"Massachusetts": "MA", "New Hampshire": "NH", "Rhode Island": "RI", "Connecticut": "CT"}
 _MIDDLE_F = ("Ann", "Marie", "Lynn", "Rose", "Jean", "Louise", "Grace", "Elizabeth", "Claire", "Jane", "Mae")
 _MIDDLE_M = ("James", "Michael", "Lee", "Allen", "Joseph", "Edward", "Thomas", "Paul", "Ray", "John", "Wayne")
