@@ -10,6 +10,7 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from chartfile.errors import UnreadableFileError
 from chartfile.ocr import assemble, normalize, pdfimage, poppler
+from chartfile.ocr.prepare import PreparedImage, prepare
 from chartfile.records import FileKind, IncomingFile
 from chartfile.settings import OcrSettings
 
@@ -27,6 +28,8 @@ class PageSource:
     pdf_page: tuple[Path, int] | None = None  # (PDF, 0-based index) to copy the page from as is
     x_scale: float = 1.0  # Tesseract sizes PDF pages by the vertical resolution: correct non-square pixels
     blank: bool = False  # no text-like ink: kept in the stored PDF, not OCRed
+    skew_degrees: float = 0.0  # the image was straightened by this much before OCR
+    despeckled: bool = False
 
 
 def iter_pages(incoming: IncomingFile, settings: OcrSettings, scratch: Path) -> Iterator[PageSource]:
@@ -55,7 +58,7 @@ def _pdf_pages(pdf: Path, settings: OcrSettings, scratch: Path) -> Iterator[Page
         # An unrotated original page keeps its own image and gets the text laid over it; a page with
         # /Rotate is stored as Tesseract renders it (upright), the original file being kept anyway.
         original = (pdf, number - 1) if rotated[number - 1] == 0 else None
-        yield PageSource(number, image, settings.dpi, pdf_page=original, blank=_blank(image, settings))
+        yield _file_source(image, number, settings, scratch, dpi=settings.dpi, pdf_page=original)
 
 
 def _tiff_pages(tiff: Path, settings: OcrSettings, scratch: Path) -> Iterator[PageSource]:
@@ -77,45 +80,88 @@ def _frame_source(
     *,
     pdf_page: tuple[Path, int] | None = None,
 ) -> PageSource:
-    """A decoded page image (TIFF frame, PNG, a PDF page's own image) made square and saved for Tesseract.
+    """A decoded page image (TIFF frame, PNG, a PDF page's own image) made square, prepared and saved.
 
     Without a PDF page of its own, a grey or colour page gets a lossless one to lay the text over.
     """
     page = normalize.for_ocr(frame, double_fax_rows=settings.double_fax_rows)
+    blank = settings.detect_blank_pages and normalize.is_blank(page.image)
+    prepared = PreparedImage(page.image) if blank else prepare(page.image, settings)
+    if prepared.changed:
+        pdf_page = None  # the original page no longer lines up with the image read: store the prepared one
+    page = normalize.NormalizedPage(prepared.image, page.dpi)
     source = _save_frame(page, number, scratch)
     if pdf_page is None and page.image.mode != "1":
         pdf_page = (assemble.lossless_page(page.image, page.dpi, scratch / f"page-{number:04d}-image.pdf"), 0)
-    blank = settings.detect_blank_pages and normalize.is_blank(page.image)
-    return replace(source, blank=blank, pdf_page=pdf_page)
+    return replace(
+        source,
+        blank=blank,
+        pdf_page=pdf_page,
+        skew_degrees=prepared.skew_degrees,
+        despeckled=prepared.despeckled,
+    )
 
 
 def _save_frame(page: normalize.NormalizedPage, number: int, scratch: Path) -> PageSource:
-    if page.image.mode == "1":  # G4 TIFF carries its own (possibly non-square) resolution tags
-        path = scratch / f"page-{number:04d}.tif"
-        page.image.save(path, compression="group4", dpi=page.dpi)
-        return PageSource(number, path, None, x_scale=page.dpi[1] / page.dpi[0])
     path = scratch / f"page-{number:04d}.tif"
-    page.image.save(path, compression="raw", dpi=page.dpi)  # uncompressed: what Tesseract reads fastest
+    save_scratch(page.image, path, page.dpi)
+    if page.image.mode == "1":  # G4 TIFF carries its own (possibly non-square) resolution tags
+        return PageSource(number, path, None, x_scale=page.dpi[1] / page.dpi[0])
     return PageSource(number, path, round(page.dpi[0]))
 
 
+def save_scratch(image: Image.Image, target: Path, dpi: tuple[float, float]) -> Path:
+    """A page image for Tesseract: G4 for 1-bit; uncompressed otherwise (what Tesseract reads fastest)."""
+    if image.mode == "1":
+        image.save(target, compression="group4", dpi=dpi)
+    else:  # measured: Tesseract reads an uncompressed TIFF faster than PGM, PNG or even the JPEG itself
+        image.save(target, compression="raw", dpi=dpi)
+    return target
+
+
 def _single_image(path: Path, settings: OcrSettings, scratch: Path) -> PageSource:
-    """A JPEG goes to Tesseract as it is (its PDF page embeds it unchanged); other images are decoded."""
+    """A JPEG goes to Tesseract as it is unless it had to be straightened; other images are decoded."""
     try:
         with Image.open(path) as image:
             if image.format != "JPEG":
                 image.load()
                 return _frame_source(image, 1, settings, scratch)
-            dpi = normalize.page_dpi(image) if image.info.get("dpi") else None
+        return _file_source(path, 1, settings, scratch, dpi=None, pdf_page=None)
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as e:
         raise UnreadableFileError(
             f"the image cannot be decoded ({type(e).__name__})", hint="re-scan or re-send the document"
         ) from e
-    return PageSource(1, path, None if dpi else normalize.ASSUMED_DPI, blank=_blank(path, settings))
 
 
-def _blank(image: Path, settings: OcrSettings) -> bool:
-    if not settings.detect_blank_pages:
-        return False
-    with Image.open(image) as opened:
-        return normalize.is_blank(opened)
+def _file_source(
+    path: Path,
+    number: int,
+    settings: OcrSettings,
+    scratch: Path,
+    *,
+    dpi: int | None,
+    pdf_page: tuple[Path, int] | None,
+) -> PageSource:
+    """A page image already on disk (a JPEG as received, a poppler rendering), decoded once for the checks.
+
+    It is read as it is unless preparation changed it (then from a scratch TIFF of the prepared image).
+    """
+    with Image.open(path) as opened:
+        opened.load()
+        resolution = (float(dpi), float(dpi)) if dpi else normalize.page_dpi(opened)
+        blank = settings.detect_blank_pages and normalize.is_blank(opened)
+        prepared = PreparedImage(opened) if blank else prepare(opened, settings)
+        if prepared.changed:
+            target = save_scratch(prepared.image, scratch / f"page-{number:04d}-prepared.tif", resolution)
+            if path.parent == scratch:
+                path.unlink()  # a rendering made for this run: one image per page on disk at a time
+            path, pdf_page = target, None
+    return PageSource(
+        number,
+        path,
+        round(resolution[0]),
+        pdf_page=pdf_page,
+        blank=blank,
+        skew_degrees=prepared.skew_degrees,
+        despeckled=prepared.despeckled,
+    )
