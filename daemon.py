@@ -102,7 +102,7 @@ def _watch(rt: Runtime, stop: threading.Event) -> DaemonState:
     observer = start_observer(
         inbox, hints, polling=ingest.use_polling, poll_seconds=ingest.poll_interval_seconds
     )
-    workers = ingest.workers or rt.settings.workers()
+    workers = rt.settings.document_workers()
     log.info("watching the inbox %s with %d document workers", inbox, workers)
     try:
         with ThreadPoolExecutor(workers, thread_name_prefix="doc", initializer=_shield_children) as pool:

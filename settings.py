@@ -78,12 +78,12 @@ class OcrSettings(_Section):
     double_fax_rows: bool = True
     detect_blank_pages: bool = True
     detect_orientation: bool = True
-    orientation_min_confidence: Annotated[float, Field(ge=0)] = 0.5
+    orientation_min_confidence: Annotated[float, Field(ge=0)] = 0.0
     deskew: bool = True
     min_deskew_degrees: Annotated[float, Field(ge=0, le=10)] = 0.5
     despeckle: Literal["off", "auto", "on"] = "auto"
     speckle_ppm_threshold: Annotated[float, Field(ge=0)] = 150.0
-    retry_below_confidence: Annotated[float, Field(ge=0, le=100)] = 80.0
+    retry_below_confidence: Annotated[float, Field(ge=0, le=100)] = 60.0
 
 
 class MatchWeights(_Section):
@@ -211,6 +211,14 @@ class Settings(_Section):
     def workers(self) -> int:
         """OCR processes to run at once: the configured number, or one per core."""
         return self.ocr.workers or os.cpu_count() or 1
+
+    def document_workers(self) -> int:
+        """Documents in flight: the configured number, or one more than the OCR processes.
+
+        The extra document is claimed and its first pages prepared, or the last one assembled and filed,
+        while Tesseract reads: Tesseract never waits for that work between documents.
+        """
+        return self.ingest.workers or self.workers() + 1
 
 
 def find_config(explicit: Path | None) -> Path:

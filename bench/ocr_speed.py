@@ -29,12 +29,13 @@ IMAGE_FORMATS = ("scan_png", "scan_jpeg", "fax_fine_tiff", "fax_standard_tiff", 
 
 
 def stage_seconds(documents: list[Path], workers: int, scratch: Path) -> tuple[float, int]:
-    """Wall time of the OCR stage over the documents, `workers` documents and pages at once."""
+    """Wall time of the OCR stage over the documents: `workers` pages in Tesseract at once, and one more
+    document in flight than that (as `chartfile process` runs them)."""
     settings = OcrSettings(workers=workers)
     engine = TesseractEngine(language="eng", timeout_seconds=300)
     incoming = [_incoming(doc, index, scratch / f"w{workers}") for index, doc in enumerate(documents)]
     start = time.perf_counter()
-    with ThreadPoolExecutor(workers) as pages, ThreadPoolExecutor(workers) as docs:
+    with ThreadPoolExecutor(workers) as pages, ThreadPoolExecutor(workers + 1) as docs:
         results = list(
             docs.map(lambda i: recognize(i, settings, engine=engine, pool=pages, workers=workers), incoming)
         )

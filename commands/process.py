@@ -66,7 +66,7 @@ def _expand(paths: list[Path], accept: InboxFilter) -> list[Path]:
 def _run_all(files: list[Path], rt: Runtime, *, consume: bool, show_progress: bool) -> dict[str, int]:
     counts: collections.Counter[str] = collections.Counter()
     progress = progress_bar(show=show_progress)
-    with progress, ThreadPoolExecutor(rt.settings.workers(), thread_name_prefix="doc") as pool:
+    with progress, ThreadPoolExecutor(rt.settings.document_workers(), thread_name_prefix="doc") as pool:
         task = progress.add_task("processing", total=len(files))
         jobs = [pool.submit(process_path, path, rt, consume=consume) for path in files]
         for job in as_completed(jobs):

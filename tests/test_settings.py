@@ -86,3 +86,19 @@ def test_init_writes_config_folders_and_database(tmp_path: Path) -> None:
     again = run_cli(tmp_path, "init", str(target))
     assert again.returncode == 2
     assert "exists already" in again.stderr
+
+
+@pytest.mark.parametrize(
+    ("ocr_workers", "ingest_workers", "documents"),
+    [
+        pytest.param(1, 0, 2, id="default-one-more-document-than-tesseracts"),
+        pytest.param(3, 0, 4, id="default-follows-ocr-workers"),
+        pytest.param(2, 5, 5, id="configured"),
+    ],
+)
+def test_documents_in_flight(tmp_path: Path, ocr_workers: int, ingest_workers: int, documents: int) -> None:
+    raw = yaml.safe_load(DEFAULT_CONFIG_TEXT)
+    raw["ocr"]["workers"], raw["ingest"]["workers"] = ocr_workers, ingest_workers
+    settings = load_settings(write(tmp_path / "config.yaml", yaml.safe_dump(raw)))
+    assert settings.workers() == ocr_workers
+    assert settings.document_workers() == documents
