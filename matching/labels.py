@@ -17,8 +17,10 @@ NAME_LABEL = re.compile(
     r")(?P<value>[^\n]*)",
     re.IGNORECASE | re.MULTILINE,
 )
+# "DOB" as printed and as OCR misreads it: D0B, 0OB, OOB (a leading D read as a zero or an O).
+_DOB = r"(?:D\.?\s?[O0]|[0O]\.?\s?O)\.?\s?B"
 DOB_LABEL = re.compile(
-    r"(?P<label>\bD\.?\s?[O0]\.?\s?B\b\.?|\bdate\s+of\s+birth\b|\bbirth\s*date\b|\bbirthdate\b|\bborn\b)"
+    r"(?P<label>\b" + _DOB + r"\b\.?|\bdate\s+of\s+birth\b|\bbirth\s*date\b|\bbirthdate\b|\bborn\b)"
     r"\s*[:;.#\-]*\s*",
     re.IGNORECASE,
 )
@@ -37,10 +39,10 @@ DISTRACTOR_CONTEXT = re.compile(
 )
 # Where a name value stops: the next label in the same line, a bracket, or a column gap.
 VALUE_END = re.compile(
-    r"\s{2,}|\t|\(|(?<![A-Za-z])(?:D\.?\s?[O0]\.?\s?B|date\s+of\s+birth|birth\s*date|MRN|MR\s?#|med\s*rec|"
+    r"\s{2,}|\t|\(|(?<![A-Za-z])(?:" + _DOB + r"|date\s+of\s+birth|birth\s*date|MRN|MR\s?#|med\s*rec|"
     r"chart\s*#|sex|gender|age|phone|acct|account|ssn|patient\s*id|dos|date|request|service|visit|report|"
     r"admission|admit|discharge|collection|referral|exam|pharmacy|member|group|insurance|policy)\b"
-    r"|\s(?=[A-Za-z][A-Za-z#.]*\s?:)",  # the next one-word "Label:" on the same line
+    r"|\s(?=[A-Za-z][A-Za-z0-9#.]*\s?:)",  # the next one-word "Label:" on the same line (OCR: "O00B:")
     re.IGNORECASE,
 )
 NOT_NAME_WORDS = frozenset(

@@ -89,6 +89,14 @@ def ocr_of(*pages: str, low_confidence: bool = False) -> OcrResult:
             "4471203",
             id="ocr-noise-d0b",
         ),
+        pytest.param(
+            "Patient: Ty Schmeler 0OB: November 18, 1977\nCollected: April 23, 2025",
+            "Schmeler",
+            "Ty",
+            "1977-11-18",
+            None,
+            id="ocr-noise-0ob-same-line",
+        ),
     ],
 )
 def test_identity_label_forms(text: str, last: str, first: str, dob: str, mrn: str | None) -> None:
@@ -97,6 +105,12 @@ def test_identity_label_forms(text: str, last: str, first: str, dob: str, mrn: s
     assert identity.dob == dt.date.fromisoformat(dob)
     assert identity.mrn == mrn
     assert identity.name_span is not None and identity.page == 1
+
+
+def test_a_garbled_label_after_the_name_ends_the_name() -> None:
+    text = "Patient: Ty Schmeler O00B: November 18, 1977\nCollected: April 23, 2025"
+    (identity, *_) = extract(ocr_of(text), reference_date=RECEIVED).identities
+    assert (identity.last_name, identity.first_name, identity.middle_name) == ("Schmeler", "Ty", "")
 
 
 @pytest.mark.parametrize(
