@@ -129,7 +129,9 @@ def main() -> None:
     parser.add_argument("corpus", type=Path, help="a folder written by `python -m bench.corpus`")
     parser.add_argument("--workspace", type=Path, help="keep the run here (default: a temporary folder)")
     parser.add_argument("--reuse", action="store_true", help="score the documents already in --workspace")
-    parser.add_argument("--explain", action="store_true", help="why each listed document was not filed")
+    parser.add_argument(
+        "--explain", action="store_true", help="why each listed document was not filed; DOBs not read"
+    )
     args = parser.parse_args()
     truths = [json.loads(line) for line in (args.corpus / "truth.jsonl").read_text().splitlines()]
     with tempfile.TemporaryDirectory(prefix="chartfile-eval-") as tmp:
@@ -148,7 +150,18 @@ def main() -> None:
         score(truth, doc, tally)
         if args.explain and truth["expected_mrn"] and doc.patient_mrn != truth["expected_mrn"]:
             explain(truth, doc)
+        if args.explain and truth.get("printed_dob"):
+            explain_dob(truth, doc)
     report(tally, seconds)
+
+
+def explain_dob(truth: dict[str, Any], doc: Document) -> None:
+    """One line per document whose printed birth date was not read (no dates printed: synthetic or not)."""
+    identities = (doc.extraction or {}).get("identities") or []
+    read = identities[0].get("dob") if identities else None
+    if read != printed_dob(truth):
+        how = "not read" if read is None else "read as another date"
+        print(f"{Path(truth['file']).name} DOB {how}: {','.join(truth['variations'])}")
 
 
 def explain(truth: dict[str, Any], doc: Document) -> None:

@@ -19,7 +19,8 @@ from chartfile.records import Extraction, IdentityCandidate, OcrPage, OcrResult,
 
 Name = tuple[str, str, str]
 T = TypeVar("T")
-_NAME_TOKEN = re.compile(r"^[A-Za-z][A-Za-z0-9'\-.]*$")  # digits: OCR reads l as 1, O as 0
+# Any alphabet's letters (María, Avilés); digits inside: OCR reads l as 1, O as 0.
+_NAME_TOKEN = re.compile(r"^[^\W\d_](?:[^\W_]|['’\-.])*$")
 # OCR noise inside a printed date: stray marks, and spaces around its separators ("19-Jan- 1999").
 _DATE_NOISE = re.compile(r"[~'’‘`]|(?<=[/\-.])\s+|\s+(?=[/\-.]\d)")
 _LEADING_JUNK = " '\"‘’“”`_.,;:|-"
@@ -93,11 +94,20 @@ def _names(text: str) -> list[tuple[Name | None, Span]]:
         value, start = match["value"], match.start("value")
         if not value.strip():  # a heading: the name is on the next non-empty line
             value, start = _next_line(text, match.end())
-        value = labels.VALUE_END.split(value.lstrip(_LEADING_JUNK), maxsplit=1)[0].strip(" ,;:.")
+        value = labels.VALUE_END.split(value.lstrip(_LEADING_JUNK), maxsplit=1)[0]
+        value = _without_trailing_words(value.strip(_LEADING_JUNK))
         parsed = parse_name(value)
         if parsed:
             hits.append((parsed, Span(0, start, start + len(value))))
     return hits
+
+
+def _without_trailing_words(value: str) -> str:
+    """'Quinton Thomas Conn Notice' (from 'Notice Date:') -> 'Quinton Thomas Conn': words no name has."""
+    tokens = value.split()
+    while len(tokens) > 2 and tokens[-1].upper().strip(".:") in labels.NOT_NAME_WORDS:
+        tokens.pop()
+    return " ".join(tokens).strip(_LEADING_JUNK) if tokens else value
 
 
 def _next_line(text: str, position: int) -> tuple[str, int]:
@@ -139,11 +149,13 @@ def _dobs(text: str, reference: dt.date) -> list[tuple[dt.date, int, int]]:
     for match in labels.DOB_LABEL.finditer(text):
         if _someone_else(text, match.start()):
             continue
-        window = _DATE_NOISE.sub("", text[match.end() : match.end() + 40])
+        raw = text[match.end() : match.end() + 40]
+        skipped = len(raw) - len(raw.lstrip(_LEADING_JUNK))  # "DOB: . - 05/30/76": stray marks first
+        window = _DATE_NOISE.sub("", raw[skipped:])
         found = find_dates(window, reference_date=reference, kind=DateKind.DOB)
         if found and found[0].start <= 12:
-            start = match.end() + found[0].start
-            hits.append((found[0].value, start, match.end() + found[0].end))
+            start = match.end() + skipped + found[0].start
+            hits.append((found[0].value, start, match.end() + skipped + found[0].end))
     return hits
 
 

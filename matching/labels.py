@@ -9,18 +9,20 @@ _EXCEPT = (
     r"(?!\s*(?:id|#|no\b|number|account|acct|phone|address|signature|instructions|education|portal|care))"
 )
 NAME_LABEL = re.compile(
-    r"(?:^|(?<=\s\s)|(?<=\t))(?:"
-    # "Patient Name", "Pt Name": a colon, a column gap or the end of the line may follow
-    r"(?P<long>(?:patient|pt\.?)\s*(?:full\s+)?name)\b(?:\s*[:;#.\-]+[ \t]*|[ \t]{2,}|[ \t]*(?=\n|$))"
-    # "Patient:", "Name:", "RE:": only with a colon, or alone on the line as a heading
-    r"|(?P<short>patient" + _EXCEPT + r"|name|re|regarding)\b(?:[ \t]*[:;#]+[ \t]*|[ \t]*(?=\n|$))"
+    r"(?:^[ \t\-–—_.,'‘’`|•*]*|(?<=\s\s)|(?<=\t))(?:"  # "- Patient Name:": stray marks may start the line
+    # "Patient Name", "Pt Name" (OCR: "PL Name"): a colon, a column gap or the end of the line may follow
+    r"(?P<long>(?:patient|p[tl1]\.?)\s*(?:full\s+)?name)\b(?:\s*[:;#.\-]+[ \t]*|[ \t]{2,}|[ \t]*(?=\n|$))"
+    # "Patient:", "Name:", "RE:" (OCR: "RF:"): only with a colon, or alone on the line as a heading
+    r"|(?P<short>patient" + _EXCEPT + r"|name|r[ef]|regarding)\b(?:[ \t]*[:;#]+[ \t]*|[ \t]*(?=\n|$))"
     r")(?P<value>[^\n]*)",
     re.IGNORECASE | re.MULTILINE,
 )
-# "DOB" as printed and as OCR misreads it: D0B, 0OB, OOB (a leading D read as a zero or an O).
-_DOB = r"(?:D\.?\s?[O0]|[0O]\.?\s?O)\.?\s?B"
+# "DOB" as printed and as OCR misreads it: D0B, DOR, DO8, 0OB, 00B (a leading D read as a zero or an O),
+# and dotted "0.0.8." or "D.0.5."; never followed by a digit ("D.0.8.5" is a number), never "DOS".
+_DOB = r"(?:D\.?\s?[O0]\.?\s?[B8R]|[0O]\.?\s?[O0]\.?\s?B|[D0O]\.\s?[O0]\.\s?[B85])(?!\.?[0-9])"
+_DATE_OF_BIRTH = r"da[tl]e\s+of\s+b[il1]rth|b[il1]rth\s*da[tl]e"  # OCR: "Dale of Birth"
 DOB_LABEL = re.compile(
-    r"(?P<label>\b" + _DOB + r"\b\.?|\bdate\s+of\s+birth\b|\bbirth\s*date\b|\bbirthdate\b|\bborn\b)"
+    r"(?P<label>\b" + _DOB + r"\b\.?|\b(?:" + _DATE_OF_BIRTH + r")\b|\bborn\b)"
     r"\s*[:;.#\-]*\s*",
     re.IGNORECASE,
 )
@@ -39,7 +41,7 @@ DISTRACTOR_CONTEXT = re.compile(
 )
 # Where a name value stops: the next label in the same line, a bracket, or a column gap.
 VALUE_END = re.compile(
-    r"\s{2,}|\t|\(|(?<![A-Za-z])(?:" + _DOB + r"|date\s+of\s+birth|birth\s*date|MRN|MR\s?#|med\s*rec|"
+    r"\s{2,}|\t|\(|(?<![A-Za-z])(?:" + _DOB + r"|" + _DATE_OF_BIRTH + r"|MRN|MR\s?#|med\s*rec|"
     r"chart\s*#|sex|gender|age|phone|acct|account|ssn|patient\s*id|dos|date|request|service|visit|report|"
     r"admission|admit|discharge|collection|referral|exam|pharmacy|member|group|insurance|policy)\b"
     r"|\s(?=[A-Za-z][A-Za-z0-9#.]*\s?:)",  # the next one-word "Label:" on the same line (OCR: "O00B:")

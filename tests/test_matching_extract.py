@@ -97,6 +97,84 @@ def ocr_of(*pages: str, low_confidence: bool = False) -> OcrResult:
             None,
             id="ocr-noise-0ob-same-line",
         ),
+        pytest.param(
+            "PL Name: EMMERICH, BELL L 0.0.8.: December 5,1969 Sex: F",
+            "EMMERICH",
+            "BELL",
+            "1969-12-05",
+            None,
+            id="ocr-noise-pl-name-dotted-008",
+        ),
+        pytest.param(
+            "RE: MAYER, CLEVELAND (00B April 1, 1939)", "MAYER", "CLEVELAND", "1939-04-01", None, id="ocr-00b"
+        ),
+        pytest.param(
+            "Patient: KOVACEK, DENAE J\nDOR: Sep 16, 2008  Pharmacy: Valley",
+            "KOVACEK",
+            "DENAE",
+            "2008-09-16",
+            None,
+            id="ocr-dor",
+        ),
+        pytest.param(
+            "Name: Tillman, Alan W\nD.0.5.: 02/18/1995 Reported: 02/07/2025",
+            "Tillman",
+            "Alan",
+            "1995-02-18",
+            None,
+            id="ocr-dotted-d05",
+        ),
+        pytest.param(
+            "PATIENT\nHERMISTON, JOANNA ROSE\nDale of Birth: April 13, 1969",
+            "HERMISTON",
+            "JOANNA",
+            "1969-04-13",
+            None,
+            id="ocr-dale-of-birth",
+        ),
+        pytest.param(
+            "Name: Kuphal, Cathern\nDOB: . - 05/30/76",
+            "Kuphal",
+            "Cathern",
+            "1976-05-30",
+            None,
+            id="stray-marks-before-the-date",
+        ),
+        pytest.param(
+            "- Patient Name: Luigi Schultz\nDOB: 11/29/1935",
+            "Schultz",
+            "Luigi",
+            "1935-11-29",
+            None,
+            id="stray-marks-before-the-label",
+        ),
+        pytest.param(
+            "Patient:             APARICIO, MARÍA SOLEDAD\nDOB: 2/23/2017",
+            "APARICIO",
+            "MARÍA",
+            "2017-02-23",
+            None,
+            id="accented-letters",
+        ),
+        pytest.param(
+            "Name: Quinton Thomas Conn Notice Date: 8/21/2026\nDOB: 1-28-15",
+            "Conn",
+            "Quinton",
+            "2015-01-28",
+            None,
+            id="two-word-label-after-the-name",
+        ),
+        pytest.param(
+            "Name: FEIL, LEONIE GRACE ‘ Request Date: 04/18/2024\nDOB: January 8, 1965",
+            "FEIL",
+            "LEONIE",
+            "1965-01-08",
+            None,
+            id="stray-quote-after-the-name",
+        ),
+        pytest.param(
+            "RF: KRIS, ALDA A (DOB Mar 27, 1949)", "KRIS", "ALDA", "1949-03-27", None, id="ocr-rf-for-re"
+        ),
     ],
 )
 def test_identity_label_forms(text: str, last: str, first: str, dob: str, mrn: str | None) -> None:
@@ -136,6 +214,9 @@ def test_a_garbled_label_after_the_name_ends_the_name() -> None:
             "1234567893",
             id="account-npi",
         ),
+        pytest.param(
+            "Patient: Jane Roe   DOS: 09/30/2016\nDOB: 01/02/1980", "2016", id="date-of-service-is-no-dob"
+        ),
     ],
 )
 def test_distractors_are_not_the_patient(text: str, absent: str) -> None:
@@ -143,6 +224,13 @@ def test_distractors_are_not_the_patient(text: str, absent: str) -> None:
     (identity,) = extraction.identities
     assert (identity.last_name, identity.first_name, identity.dob) == ("Roe", "Jane", dt.date(1980, 1, 2))
     assert absent not in repr(extraction.identities)
+
+
+def test_a_dotted_number_is_no_birth_date_label() -> None:
+    (identity,) = extract(
+        ocr_of("Patient: Jane Roe\nLot D.0.8.5 exp 11/30/2019"), reference_date=RECEIVED
+    ).identities
+    assert identity.dob is None
 
 
 def test_guarantor_dob_beside_patient_dob_is_not_taken() -> None:
