@@ -68,7 +68,7 @@ class OcrPage:
     source: str = "ocr"  # "ocr", "text-layer", "blank" or "unreadable"
     low_confidence: bool = False
     pdf_page: tuple[Path, int] | None = None  # where this page's PDF page is: (file, 0-based index)
-    text_overlay: Path | None = None  # an invisible text-only PDF page to lay over `pdf_page`
+    text_overlay: tuple[Path, int] | None = None  # an invisible text-only PDF page to lay over `pdf_page`
     note: str = ""
 
 

@@ -22,7 +22,8 @@ def searchable_pdf(pages: Sequence[OcrPage], out: Path) -> Path:
                     raise ValueError(f"page {page.number} has no PDF page")
                 target.pages.append(_open(opened, page.pdf_page[0]).pages[page.pdf_page[1]])
                 if page.text_overlay is not None:
-                    _overlay(target.pages[-1], _open(opened, page.text_overlay).pages[0])
+                    text_pdf, index = page.text_overlay
+                    _overlay(target.pages[-1], _open(opened, text_pdf).pages[index])
             target.save(out, compress_streams=True, deterministic_id=True)
     finally:
         for pdf in opened.values():
@@ -41,14 +42,15 @@ def _overlay(page: pikepdf.Page, text_page: pikepdf.Page) -> None:
     page.add_overlay(text_page, pikepdf.Rectangle(page.cropbox))
 
 
-def scale_page_width(pdf_path: Path, x_scale: float) -> None:
-    """Squeeze a one-page PDF horizontally (image and text layer together) by `x_scale`."""
+def scale_page_widths(pdf_path: Path, x_scales: dict[int, float]) -> None:
+    """Squeeze pages of a PDF horizontally (image and text layer together), by page index."""
     with pikepdf.open(pdf_path, allow_overwriting_input=True) as pdf:
-        page = pdf.pages[0]
-        x0, y0, x1, y1 = (float(v) for v in page.mediabox)
-        page.contents_add(pdf.make_stream(f"q {x_scale:.6f} 0 0 1 0 0 cm\n".encode()), prepend=True)
-        page.contents_add(pdf.make_stream(b"\nQ"), prepend=False)
-        page.mediabox = pikepdf.Array([x0, y0, x0 + (x1 - x0) * x_scale, y1])
+        for index, x_scale in x_scales.items():
+            page = pdf.pages[index]
+            x0, y0, x1, y1 = (float(v) for v in page.mediabox)
+            page.contents_add(pdf.make_stream(f"q {x_scale:.6f} 0 0 1 0 0 cm\n".encode()), prepend=True)
+            page.contents_add(pdf.make_stream(b"\nQ"), prepend=False)
+            page.mediabox = pikepdf.Array([x0, y0, x0 + (x1 - x0) * x_scale, y1])
         pdf.save(pdf_path)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -15,7 +16,7 @@ class PageOcr:
 
     text: str
     words: tuple[Word, ...]
-    pdf_path: Path
+    pdf_page: tuple[Path, int]  # the engine's PDF holding this page, and the page's 0-based index there
 
     @property
     def mean_confidence(self) -> float | None:
@@ -33,10 +34,16 @@ class PageEngineError(Exception):
 
 
 class OcrEngine(Protocol):
-    """Reads one page image and writes a one-page searchable PDF beside `out_base`."""
+    """Reads page images and writes a searchable PDF beside `out_base`, one page per image."""
 
-    def read_page(self, image: Path, out_base: Path, *, dpi: int | None, text_only: bool = False) -> PageOcr:
-        """`text_only`: the PDF holds just the invisible text (to lay over an original PDF page)."""
+    def read_pages(
+        self, images: Sequence[Path], out_base: Path, *, dpi: int | None, text_only: bool = False
+    ) -> tuple[PageOcr, ...]:
+        """One result per image, in order, from one engine run (the model is loaded once).
+
+        `text_only`: the PDF holds just the invisible text (to lay over an original PDF page).
+        The time limit is per page; any failure fails the whole call (the caller retries page by page).
+        """
         ...
 
     def orientation(self, image: Path) -> tuple[int, float]:

@@ -28,6 +28,7 @@ class PageSource:
     pdf_page: tuple[Path, int] | None = None  # (PDF, 0-based index) to copy the page from as is
     x_scale: float = 1.0  # Tesseract sizes PDF pages by the vertical resolution: correct non-square pixels
     blank: bool = False  # no text-like ink: kept in the stored PDF, not OCRed
+    page_count: int = 1  # pages in the whole document
     skew_degrees: float = 0.0  # the image was straightened by this much before OCR
     despeckled: bool = False
 
@@ -44,6 +45,11 @@ def iter_pages(incoming: IncomingFile, settings: OcrSettings, scratch: Path) -> 
 
 def _pdf_pages(pdf: Path, settings: OcrSettings, scratch: Path) -> Iterator[PageSource]:
     count = poppler.page_count(pdf)
+    for source in _pdf_page_sources(pdf, count, settings, scratch):
+        yield replace(source, page_count=count)
+
+
+def _pdf_page_sources(pdf: Path, count: int, settings: OcrSettings, scratch: Path) -> Iterator[PageSource]:
     layers = poppler.text_layers(pdf) if settings.use_text_layer else []
     rotated = poppler.rotations(pdf, count)
     for number in range(1, count + 1):
@@ -64,8 +70,9 @@ def _pdf_pages(pdf: Path, settings: OcrSettings, scratch: Path) -> Iterator[Page
 def _tiff_pages(tiff: Path, settings: OcrSettings, scratch: Path) -> Iterator[PageSource]:
     try:
         with Image.open(tiff) as image:
+            count = getattr(image, "n_frames", 1)
             for index, frame in enumerate(ImageSequence.Iterator(image)):
-                yield _frame_source(frame, index + 1, settings, scratch)
+                yield replace(_frame_source(frame, index + 1, settings, scratch), page_count=count)
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as e:
         raise UnreadableFileError(
             f"the TIFF cannot be decoded ({type(e).__name__})", hint="re-scan or re-send the document"

@@ -6,10 +6,12 @@ import datetime as dt
 import random
 import shutil
 import subprocess
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Literal
 
+import pikepdf
 import pytest
 from PIL import Image
 from rapidfuzz import fuzz
@@ -51,13 +53,17 @@ class CountingEngine:
     def __init__(self, *, fail_on: tuple[str, ...] = ()) -> None:
         self.inner = TesseractEngine(language="eng", timeout_seconds=120)
         self.calls: list[str] = []
+        self.runs: list[int] = []  # pages per engine run
         self.fail_on = fail_on
 
-    def read_page(self, image: Path, out_base: Path, *, dpi: int | None, text_only: bool = False) -> PageOcr:
-        self.calls.append(image.name)
-        if any(marker in image.name for marker in self.fail_on):
+    def read_pages(
+        self, images: Sequence[Path], out_base: Path, *, dpi: int | None, text_only: bool = False
+    ) -> tuple[PageOcr, ...]:
+        self.calls.extend(image.name for image in images)
+        self.runs.append(len(images))
+        if any(marker in image.name for image in images for marker in self.fail_on):
             raise PageTimeoutError("injected: tesseract took over 180 s")
-        return self.inner.read_page(image, out_base, dpi=dpi, text_only=text_only)
+        return self.inner.read_pages(images, out_base, dpi=dpi, text_only=text_only)
 
     def orientation(self, image: Path) -> tuple[int, float]:
         return self.inner.orientation(image)
@@ -110,6 +116,7 @@ def test_a_hanging_page_is_unreadable_but_kept_and_the_document_goes_on(tmp_path
     sources = [p.source for p in result.pages]
     assert sources == ["ocr", "unreadable", "ocr"]
     assert "over 180 s" in result.pages[1].note
+    assert engine.runs.count(2) == 1 and engine.calls.count("page-0001.tif") == 2  # run failed: one by one
     texts = pdftotext(result.searchable_pdf)
     assert len(texts) == 3  # the unreadable page is still in the stored PDF, as an image
     assert "CHARLIE" in texts[2]
@@ -289,3 +296,28 @@ def test_real_blank_fax_fixture_is_blank(tmp_path: Path) -> None:
     result = run(source, tmp_path / "work", engine)
     assert [p.source for p in result.pages] == ["blank"]
     assert engine.calls == []
+
+
+@pytest.mark.parametrize("mode", ["standard", "fine"])
+def test_a_long_fax_is_read_in_runs_and_each_page_keeps_its_own_text_and_size(
+    tmp_path: Path, mode: str
+) -> None:
+    words = ("ALPHA", "BRAVO", "CHARLIE", "DELTA", "ECHO")
+    fax = fax_tiff([plain_page(f"Page marker {word}") for word in words], tmp_path / "fax.tif", mode=mode)
+    engine = CountingEngine()
+    result = run(fax, tmp_path / "work", engine)
+    assert sorted(engine.runs) == [2, 3]  # 5 pages over 2 workers: two Tesseract start-ups, not five
+    for page, word in zip(result.pages, words, strict=True):
+        assert word in page.text and page.words and all(w.text != "" for w in page.words)
+        assert not any(other in page.text for other in words if other != word)
+    stored = pdftotext(result.searchable_pdf)
+    assert [next(w for w in words if w in text) for text in stored] == list(words)
+    with Image.open(fax) as image:  # the paper's size in points, from the fax's own resolution tags
+        x_dpi, y_dpi = image.info["dpi"]
+        paper = (round(image.width * 72 / x_dpi), round(image.height * 72 / y_dpi))
+    with pikepdf.open(result.searchable_pdf) as pdf:
+        sizes = {
+            (round(float(p.mediabox[2] - p.mediabox[0])), round(float(p.mediabox[3] - p.mediabox[1])))
+            for p in pdf.pages
+        }
+    assert sizes == {paper}  # every page of each run squeezed back from Tesseract's square pixels
