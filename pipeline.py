@@ -7,7 +7,6 @@ import errno
 import logging
 import shutil
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ from chartfile.indexer.store import FileStore, StoreLayout
 from chartfile.ingest.claim import claim, release_source
 from chartfile.ingest.quarantine import mark_failed, quarantine
 from chartfile.ocr.engine import OcrEngine
+from chartfile.ocr.pool import OcrPool
 from chartfile.ocr.recognize import recognize
 from chartfile.records import FiledDocument, IncomingFile
 from chartfile.settings import Settings
@@ -37,7 +37,7 @@ class Runtime:
     settings: Settings
     sessions: sessionmaker[Session]
     engine: OcrEngine
-    pool: Executor
+    pool: OcrPool
     store: FileStore
     patients: Callable[[], matching.PatientIndex]
     clock: Callable[[], dt.datetime]
@@ -96,7 +96,7 @@ def _run_stages(incoming: IncomingFile, rt: Runtime) -> FiledDocument:
         earlier = filing.find_processed(session, incoming.sha256)
     if earlier is not None:
         return filing.record_duplicate(incoming, earlier, sessions=rt.sessions, now=rt.clock())
-    ocr = recognize(incoming, rt.settings.ocr, engine=rt.engine, pool=rt.pool, workers=rt.settings.workers())
+    ocr = recognize(incoming, rt.settings.ocr, engine=rt.engine, pool=rt.pool)
     extraction = matching.extract(ocr, reference_date=incoming.received_at.date())
     decision = matching.decide(extraction, rt.patients(), rt.settings.matching)
     filed = filing.file_document(

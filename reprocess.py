@@ -118,9 +118,7 @@ def reprocess_document(document_id: int, rt: Runtime) -> Reprocessed:
     try:
         incoming = _claim_original(document_id, original, sha256, received_at, work_dir)
         try:
-            ocr = recognize(
-                incoming, rt.settings.ocr, engine=rt.engine, pool=rt.pool, workers=rt.settings.workers()
-            )
+            ocr = recognize(incoming, rt.settings.ocr, engine=rt.engine, pool=rt.pool)
         except InputError as e:  # it cannot be read (now): the row stays as it was
             return Reprocessed(document_id, "unchanged", before, before, f"{e.stage}: {e.message}")
         extraction = matching.extract(ocr, reference_date=received_at.date())

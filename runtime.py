@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 from chartfile.indexer.db import make_engine, migrate, session_factory
@@ -13,6 +12,7 @@ from chartfile.indexer.patients import PatientCache
 from chartfile.indexer.store import FileStore
 from chartfile.ocr import poppler, tesseract
 from chartfile.ocr.engine import OcrEngine
+from chartfile.ocr.pool import OcrPool
 from chartfile.pipeline import Runtime
 from chartfile.settings import PathSettings, Settings
 
@@ -50,7 +50,7 @@ def open_runtime(settings: Settings, *, engine: OcrEngine | None = None) -> Iter
             language=settings.ocr.language, timeout_seconds=settings.ocr.page_timeout_seconds
         )
     try:
-        with ThreadPoolExecutor(settings.workers(), thread_name_prefix="ocr") as pool:
+        with OcrPool(settings.workers()) as pool:
             yield Runtime(
                 settings=settings,
                 sessions=sessions,

@@ -16,7 +16,6 @@ import random
 import shutil
 import subprocess
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from PIL import Image
@@ -35,6 +34,7 @@ from bench.corpus import (
 )
 from bench.timing import FLOOR_ENV
 from chartfile.ingest.sniff import sniff
+from chartfile.ocr.pool import OcrPool
 from chartfile.ocr.recognize import recognize
 from chartfile.ocr.tesseract import TesseractEngine
 from chartfile.records import IncomingFile
@@ -129,7 +129,7 @@ def resampled_by_hand(path: Path, scratch: Path) -> str:
     return raw_text(scratch / "by_hand.png", scratch)
 
 
-def stage_text(path: Path, scratch: Path, pool: ThreadPoolExecutor, engine: TesseractEngine) -> str:
+def stage_text(path: Path, scratch: Path, pool: OcrPool, engine: TesseractEngine) -> str:
     work = scratch / "stage"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir()
@@ -138,7 +138,7 @@ def stage_text(path: Path, scratch: Path, pool: ThreadPoolExecutor, engine: Tess
     incoming = IncomingFile(
         1, path, path.name, copy, work, "", copy.stat().st_size, sniff(copy), dt.datetime.now(dt.UTC)
     )
-    result = recognize(incoming, OcrSettings(workers=2), engine=engine, pool=pool, workers=2)
+    result = recognize(incoming, OcrSettings(workers=2), engine=engine, pool=pool)
     return result.pages[0].text
 
 
@@ -147,7 +147,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     ).parse_args()
     engine = TesseractEngine(language="eng", timeout_seconds=300)
-    with tempfile.TemporaryDirectory(prefix="chartfile-ocr-acc-") as tmp, ThreadPoolExecutor(2) as pool:
+    with tempfile.TemporaryDirectory(prefix="chartfile-ocr-acc-") as tmp, OcrPool(2) as pool:
         root = Path(tmp)
         print(
             f"{'sample':<44}{'raw chars':>10}{'raw words':>10}{'chartfile chars':>16}{'chartfile words':>16}"

@@ -20,6 +20,7 @@ from pathlib import Path
 from bench.corpus import generate_corpus
 from bench.timing import page_files, per_minute, raw_tesseract_seconds
 from chartfile.ingest.sniff import sniff
+from chartfile.ocr.pool import OcrPool
 from chartfile.ocr.recognize import recognize
 from chartfile.ocr.tesseract import TesseractEngine
 from chartfile.records import IncomingFile
@@ -35,10 +36,8 @@ def stage_seconds(documents: list[Path], workers: int, scratch: Path) -> tuple[f
     engine = TesseractEngine(language="eng", timeout_seconds=300)
     incoming = [_incoming(doc, index, scratch / f"w{workers}") for index, doc in enumerate(documents)]
     start = time.perf_counter()
-    with ThreadPoolExecutor(workers) as pages, ThreadPoolExecutor(workers + 1) as docs:
-        results = list(
-            docs.map(lambda i: recognize(i, settings, engine=engine, pool=pages, workers=workers), incoming)
-        )
+    with OcrPool(workers) as pages, ThreadPoolExecutor(workers + 1) as docs:
+        results = list(docs.map(lambda i: recognize(i, settings, engine=engine, pool=pages), incoming))
     elapsed = time.perf_counter() - start
     return elapsed, sum(len(r.pages) for r in results)
 

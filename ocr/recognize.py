@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Executor, Future
+from concurrent.futures import Future
 
 from chartfile.errors import OcrError, UnsupportedFileError
 from chartfile.ocr import assemble
 from chartfile.ocr.engine import OcrEngine
 from chartfile.ocr.pagejob import PageFault, PageRead, batch_key, read_pages
 from chartfile.ocr.pages import PageSource, iter_pages
+from chartfile.ocr.pool import OcrPool
 from chartfile.records import IncomingFile, OcrPage, OcrResult
 from chartfile.settings import OcrSettings
 
@@ -22,9 +23,9 @@ MAX_RUN = 8
 
 
 def recognize(
-    incoming: IncomingFile, settings: OcrSettings, *, engine: OcrEngine, pool: Executor, workers: int
+    incoming: IncomingFile, settings: OcrSettings, *, engine: OcrEngine, pool: OcrPool
 ) -> OcrResult:
-    """OCR the document's pages, at most `workers` + 1 in flight, and assemble the searchable PDF."""
+    """OCR the document's pages, a bounded number in flight, and assemble the searchable PDF."""
     if incoming.kind is None:
         raise UnsupportedFileError(
             f"document {incoming.intake_id} is not a PDF, TIFF, PNG or JPEG file",
@@ -32,7 +33,7 @@ def recognize(
         )
     scratch = incoming.work_dir / "pages"
     scratch.mkdir(exist_ok=True)
-    pages = tuple(_read_in_order(iter_pages(incoming, settings, scratch), settings, engine, pool, workers))
+    pages = tuple(_read_in_order(iter_pages(incoming, settings, scratch), settings, engine, pool))
     if all(page.source == "unreadable" for page in pages):
         raise OcrError(
             f"no page of document {incoming.intake_id} could be read",
@@ -43,11 +44,12 @@ def recognize(
 
 
 def _read_in_order(
-    sources: Iterator[PageSource], settings: OcrSettings, engine: OcrEngine, pool: Executor, workers: int
+    sources: Iterator[PageSource], settings: OcrSettings, engine: OcrEngine, pool: OcrPool
 ) -> Iterator[OcrPage]:
-    """Pages in order; consecutive pages go to Tesseract together (one start-up), a run per worker."""
+    """Pages in order; consecutive pages go to Tesseract together (one start-up), shared over idle workers."""
     pending: deque[tuple[list[PageSource], Future[list[PageRead | PageFault]] | None]] = deque()
     run: list[PageSource] = []
+    limit = 1
 
     def submit() -> None:
         if run:
@@ -61,19 +63,23 @@ def _read_in_order(
         else:
             if run and batch_key(run[0]) != batch_key(source):
                 submit()
+            if not run:
+                limit = _run_length(source, pool)
             run.append(source)
-            if len(run) >= _run_length(source, workers):
+            if len(run) >= limit:
                 submit()
-        while len(pending) > workers:
+        while len(pending) > pool.workers:
             yield from _collect(*pending.popleft(), settings)
     submit()
     while pending:
         yield from _collect(*pending.popleft(), settings)
 
 
-def _run_length(source: PageSource, workers: int) -> int:
-    """Pages per engine run: the document shared out over the workers, at most MAX_RUN pages a run."""
-    return max(1, min(MAX_RUN, -(-source.page_count // workers)))
+def _run_length(first: PageSource, pool: OcrPool) -> int:
+    """Pages for the run starting at `first`: the rest of the document shared over the idle workers (a
+    lone 2-page fax uses both cores), the whole rest when all are busy (fewer start-ups), at most MAX_RUN."""
+    remaining = first.page_count - first.number + 1
+    return max(1, min(MAX_RUN, -(-remaining // max(1, pool.idle_workers()))))
 
 
 def _collect(

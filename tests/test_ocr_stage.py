@@ -7,7 +7,6 @@ import random
 import shutil
 import subprocess
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Literal
 
@@ -22,6 +21,7 @@ from bench.corpus.writers import write_image_pdf
 from chartfile.errors import OcrError, UnreadableFileError, UnsupportedFileError
 from chartfile.ingest.sniff import sniff
 from chartfile.ocr.engine import PageOcr, PageTimeoutError
+from chartfile.ocr.pool import OcrPool
 from chartfile.ocr.recognize import recognize
 from chartfile.ocr.tesseract import TesseractEngine
 from chartfile.records import IncomingFile, OcrResult
@@ -70,8 +70,8 @@ class CountingEngine:
 
 
 def run(path: Path, work: Path, engine: CountingEngine | TesseractEngine) -> OcrResult:
-    with ThreadPoolExecutor(2) as pool:
-        return recognize(incoming(path, work), SETTINGS, engine=engine, pool=pool, workers=2)
+    with OcrPool(2) as pool:
+        return recognize(incoming(path, work), SETTINGS, engine=engine, pool=pool)
 
 
 def pdftotext(pdf: Path) -> list[str]:
