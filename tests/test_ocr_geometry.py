@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import subprocess
 from pathlib import Path
 
@@ -10,7 +11,8 @@ from rapidfuzz import fuzz
 from scenarios import lab_result
 from test_ocr_stage import run
 
-from bench.corpus import render_pages, rotate_cardinal, skew, to_fax, write_tiff
+from bench.corpus import blur_and_noise_scan, render_pages, rotate_cardinal, skew, to_fax, write_tiff
+from bench.corpus.writers import write_image_pdf
 from chartfile.ocr.orient import estimate_skew
 from chartfile.ocr.tesseract import TesseractEngine
 
@@ -79,3 +81,13 @@ def test_upside_down_fax_page_is_turned_and_reads(tmp_path: Path) -> None:
     first, second = result.pages
     assert "turned 180" in second.note
     assert fuzz.token_set_ratio(first.text, second.text) >= 90
+
+
+def test_an_upside_down_noisy_skewed_scan_pdf_is_turned_and_reads(tmp_path: Path) -> None:
+    """A scanned PDF page (JPEG) that is upside down, tilted and noisy is turned, levelled and read."""
+    (page,) = render_pages([lab_result("Takisha Kunzze", "05/18/1967", "76522534")])
+    scanned = blur_and_noise_scan(skew(rotate_cardinal(page, 180), 1.5), random.Random(128), strength=24)
+    pdf = write_image_pdf([scanned], tmp_path / "scan_upside_down.pdf", 300)
+    (read,) = run(pdf, tmp_path / "work", ENGINE).pages
+    assert "turned 180" in read.note
+    assert "Kunzze" in read.text and "76522534" in read.text
