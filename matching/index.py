@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 import jellyfish
 
-from chartfile.matching.normalize import mrn_key, squash, surname_parts
+from chartfile.matching.normalize import mrn_key, ocr_fold, squash, surname_parts
 from chartfile.records import IdentityCandidate, PatientRecord
 
 MAX_BLOCK = 5_000  # a block bigger than this (a very common name, no DOB) is cut, never scanned whole
@@ -18,11 +18,17 @@ def _phonetic(name: str) -> str:
     return jellyfish.metaphone(name) or name[:4]
 
 
-def _name_keys(last: str, first: str) -> Iterator[tuple[str, str]]:
-    initial = squash(first)[:1]
-    for part in {squash(last), *surname_parts(last)}:
-        if part:
-            yield (_phonetic(part.replace(" ", "").replace("-", "")), initial)
+def _name_keys(last: str, first: str) -> set[tuple[str, str]]:
+    """Phonetic surname (and each part of a compound one) + first initial, as printed and OCR-folded
+    (GREENHOLT and its OCR reading GREENIIO1T share the folded key, not the phonetic one)."""
+    keys = set()
+    for fold in (squash, ocr_fold):
+        initial = fold(first)[:1]
+        for part in {squash(last), *surname_parts(last)}:
+            folded = fold(part).replace(" ", "").replace("-", "")
+            if folded:
+                keys.add((_phonetic(folded), initial))
+    return keys
 
 
 def dob_variants(dob: dt.date) -> set[dt.date]:

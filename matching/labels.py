@@ -18,8 +18,8 @@ NAME_LABEL = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 # "DOB" as printed and as OCR misreads it: D0B, DOR, DO8, 0OB, 00B (a leading D read as a zero or an O),
-# and dotted "0.0.8." or "D.0.5."; never followed by a digit ("D.0.8.5" is a number), never "DOS".
-_DOB = r"(?:D\.?\s?[O0]\.?\s?[B8R]|[0O]\.?\s?[O0]\.?\s?B|[D0O]\.\s?[O0]\.\s?[B85])(?!\.?[0-9])"
+# and dotted "0.0.8.", "D.0.5." or "D.0,B."; never followed by a digit ("D.0.8.5" is a number), never "DOS".
+_DOB = r"(?:D[.,]?\s?[O0][.,]?\s?[B8R]|[0O]\.?\s?[O0]\.?\s?B|[D0O][.,]\s?[O0][.,]\s?[B85])(?![.,]?[0-9])"
 _DATE_OF_BIRTH = r"da[tl]e\s+of\s+b[il1]rth|b[il1]rth\s*da[tl]e"  # OCR: "Dale of Birth"
 DOB_LABEL = re.compile(
     r"(?P<label>\b" + _DOB + r"\b\.?|\b(?:" + _DATE_OF_BIRTH + r")\b|\bborn\b)"

@@ -111,6 +111,20 @@ def test_decisions(ident: IdentityCandidate, status: Status, mrn: str | None) ->
     assert (got_status, got_mrn) == (status, mrn)
 
 
+def test_an_ocr_misread_surname_still_finds_its_patient() -> None:
+    """GREENHOLT read as GREENIIO1T: no phonetic block in common, the OCR-folded one finds it."""
+    patient = PatientRecord("55501234", "Greenholt", "Noel", "", None)
+    index = PatientIndex.from_records([*PATIENTS, patient])
+    read = identity("GREENIIO1T", "NOEL")
+    assert len(PATIENTS) in index.candidates(read)
+    extraction = Extraction(
+        identities=(read,), doc_date=None, doc_type="other", reference_date=D(2026, 11, 2)
+    )
+    decision = decide(extraction, index, SETTINGS)
+    assert decision.status is Status.REVIEW  # a name alone never files
+    assert decision.candidates[0].mrn == "55501234"
+
+
 def test_two_maria_garcias_the_dob_decides() -> None:
     assert run(identity("Garcia", "Maria", D(1988, 9, 12)))[:2] == (Status.FILED, "1000011")
     status, mrn, top = run(identity("Garcia", "Maria"))

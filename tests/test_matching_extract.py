@@ -175,6 +175,14 @@ def ocr_of(*pages: str, low_confidence: bool = False) -> OcrResult:
         pytest.param(
             "RF: KRIS, ALDA A (DOB Mar 27, 1949)", "KRIS", "ALDA", "1949-03-27", None, id="ocr-rf-for-re"
         ),
+        pytest.param(
+            "Patient: ABSHIRE, MARTY D.0,B.: 09/07/08 Sex: F",
+            "ABSHIRE",
+            "MARTY",
+            "2008-09-07",
+            None,
+            id="ocr-comma-in-dotted-dob",
+        ),
     ],
 )
 def test_identity_label_forms(text: str, last: str, first: str, dob: str, mrn: str | None) -> None:
