@@ -11,7 +11,6 @@ method. "resampled by hand" is what a person would do with a 204x98 fax: Lanczos
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import random
 import shutil
 import subprocess
@@ -32,12 +31,10 @@ from bench.corpus import (
     write_png,
     write_tiff,
 )
-from bench.timing import FLOOR_ENV
-from chartfile.ingest.sniff import sniff
+from bench.timing import FLOOR_ENV, incoming_copy
 from chartfile.ocr.pool import OcrPool
 from chartfile.ocr.recognize import recognize
 from chartfile.ocr.tesseract import TesseractEngine
-from chartfile.records import IncomingFile
 from chartfile.settings import OcrSettings
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
@@ -132,13 +129,7 @@ def resampled_by_hand(path: Path, scratch: Path) -> str:
 def stage_text(path: Path, scratch: Path, pool: OcrPool, engine: TesseractEngine) -> str:
     work = scratch / "stage"
     shutil.rmtree(work, ignore_errors=True)
-    work.mkdir()
-    copy = work / f"original{path.suffix}"
-    shutil.copy(path, copy)
-    incoming = IncomingFile(
-        1, path, path.name, copy, work, "", copy.stat().st_size, sniff(copy), dt.datetime.now(dt.UTC)
-    )
-    result = recognize(incoming, OcrSettings(workers=2), engine=engine, pool=pool)
+    result = recognize(incoming_copy(path, work), OcrSettings(workers=2), engine=engine, pool=pool)
     return result.pages[0].text
 
 

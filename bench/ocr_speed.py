@@ -9,21 +9,17 @@ and the ratios (targets on 2 cores: 1 worker <= 1.10x, all cores <= 0.65x of the
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
-import shutil
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bench.corpus import generate_corpus
-from bench.timing import page_files, per_minute, raw_tesseract_seconds
-from chartfile.ingest.sniff import sniff
+from bench.timing import incoming_copy, page_files, per_minute, raw_tesseract_seconds
 from chartfile.ocr.pool import OcrPool
 from chartfile.ocr.recognize import recognize
 from chartfile.ocr.tesseract import TesseractEngine
-from chartfile.records import IncomingFile
 from chartfile.settings import OcrSettings
 
 IMAGE_FORMATS = ("scan_png", "scan_jpeg", "fax_fine_tiff", "fax_standard_tiff", "scan_pdf", "fax_pdf")
@@ -34,30 +30,15 @@ def stage_seconds(documents: list[Path], workers: int, scratch: Path) -> tuple[f
     document in flight than that (as `chartfile process` runs them)."""
     settings = OcrSettings(workers=workers)
     engine = TesseractEngine(language="eng", timeout_seconds=300)
-    incoming = [_incoming(doc, index, scratch / f"w{workers}") for index, doc in enumerate(documents)]
+    incoming = [
+        incoming_copy(doc, scratch / f"w{workers}" / str(index), intake_id=index)
+        for index, doc in enumerate(documents)
+    ]
     start = time.perf_counter()
     with OcrPool(workers) as pages, ThreadPoolExecutor(workers + 1) as docs:
         results = list(docs.map(lambda i: recognize(i, settings, engine=engine, pool=pages), incoming))
     elapsed = time.perf_counter() - start
     return elapsed, sum(len(r.pages) for r in results)
-
-
-def _incoming(doc: Path, index: int, root: Path) -> IncomingFile:
-    work = root / str(index)
-    work.mkdir(parents=True)
-    copy = work / f"original{doc.suffix}"
-    shutil.copy(doc, copy)
-    return IncomingFile(
-        intake_id=index,
-        source_path=doc,
-        source_name=doc.name,
-        work_copy=copy,
-        work_dir=work,
-        sha256="",
-        size_bytes=copy.stat().st_size,
-        kind=sniff(copy),
-        received_at=dt.datetime.now(dt.UTC),
-    )
 
 
 def main() -> None:

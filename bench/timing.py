@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import shutil
 import subprocess
 import tempfile
 import time
@@ -10,6 +12,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from PIL import Image, ImageSequence
+
+from chartfile.ingest.sniff import sniff
+from chartfile.records import IncomingFile
 
 FLOOR_ENV = os.environ | {"OMP_THREAD_LIMIT": "1"}
 
@@ -69,3 +74,21 @@ def raw_tesseract_seconds(pages: list[Path], *, language: str = "eng") -> float:
 
 def per_minute(count: int, seconds: float) -> float:
     return 60.0 * count / seconds if seconds > 0 else float("inf")
+
+
+def incoming_copy(document: Path, work: Path, *, intake_id: int = 1) -> IncomingFile:
+    """A document as the OCR stage receives it: copied into its own work folder (the file is not touched)."""
+    work.mkdir(parents=True, exist_ok=True)
+    copy = work / f"original{document.suffix}"
+    shutil.copy(document, copy)
+    return IncomingFile(
+        intake_id=intake_id,
+        source_path=document,
+        source_name=document.name,
+        work_copy=copy,
+        work_dir=work,
+        sha256="",
+        size_bytes=copy.stat().st_size,
+        kind=sniff(copy),
+        received_at=dt.datetime.now(dt.UTC),
+    )

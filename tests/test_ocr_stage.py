@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import random
-import shutil
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,33 +16,16 @@ from scenarios import fax_tiff, lab_result, plain_page, scan_png, text_pdf
 
 from bench.corpus import Line, PageText, render_pages, speckle, to_fax, write_tiff
 from bench.corpus.writers import write_image_pdf
+from bench.timing import incoming_copy
 from chartfile.errors import OcrError, UnreadableFileError, UnsupportedFileError
-from chartfile.ingest.sniff import sniff
 from chartfile.ocr.engine import PageOcr, PageTimeoutError
 from chartfile.ocr.pool import OcrPool
 from chartfile.ocr.recognize import recognize
 from chartfile.ocr.tesseract import TesseractEngine
-from chartfile.records import IncomingFile, OcrResult
+from chartfile.records import OcrResult
 from chartfile.settings import OcrSettings
 
 SETTINGS = OcrSettings(workers=2)
-
-
-def incoming(path: Path, work: Path) -> IncomingFile:
-    work.mkdir(parents=True, exist_ok=True)
-    copy = work / ("original" + path.suffix)
-    shutil.copy(path, copy)
-    return IncomingFile(
-        intake_id=1,
-        source_path=path,
-        source_name=path.name,
-        work_copy=copy,
-        work_dir=work,
-        sha256="0" * 64,
-        size_bytes=copy.stat().st_size,
-        kind=sniff(copy),
-        received_at=dt.datetime(2026, 11, 2, tzinfo=dt.UTC),
-    )
 
 
 class CountingEngine:
@@ -71,7 +52,7 @@ class CountingEngine:
 
 def run(path: Path, work: Path, engine: CountingEngine | TesseractEngine) -> OcrResult:
     with OcrPool(2) as pool:
-        return recognize(incoming(path, work), SETTINGS, engine=engine, pool=pool)
+        return recognize(incoming_copy(path, work), SETTINGS, engine=engine, pool=pool)
 
 
 def pdftotext(pdf: Path) -> list[str]:
