@@ -23,7 +23,7 @@ T = TypeVar("T")
 _NAME_TOKEN = re.compile(r"^[^\W\d_](?:[^\W_]|['’\-.])*$")
 # OCR noise inside a printed date: stray marks, and spaces around its separators ("19-Jan- 1999").
 _DATE_NOISE = re.compile(r"[~'’‘`]|(?<=[/\-.])\s+|\s+(?=[/\-.]\d)")
-_LEADING_JUNK = " '\"‘’“”`_.,;:|-"
+_STRAY_MARKS = " '\"‘’“”`_.,;:|-"
 _SUFFIXES = {"JR", "SR", "II", "III", "IV"}
 
 
@@ -94,8 +94,8 @@ def _names(text: str) -> list[tuple[Name | None, Span]]:
         value, start = match["value"], match.start("value")
         if not value.strip():  # a heading: the name is on the next non-empty line
             value, start = _next_line(text, match.end())
-        value = labels.VALUE_END.split(value.lstrip(_LEADING_JUNK), maxsplit=1)[0]
-        value = _without_trailing_words(value.strip(_LEADING_JUNK))
+        value = labels.VALUE_END.split(value.lstrip(_STRAY_MARKS), maxsplit=1)[0]
+        value = _without_trailing_words(value.strip(_STRAY_MARKS))
         parsed = parse_name(value)
         if parsed:
             hits.append((parsed, Span(0, start, start + len(value))))
@@ -107,7 +107,7 @@ def _without_trailing_words(value: str) -> str:
     tokens = value.split()
     while len(tokens) > 2 and tokens[-1].upper().strip(".:") in labels.NOT_NAME_WORDS:
         tokens.pop()
-    return " ".join(tokens).strip(_LEADING_JUNK) if tokens else value
+    return " ".join(tokens).strip(_STRAY_MARKS) if tokens else value
 
 
 def _next_line(text: str, position: int) -> tuple[str, int]:
@@ -150,7 +150,7 @@ def _dobs(text: str, reference: dt.date) -> list[tuple[dt.date, int, int]]:
         if _someone_else(text, match.start()):
             continue
         raw = text[match.end() : match.end() + 40]
-        skipped = len(raw) - len(raw.lstrip(_LEADING_JUNK))  # "DOB: . - 05/30/76": stray marks first
+        skipped = len(raw) - len(raw.lstrip(_STRAY_MARKS))  # "DOB: . - 05/30/76": stray marks first
         window = _DATE_NOISE.sub("", raw[skipped:])
         found = find_dates(window, reference_date=reference, kind=DateKind.DOB)
         if found and found[0].start <= 12:

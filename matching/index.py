@@ -22,9 +22,10 @@ def _name_keys(last: str, first: str) -> set[tuple[str, str]]:
     """Phonetic surname (and each part of a compound one) + first initial, as printed and OCR-folded
     (GREENHOLT and its OCR reading GREENIIO1T share the folded key, not the phonetic one)."""
     keys = set()
+    parts = {squash(last), *surname_parts(last)}
     for fold in (squash, ocr_fold):
         initial = fold(first)[:1]
-        for part in {squash(last), *surname_parts(last)}:
+        for part in parts:
             folded = fold(part).replace(" ", "").replace("-", "")
             if folded:
                 keys.add((_phonetic(folded), initial))

@@ -92,8 +92,7 @@ def _frame_source(
     Without a PDF page of its own, a grey or colour page gets a lossless one to lay the text over.
     """
     page = normalize.for_ocr(frame, double_fax_rows=settings.double_fax_rows)
-    blank = settings.detect_blank_pages and normalize.is_blank(page.image)
-    prepared = PreparedImage(page.image) if blank else prepare(page.image, settings)
+    blank, prepared = _blank_or_prepared(page.image, settings)
     if prepared.changed:
         pdf_page = None  # the original page no longer lines up with the image read: store the prepared one
     page = normalize.NormalizedPage(prepared.image, page.dpi)
@@ -107,6 +106,12 @@ def _frame_source(
         skew_degrees=prepared.skew_degrees,
         despeckled=prepared.despeckled,
     )
+
+
+def _blank_or_prepared(image: Image.Image, settings: OcrSettings) -> tuple[bool, PreparedImage]:
+    """A blank page is kept as it is (not OCRed); a page with ink is prepared for OCR."""
+    blank = settings.detect_blank_pages and normalize.is_blank(image)
+    return blank, PreparedImage(image) if blank else prepare(image, settings)
 
 
 def _save_frame(page: normalize.NormalizedPage, number: int, scratch: Path) -> PageSource:
@@ -156,8 +161,7 @@ def _file_source(
     with Image.open(path) as opened:
         opened.load()
         resolution = (float(dpi), float(dpi)) if dpi else normalize.page_dpi(opened)
-        blank = settings.detect_blank_pages and normalize.is_blank(opened)
-        prepared = PreparedImage(opened) if blank else prepare(opened, settings)
+        blank, prepared = _blank_or_prepared(opened, settings)
         if prepared.changed:
             target = save_scratch(prepared.image, scratch / f"page-{number:04d}-prepared.tif", resolution)
             if path.parent == scratch:

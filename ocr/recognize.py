@@ -6,6 +6,7 @@ import logging
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future
+from pathlib import Path
 
 from chartfile.errors import OcrError, UnsupportedFileError
 from chartfile.ocr import assemble
@@ -132,18 +133,23 @@ def _geometry_note(read: PageRead) -> str:
 
 def _unreadable(source: PageSource, note: str) -> OcrPage:
     """Keep the page in the stored PDF as an image without text: a person can still read it."""
-    assert source.image is not None
-    pdf_page = source.pdf_page or (assemble.image_page(source.image, source.dpi), 0)
-    return OcrPage(number=source.number, text="", source="unreadable", note=note, pdf_page=pdf_page)
+    return OcrPage(
+        number=source.number, text="", source="unreadable", note=note, pdf_page=_image_only(source)
+    )
 
 
 def _blank_page(source: PageSource) -> OcrPage:
-    assert source.image is not None
     try:
-        pdf_page = source.pdf_page or (assemble.image_page(source.image, source.dpi), 0)
+        pdf_page = _image_only(source)
     finally:
         _drop_scratch_image(source)
     return OcrPage(number=source.number, text="", source="blank", pdf_page=pdf_page, note="blank page")
+
+
+def _image_only(source: PageSource) -> tuple[Path, int]:
+    """The page's own PDF page, or a PDF page made of its image, with no text."""
+    assert source.image is not None
+    return source.pdf_page or (assemble.image_page(source.image, source.dpi), 0)
 
 
 def _drop_scratch_image(source: PageSource) -> None:
