@@ -95,6 +95,31 @@ class Span:
 
 
 @dataclass(frozen=True, slots=True)
+class Cell:
+    """A run of words on one row of a page, apart from its neighbours (a form field, a table cell).
+
+    Positions are page pixels, or characters and rows on a page known only by its text."""
+
+    page: int
+    row: int  # the row's index on its page, top to bottom
+    left: int
+    right: int
+    top: int
+    bottom: int
+    text: str
+    confidence: float = 100.0  # the least confident word's Tesseract confidence (100: a text layer)
+    ocr: bool = True  # read by OCR: its letters may be OCR confusions of the printed ones
+
+
+class Role(enum.StrEnum):
+    """Whose identity a label says a name is: the patient's, someone else's, or it does not say."""
+
+    PATIENT = "patient"
+    OTHER = "other"  # a subscriber, guarantor, provider, prescriber, relative, sender, attorney
+    UNSTATED = "unstated"
+
+
+@dataclass(frozen=True, slots=True)
 class IdentityCandidate:
     """One patient identity as read from a document (any field may be missing)."""
 
@@ -108,6 +133,12 @@ class IdentityCandidate:
     dob_span: Span | None = None
     mrn_span: Span | None = None
     low_confidence: bool = False
+    phone: str | None = None  # ten digits
+    address: str | None = None  # the street line as printed
+    role: Role = Role.PATIENT
+    found_by: str = "label"  # "label": read from labelled fields; "search": a listed patient's words found
+    ocr: bool = True  # the name was read by OCR (an OCR confusion can explain a difference)
+    rows_apart: int = 0  # how far the birth date or MRN was from the name (rows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +151,7 @@ class Extraction:
     reference_date: dt.date
     possibly_multiple_patients: bool = False
     notes: tuple[str, ...] = ()
+    cells: tuple[Cell, ...] = field(default=(), repr=False)  # the pages' layout, for the identity search
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +165,8 @@ class PatientRecord:
     dob: dt.date | None = None
     sex: str = ""
     address: str = ""
+    phone: str = ""
+    zip: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +187,7 @@ class Candidate:
     score: float  # posterior match probability in [0, 1]
     match_weight: float  # sum of log2 Bayes factors
     fields: tuple[FieldScore, ...] = ()
+    evidence: tuple[str, ...] = ()  # how the document's reading of this patient was found (no PHI)
 
 
 @dataclass(frozen=True, slots=True)

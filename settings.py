@@ -114,6 +114,12 @@ class MatchWeights(_Section):
     mrn_one_edit: float = 5.0
     mrn_other_format: float = -1.0
     mrn_else: float = -6.0
+    phone_exact: float = 6.0
+    phone_else: float = -1.0
+    address_exact: float = 3.0
+    address_close: float = 1.5
+    address_else: float = -1.0
+    label_patient: float = 1.0  # a label says the name is the patient's
 
 
 class MatchingSettings(_Section):

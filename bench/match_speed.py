@@ -8,11 +8,14 @@ most frequent first), birth dates uniform over 1920-2020, unique 8-digit MRNs. E
 identity: a random listed patient's name + DOB + MRN, either exact or with one variation (surname typo,
 nickname, no DOB, no MRN), or a stranger who is not on the list (name and DOB, no MRN).
 
+Each document is a short lab report printing that identity, an ordering physician whose name is drawn
+from the same lists, and the report's own dates and numbers; it is extracted (untimed), then decide() is
+timed: the labelled identity's blocks and the identity search over the page's words.
 Each size runs in a fresh process (so peak RSS is that size's alone) that generates the list, builds the
 PatientIndex once as a long-running worker does, decides one warm-up document, then times
 `decide(extraction, index, settings)` per document. records/index MiB are RSS growth while generating
 the list and while building the index; peak MiB is the process's peak RSS; blocked is the median number
-of candidates the index returns per document; wrong counts documents filed to the wrong patient.
+of patients scored per document; wrong counts documents filed to the wrong patient.
 """
 
 from __future__ import annotations
@@ -35,9 +38,20 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from chartfile.matching.compare import name_forms
-from chartfile.matching.decide import decide
+from chartfile.matching.decide import decide, rank
+from chartfile.matching.extract import extract
 from chartfile.matching.index import PatientIndex
-from chartfile.records import Extraction, IdentityCandidate, MatchDecision, PatientRecord, Status
+from chartfile.records import (
+    Extraction,
+    FileKind,
+    IdentityCandidate,
+    IncomingFile,
+    MatchDecision,
+    OcrPage,
+    OcrResult,
+    PatientRecord,
+    Status,
+)
 from chartfile.settings import MatchingSettings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -45,6 +59,7 @@ SYNTHEA_CSV = REPO_ROOT.parent / "shared" / "data" / "synthea" / "patients_ma_11
 KINDS = ("exact", "surname-typo", "nickname", "no-dob", "no-mrn", "stranger")
 FIRST_DOB, LAST_DOB = dt.date(1920, 1, 1).toordinal(), dt.date(2020, 12, 31).toordinal()
 REFERENCE_DATE = dt.date(2025, 1, 2)
+NOW = dt.datetime(2025, 1, 2, tzinfo=dt.UTC)
 MRN_BASE, MRN_SPAN, MRN_STEP = 10_000_000, 90_000_000, 7_919_993  # step coprime to span: unique MRNs
 ZIPF_OFFSET = 10  # weight of the name of rank k is 1 / (k + offset): the top surname is ~2.4% of people
 
@@ -187,14 +202,41 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def time_documents(queries: list[Query], index: PatientIndex, settings: MatchingSettings) -> list[Timed]:
+def page_text(query: Query, provider: tuple[str, str]) -> str:
+    """The identity printed on a short lab report, with a provider whose name comes from the same lists
+    (so the identity search has distractors to look up) and the report's own dates."""
+    identity = query.identity
+    dob = f"DOB: {identity.dob:%m/%d/%Y}" if identity.dob else ""
+    mrn = f"MRN: {identity.mrn}" if identity.mrn else ""
+    return (
+        "LABORATORY REPORT\n"
+        f"Patient: {identity.first_name} {identity.last_name}    {dob}    {mrn}\n"
+        f"Ordering Physician: {provider[0]} {provider[1]}, MD    NPI: 1457382910\n"
+        "Collected: 10/01/2024    Reported: 10/03/2024    Accession: 24-118812\n"
+        "Test    Result    Reference Range\nGlucose    98 mg/dL    70-99\n"
+    )
+
+
+def extraction_of(text: str) -> Extraction:
+    incoming = IncomingFile(
+        1, Path("doc.pdf"), "doc.pdf", Path("doc.pdf"), Path("."), "", 0, FileKind.PDF, NOW
+    )
+    ocr = OcrResult(incoming, (OcrPage(number=1, text=text),), Path("doc.pdf"))
+    return extract(ocr, reference_date=REFERENCE_DATE)
+
+
+def time_documents(
+    queries: list[Query], index: PatientIndex, settings: MatchingSettings, providers: list[tuple[str, str]]
+) -> list[Timed]:
+    """decide() per document, timed alone; the page is extracted first (its cost does not depend on the
+    list's size)."""
     timed = []
-    for query in queries:
-        extraction = Extraction((query.identity,), None, "other", REFERENCE_DATE)
+    for query, provider in zip(queries, itertools.cycle(providers), strict=False):
+        extraction = extraction_of(page_text(query, provider))
         start = time.perf_counter()
         decision = decide(extraction, index, settings)
         elapsed_ms = (time.perf_counter() - start) * 1000
-        timed.append(Timed(query, elapsed_ms, len(index.candidates(query.identity)), decision))
+        timed.append(Timed(query, elapsed_ms, len(rank(extraction, index, settings)), decision))
     return timed
 
 
@@ -230,9 +272,11 @@ def measure_size(size: int, docs: int, seed: int, firsts: list[str], lasts: list
     with_index = rss_mib()
     queries = make_queries(patients, docs, seed=seed + 1, firsts=firsts, lasts=lasts)
     settings = MatchingSettings()
+    rng = random.Random(seed + 2)
+    providers = [(rng.choice(firsts[:200]), rng.choice(lasts[:200])) for _ in range(50)]
     name_forms("William")  # warm-up, untimed: loads the nickname tables
-    time_documents([stranger(random.Random(seed - 1), firsts, lasts)], index, settings)
-    timed = time_documents(queries, index, settings)
+    time_documents([stranger(random.Random(seed - 1), firsts, lasts)], index, settings, providers)
+    timed = time_documents(queries, index, settings, providers)
     by_kind = tuple(outcomes(kind, [t for t in timed if t.query.kind == kind]) for kind in KINDS)
     memory = (with_records - before, with_index - with_records, peak_rss_mib())
     return SizeResult(

@@ -125,7 +125,9 @@ def candidate_json(candidate: Candidate) -> dict[str, Any]:
 
 def extraction_json(extraction: Extraction) -> dict[str, Any]:
     """The extraction as plain JSON (dates as ISO strings), kept for `documents show`."""
-    return json.loads(json.dumps(dataclasses.asdict(extraction), default=str))  # type: ignore[no-any-return]
+    kept = dataclasses.asdict(dataclasses.replace(extraction, cells=()))
+    del kept["cells"]  # the layout is for the identity search; the page text is kept with the pages
+    return json.loads(json.dumps(kept, default=str))  # type: ignore[no-any-return]
 
 
 def page_rows(ocr: OcrResult, document_id: int) -> list[Page]:

@@ -150,6 +150,8 @@ def load_records(session: Session) -> list[PatientRecord]:
             Patient.dob,
             Patient.sex,
             Patient.address,
+            Patient.phone,
+            Patient.zip,
         ).where(Patient.merged_into.is_(None))  # a merged record's documents now belong to the one kept
     )
     return [PatientRecord(*row) for row in rows]

@@ -26,7 +26,15 @@ import functools
 from nicknames import NickNamer
 from rapidfuzz.distance import OSA, JaroWinkler
 
-from chartfile.matching.normalize import mrn_key, normalize_mrn, ocr_fold, squash, surname_parts
+from chartfile.matching.normalize import (
+    digits_only,
+    mrn_key,
+    normalize_mrn,
+    normalize_name,
+    ocr_fold,
+    squash,
+    surname_parts,
+)
 from chartfile.records import FieldScore
 from chartfile.settings import MatchWeights
 
@@ -56,8 +64,10 @@ def compare_surname(doc: str | None, patient: str, w: Weights = DEFAULT_WEIGHTS)
     a, b = squash(doc), squash(patient)
     if a == b:
         return FieldScore("surname", "exact", w.surname_exact)
-    if ocr_fold(a) == ocr_fold(b) or set(surname_parts(doc)) & set(surname_parts(patient)):
-        return FieldScore("surname", "ocr-or-part", w.surname_ocr_or_part)
+    if ocr_fold(a) == ocr_fold(b):
+        return FieldScore("surname", "ocr", w.surname_ocr_or_part, "an OCR confusion explains the difference")
+    if set(surname_parts(doc)) & set(surname_parts(patient)):
+        return FieldScore("surname", "part", w.surname_ocr_or_part, "one part of a compound surname")
     similarity = JaroWinkler.similarity(a, b)
     if similarity >= 0.92:
         return FieldScore("surname", "close", w.surname_close, f"jaro-winkler {similarity:.2f}")
@@ -126,3 +136,29 @@ def compare_mrn(doc: str | None, patient: str, w: Weights = DEFAULT_WEIGHTS) -> 
             "mrn", "other-format", w.mrn_other_format, "looks like another institution's number"
         )
     return FieldScore("mrn", "else", w.mrn_else)
+
+
+def compare_phone(doc: str | None, patient: str, w: Weights = DEFAULT_WEIGHTS) -> FieldScore:
+    """A printed phone number: the patient's is an identifier; another one near the name weighs a little
+    against (people change numbers)."""
+    mine = digits_only(patient)[-10:]
+    if not doc or len(mine) != 10:
+        return FieldScore("phone", "null", 0.0)
+    if digits_only(doc)[-10:] == mine:
+        return FieldScore("phone", "exact", w.phone_exact)
+    return FieldScore("phone", "else", w.phone_else)
+
+
+def compare_address(doc: str | None, patient: str, w: Weights = DEFAULT_WEIGHTS) -> FieldScore:
+    """A printed street line: house number and street name agreeing support; another street weighs a
+    little against (people move)."""
+    mine = normalize_name(patient).split()
+    if not doc or len(mine) < 2:
+        return FieldScore("address", "null", 0.0)
+    printed = normalize_name(doc).split()
+    if mine[0] in printed and mine[1] in printed[printed.index(mine[0]) + 1 :]:
+        return FieldScore("address", "exact", w.address_exact)
+    similarity = JaroWinkler.similarity(" ".join(printed[:3]), " ".join(mine[:3]))
+    if similarity >= 0.92:
+        return FieldScore("address", "close", w.address_close, f"jaro-winkler {similarity:.2f}")
+    return FieldScore("address", "else", w.address_else)

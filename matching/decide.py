@@ -1,19 +1,33 @@
-"""The decide stage: score candidates, rank them, and file only on strong, unambiguous evidence. (Pure.)"""
+"""The decide stage: score every patient the document mentions, rank them, file only on strong,
+unambiguous evidence. (Pure.)
+
+Readings come through two doors: the identities the labelled extractor read (open world: they may be
+people who are not on the list), and the listed patients the identity search found in the document's
+words (closed world). Each patient is scored on its best reading; the rules in `safety` decide whether
+the best may be filed.
+"""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
+from chartfile.matching import safety
 from chartfile.matching.compare import (
     DEFAULT_WEIGHTS,
     Weights,
+    compare_address,
     compare_dob,
     compare_first,
     compare_middle,
     compare_mrn,
+    compare_phone,
     compare_surname,
 )
 from chartfile.matching.index import PatientIndex
+from chartfile.matching.safety import Scored, agreeing_fields
+from chartfile.matching.search import mentions
+from chartfile.matching.tokens import read_words
 from chartfile.records import (
     Candidate,
     Extraction,
@@ -21,14 +35,15 @@ from chartfile.records import (
     IdentityCandidate,
     MatchDecision,
     PatientRecord,
+    Role,
     Status,
 )
 from chartfile.settings import MatchingSettings
 
-_NAME_AGREES = ({"exact", "ocr-or-part", "close"}, {"exact", "nickname", "ocr", "close"})
-_DOB_AGREES = {"exact", "day-month-swapped", "century"}
-_MRN_AGREES = {"exact", "ocr-confusable"}
 _SWAP_PENALTY = 0.5
+_OTHER_ROLE_PENALTY = 3.0
+
+__all__ = ["agreeing_fields", "decide", "probability", "rank", "score"]
 
 
 def score(
@@ -53,6 +68,8 @@ def score(
         compare_middle(identity.middle_name, patient.middle_name, w),
         compare_dob(identity.dob, patient.dob, w),
         compare_mrn(identity.mrn, patient.mrn, w),
+        compare_phone(identity.phone, patient.phone, w),
+        compare_address(identity.address, patient.address, w),
     )
 
 
@@ -61,97 +78,80 @@ def probability(match_weight: float, prior: float) -> float:
     return 1.0 / (1.0 + 2.0**-logit) if logit > -1000 else 0.0
 
 
-def rank(extraction: Extraction, index: PatientIndex, settings: MatchingSettings) -> list[Candidate]:
-    """Each blocked patient's best score over the document's identities, best first."""
-    best: dict[int, Candidate] = {}
+def rank(extraction: Extraction, index: PatientIndex, settings: MatchingSettings) -> list[Scored]:
+    """Each patient's best reading on the document, best first."""
+    best: dict[int, Scored] = {}
+    for position, reading in _readings(extraction, index):
+        scored = _score(position, reading, index.records[position], settings)
+        if position not in best or _ordering(scored) > _ordering(best[position]):
+            best[position] = scored
+    return sorted(best.values(), key=lambda s: (-s.candidate.match_weight, s.candidate.mrn))
+
+
+def _readings(extraction: Extraction, index: PatientIndex) -> Iterator[tuple[int, IdentityCandidate]]:
+    if extraction.cells:
+        words = read_words(extraction.cells, reference_date=extraction.reference_date)
+        for mention in mentions(words, index):
+            yield mention.position, mention.identity
     for identity in extraction.identities:
         for position in index.candidates(identity):
-            patient = index.records[position]
-            fields = score(identity, patient, settings.weights)
-            weight = sum(f.weight for f in fields)
-            if position not in best or weight > best[position].match_weight:
-                p = probability(weight, settings.prior_match_probability)
-                best[position] = Candidate(patient.mrn, p, weight, fields)
-    return sorted(best.values(), key=lambda c: (-c.match_weight, c.mrn))
+            yield position, identity
 
 
-def agreeing_fields(candidate: Candidate) -> list[str]:
-    """Which independent identifiers agree: the full name, the birth date, the MRN."""
-    level = {f.field: f.level for f in candidate.fields}
-    agreed = []
-    if level.get("surname") in _NAME_AGREES[0] and level.get("first_name") in _NAME_AGREES[1]:
-        agreed.append("name")
-    if level.get("dob") in _DOB_AGREES:
-        agreed.append("dob")
-    if level.get("mrn") in _MRN_AGREES:
-        agreed.append("mrn")
-    return agreed
+def _score(
+    position: int, reading: IdentityCandidate, patient: PatientRecord, settings: MatchingSettings
+) -> Scored:
+    fields = score(reading, patient, settings.weights)
+    weight = sum(f.weight for f in fields) + _role_weight(reading, settings.weights)
+    p = probability(weight, settings.prior_match_probability)
+    return Scored(position, Candidate(patient.mrn, p, weight, fields, _evidence(reading)), reading)
+
+
+def _role_weight(reading: IdentityCandidate, w: Weights) -> float:
+    if reading.found_by != "search":
+        return 0.0  # the labelled extractor reads patient fields only
+    return {Role.PATIENT: w.label_patient, Role.OTHER: -_OTHER_ROLE_PENALTY}.get(reading.role, 0.0)
+
+
+def _ordering(scored: Scored) -> tuple[float, bool]:
+    return (scored.candidate.match_weight, scored.reading.role is Role.PATIENT)
+
+
+def _evidence(reading: IdentityCandidate) -> tuple[str, ...]:
+    how = "labelled patient fields" if reading.found_by == "label" else "the list's words found on the page"
+    found = [f"read from {how}, page {reading.page}", f"label: {reading.role.value}"]
+    if reading.rows_apart:
+        found.append(f"birth date {reading.rows_apart} row(s) from the name")
+    if reading.found_by == "search" and not reading.ocr:
+        found.append("text layer: no OCR confusion can explain a difference")
+    return tuple(found)
 
 
 def decide(extraction: Extraction, index: PatientIndex, settings: MatchingSettings) -> MatchDecision:
     """FILED only when probable, clearly ahead of the runner-up, on two agreeing identifiers, one patient."""
-    if not extraction.identities:
-        return MatchDecision(
-            Status.UNMATCHED, None, None, (), ("no patient name, birth date or MRN was read",)
-        )
     ranked = rank(extraction, index, settings)
     if not ranked:
-        return MatchDecision(
-            Status.UNMATCHED,
-            None,
-            None,
-            (),
-            ("no patient on the master list shares a birth date, MRN or similar name",),
+        why = (
+            "no patient on the master list shares a birth date, MRN or similar name"
+            if extraction.identities
+            else "no patient name, birth date or MRN was read"
         )
+        return MatchDecision(Status.UNMATCHED, None, None, (), (why,))
     best = ranked[0]
-    margin = best.match_weight - ranked[1].match_weight if len(ranked) > 1 else math.inf
-    runner_up = ranked[1] if len(ranked) > 1 else None
-    blockers = _blockers(extraction, best, margin, settings) + _safety_rules(best, runner_up)
-    shown = tuple(ranked[: settings.max_candidates])
-    reasons = (_describe(best), _margin_text(margin), *blockers)
+    rivals = [s for s in ranked[1:] if s.reading.role is not Role.OTHER]  # not someone else's field
+    margin = best.candidate.match_weight - rivals[0].candidate.match_weight if rivals else math.inf
+    blockers = safety.blockers(extraction, ranked, margin, settings, index.records)
+    shown = tuple(s.candidate for s in ranked[: settings.max_candidates])
+    reasons = (_describe(best.candidate), _margin_text(margin), *blockers)
     if not blockers:
-        return MatchDecision(
-            Status.FILED, best.mrn, best.score, shown, ("filed: " + reasons[0], *reasons[1:])
-        )
+        filed = ("filed: " + reasons[0], *reasons[1:])
+        return MatchDecision(Status.FILED, best.candidate.mrn, best.candidate.score, shown, filed)
     status = (
         Status.REVIEW
-        if best.score >= settings.review_min_score or extraction.possibly_multiple_patients
+        if best.candidate.score >= settings.review_min_score or extraction.possibly_multiple_patients
         else Status.UNMATCHED
     )
-    return MatchDecision(status, None, best.score, shown, reasons)
-
-
-def _blockers(
-    extraction: Extraction, best: Candidate, margin: float, settings: MatchingSettings
-) -> list[str]:
-    found = []
-    if best.score < settings.auto_file_min_score:
-        found.append(
-            f"match probability {best.score:.4f} is below the auto-file threshold "
-            f"{settings.auto_file_min_score}"
-        )
-    if margin < settings.min_weight_margin:
-        found.append(
-            f"the runner-up is within 2^{margin:.1f} of the best (needs 2^{settings.min_weight_margin:.0f})"
-        )
-    if len(agreeing_fields(best)) < 2:
-        found.append("fewer than two identifiers (name, birth date, MRN) agree")
-    if extraction.possibly_multiple_patients:
-        found.append("the document names more than one patient")
-    return found
-
-
-def _safety_rules(best: Candidate, runner_up: Candidate | None) -> list[str]:
-    """Vetoes no total score can outweigh: a flatly contradicted field; a twin only the MRN can separate."""
-    found = []
-    contradicted = [f.field for f in best.fields if f.level == "else"]
-    if contradicted:
-        found.append(f"{', '.join(contradicted)} contradicts the best candidate")
-    if runner_up is not None and "mrn" not in agreeing_fields(best):
-        level = {f.field: f.level for f in runner_up.fields}
-        if level.get("surname") == "exact" and level.get("dob") == "exact":
-            found.append("another patient has the same surname and birth date (twin?): filing needs the MRN")
-    return found
+    return MatchDecision(status, None, best.candidate.score, shown, reasons)
 
 
 def _describe(candidate: Candidate) -> str:

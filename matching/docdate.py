@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from chartfile.matching.dates import DateKind, FoundDate, find_dates
-from chartfile.records import OcrPage, Span
+from chartfile.records import OcrPage
 
 LABEL_REACH = 30
 HEADER_LINES = 3
@@ -77,22 +77,11 @@ def _any_date(lines: Iterable[str], reference: dt.date, dobs: set[dt.date]) -> d
     return None
 
 
-def _dob_values(
-    pages: Sequence[OcrPage], dob_spans: Iterable[tuple[int, Span]], reference: dt.date
-) -> set[dt.date]:
-    texts = {page.number: page.text for page in pages}
-    values: set[dt.date] = set()
-    for page_number, span in dob_spans:
-        text = texts.get(page_number, "")[span.start : span.end]
-        values.update(f.value for f in find_dates(text, reference_date=reference, kind=DateKind.DOB))
-    return values
-
-
 def document_date(
-    pages: Sequence[OcrPage], *, reference_date: dt.date, dob_spans: Iterable[tuple[int, Span | None]] = ()
+    pages: Sequence[OcrPage], *, reference_date: dt.date, known_dobs: Iterable[dt.date] = ()
 ) -> dt.date | None:
-    """The document's date; never a DOB, never more than ~1 year after `reference_date`."""
-    known = _dob_values(pages, [(n, s) for n, s in dob_spans if s is not None], reference_date)
+    """The document's date; never a birth date read on it, never more than ~1 year after `reference_date`."""
+    known = set(known_dobs)
     page_lines = [page.text.split("\n") for page in pages]
     for rank in range(len(DATE_LABELS)):
         for lines in page_lines:

@@ -12,10 +12,10 @@ from chartfile.matching import labels
 from chartfile.matching.dates import DateKind, find_dates
 from chartfile.matching.docdate import document_date
 from chartfile.matching.doctype import document_type
+from chartfile.matching.layout import caption_lines, page_cells, rows_text
 from chartfile.matching.normalize import normalize_mrn, person_name
-from chartfile.matching.rows import rows_text
 from chartfile.matching.same import same_person
-from chartfile.records import Extraction, IdentityCandidate, OcrPage, OcrResult, Span
+from chartfile.records import Cell, Extraction, IdentityCandidate, OcrPage, OcrResult, Span
 
 Name = tuple[str, str, str]
 T = TypeVar("T")
@@ -32,18 +32,26 @@ def extract(ocr: OcrResult, *, reference_date: dt.date) -> Extraction:
 
     OCRed pages are read row by row from their word boxes (spans refer to that row text)."""
     originals = {page.number: page.text for page in ocr.pages}
-    ocr = replace(ocr, pages=tuple(_by_rows(page) for page in ocr.pages))
-    identities: list[IdentityCandidate] = []
+    layouts = {page.number: page_cells(page) for page in ocr.pages}
+    captions = {number: "\n".join(caption_lines(cells)) for number, cells in layouts.items()}
+    ocr = replace(ocr, pages=tuple(_by_rows(page, layouts[page.number]) for page in ocr.pages))
     cover_pages = {page.number for page in ocr.pages if _is_cover(page)}
+    identities: list[IdentityCandidate] = []
     for page in ocr.pages:
-        identities.extend(page_identities(page, reference_date=reference_date))
+        readings = [page]
         if page.words:  # Tesseract's own reading order too: rows can interleave on a badly skewed page
-            as_read = replace(page, text=originals[page.number])
-            identities.extend(page_identities(as_read, reference_date=reference_date))
+            readings.append(replace(page, text=originals[page.number]))
+        for reading in readings:
+            identities.extend(page_identities(reading, reference_date=reference_date))
+        boxed = page_identities(replace(page, text=captions[page.number]), reference_date=reference_date)
+        identities.extend(
+            i for i in boxed if i.last_name
+        )  # a caption's value under it: "NAME" over "Jane Roe"
     identities = _dedupe(identities)
     content = [p for p in ocr.pages if p.number not in cover_pages] or list(ocr.pages)
-    dob_spans = [(i.page, i.dob_span) for i in identities if i.dob_span]
-    doc_date = document_date(content, reference_date=reference_date, dob_spans=dob_spans)
+    dated = [replace(p, text=f"{p.text}\n{captions[p.number]}") for p in content]
+    dobs = {i.dob for i in identities if i.dob is not None}
+    doc_date = document_date(dated, reference_date=reference_date, known_dobs=dobs)
     ranked = _rank(identities, cover_pages)
     multiple = _several_people([i for i in ranked if i.page not in cover_pages])
     notes = ("pages name more than one patient",) if multiple else ()
@@ -54,6 +62,7 @@ def extract(ocr: OcrResult, *, reference_date: dt.date) -> Extraction:
         reference_date=reference_date,
         possibly_multiple_patients=multiple,
         notes=notes,
+        cells=tuple(cell for number in sorted(layouts) for cell in layouts[number]),
     )
 
 
@@ -130,6 +139,8 @@ def parse_name(value: str) -> tuple[str, str, str] | None:
         last, first, middle = " ".join(last_tokens), tokens[0], " ".join(tokens[1:])
     else:
         tokens = value.split()
+        while len(tokens) > 2 and tokens[0].islower() and tokens[1][:1].isupper():
+            tokens.pop(0)  # "no Madelyn Kutch": a stray mark read as a word before a capitalised name
         suffix = [tokens.pop()] if len(tokens) > 2 and tokens[-1].upper().strip(".") in _SUFFIXES else []
         if len(tokens) < 2:
             return None
@@ -200,8 +211,8 @@ def _dedupe(found: list[IdentityCandidate]) -> list[IdentityCandidate]:
     return kept
 
 
-def _by_rows(page: OcrPage) -> OcrPage:
-    return replace(page, text=rows_text(page.words)) if page.words else page
+def _by_rows(page: OcrPage, cells: Sequence[Cell]) -> OcrPage:
+    return replace(page, text=rows_text(cells)) if page.words else page
 
 
 def _is_cover(page: OcrPage) -> bool:

@@ -1,21 +1,50 @@
-"""The patient index: candidate generation by blocking, so one document costs milliseconds at 1M patients."""
+"""The patient index: the master list as a dictionary, built once, looked up by a page's own words.
+
+Every lookup is keyed by something a page prints, so one document costs a handful of dictionary reads and
+scores only the patients they return, whatever the size of the list:
+- an MRN (OCR-confusable letters folded), a phone number (ten digits), a birth date;
+- a surname together with a first name (as printed, OCR-folded; each part of a compound surname);
+- a phonetic surname with a first initial, for names read too badly for the exact keys (labelled only).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 
 import jellyfish
+from rapidfuzz import fuzz, process
 
-from chartfile.matching.normalize import mrn_key, ocr_fold, squash, surname_parts
+from chartfile.matching.normalize import digits_only, mrn_key, ocr_fold, squash, surname_parts
 from chartfile.records import IdentityCandidate, PatientRecord
 
 MAX_BLOCK = 5_000  # a block bigger than this (a very common name, no DOB) is cut, never scanned whole
+WEAK_KEPT = 40  # a name or birth date alone: the patients most like the printed name, no more
+NAME_BLOCK_KEPT = 6  # of many patients with one name, those a date or number also points to, and this many
+_EMPTY: tuple[int, ...] = ()
 
 
 def _phonetic(name: str) -> str:
     return jellyfish.metaphone(name) or name[:4]
+
+
+@functools.lru_cache(maxsize=262_144)
+def surname_keys(last: str) -> frozenset[str]:
+    """The surname and each part of a compound one, as printed and OCR-folded."""
+    keys = set()
+    for part in {squash(last), *surname_parts(last)}:
+        plain = squash(part)
+        if plain:
+            keys |= {plain, ocr_fold(plain)}
+    return frozenset(keys)
+
+
+@functools.lru_cache(maxsize=262_144)
+def first_keys(first: str) -> frozenset[str]:
+    plain = squash(first)
+    return frozenset({plain, ocr_fold(plain)} if plain else ())
 
 
 def _name_keys(last: str, first: str) -> set[tuple[str, str]]:
@@ -34,6 +63,17 @@ def _name_keys(last: str, first: str) -> set[tuple[str, str]]:
 
 def dob_variants(dob: dt.date) -> set[dt.date]:
     """The DOB, day/month swapped, a century off, and every one-digit slip of YYYYMMDD."""
+    variants = near_dob_variants(dob)
+    text = dob.strftime("%Y%m%d")
+    for position in range(8):
+        for digit in "0123456789":
+            slip = text[:position] + digit + text[position + 1 :]
+            variants |= _valid(int(slip[:4]), int(slip[4:6]), int(slip[6:]))
+    return variants
+
+
+def near_dob_variants(dob: dt.date) -> set[dt.date]:
+    """The DOB, day/month swapped and a century off: the readings one date lookup tries."""
     variants = {dob}
     for year, month, day in (
         (dob.year, dob.day, dob.month),
@@ -41,11 +81,6 @@ def dob_variants(dob: dt.date) -> set[dt.date]:
         (dob.year + 100, dob.month, dob.day),
     ):
         variants |= _valid(year, month, day)
-    text = dob.strftime("%Y%m%d")
-    for position in range(8):
-        for digit in "0123456789":
-            slip = text[:position] + digit + text[position + 1 :]
-            variants |= _valid(int(slip[:4]), int(slip[4:6]), int(slip[6:]))
     return variants
 
 
@@ -57,19 +92,33 @@ def _valid(year: int, month: int, day: int) -> set[dt.date]:
 
 
 class PatientIndex:
-    """Patients in plain lists plus three block maps: MRN key, birth date, phonetic surname + initial."""
+    """Patients in a plain list plus the block maps that point into it."""
 
     def __init__(self, records: list[PatientRecord]) -> None:
         self.records = records
         self._by_mrn: dict[str, list[int]] = defaultdict(list)
         self._by_dob: dict[dt.date, list[int]] = defaultdict(list)
+        self._by_phone: dict[str, list[int]] = defaultdict(list)
         self._by_name: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self._by_full_name: dict[str, list[int]] = defaultdict(list)
+        self._surnames: set[str] = set()
         for position, record in enumerate(records):
-            self._by_mrn[mrn_key(record.mrn)].append(position)
-            if record.dob is not None:
-                self._by_dob[record.dob].append(position)
-            for key in _name_keys(record.last_name, record.first_name):
-                self._by_name[key].append(position)
+            self._add(position, record)
+
+    def _add(self, position: int, record: PatientRecord) -> None:
+        self._by_mrn[mrn_key(record.mrn)].append(position)
+        if record.dob is not None:
+            self._by_dob[record.dob].append(position)
+        phone = digits_only(record.phone)[-10:]
+        if len(phone) == 10:
+            self._by_phone[phone].append(position)
+        for key in _name_keys(record.last_name, record.first_name):
+            self._by_name[key].append(position)
+        lasts, firsts = surname_keys(record.last_name), first_keys(record.first_name)
+        self._surnames |= lasts
+        for last in lasts:
+            for first in firsts:
+                self._by_full_name[f"{last}|{first}"].append(position)
 
     @classmethod
     def from_records(cls, records: Iterable[PatientRecord]) -> PatientIndex:
@@ -78,19 +127,87 @@ class PatientIndex:
     def __len__(self) -> int:
         return len(self.records)
 
+    def is_surname(self, key: str) -> bool:
+        """Is this (squashed) word a listed surname, or a part of one, as printed or OCR-folded?"""
+        return key in self._surnames
+
+    def named(self, surname_key: str, first_key: str) -> Sequence[int]:
+        """Patients with this surname (key) and first name (key)."""
+        return self._by_full_name.get(f"{surname_key}|{first_key}", _EMPTY)
+
+    def born_on(self, day: dt.date) -> Sequence[int]:
+        return self._by_dob.get(day, _EMPTY)
+
+    def with_mrn(self, printed: str) -> Sequence[int]:
+        return self._by_mrn.get(mrn_key(printed), _EMPTY)
+
+    def with_phone(self, ten_digits: str) -> Sequence[int]:
+        return self._by_phone.get(ten_digits, _EMPTY)
+
+    def narrowed(self, positions: set[int], days: Collection[dt.date], mrns: Collection[str]) -> set[int]:
+        """Many patients with one name (a million-patient list has hundreds of John Smiths), cut to those
+        a printed birth date (or a slip of it) or MRN also points to, and a few more: the others agree
+        on the name alone, so they are review candidates at most and never a filed patient's rival."""
+        if len(positions) <= NAME_BLOCK_KEPT:
+            return positions
+        records = self.records
+        kept = {p for p in positions if records[p].dob in days or mrn_key(records[p].mrn) in mrns}
+        return kept | set(sorted(positions)[:NAME_BLOCK_KEPT])
+
     def candidates(self, identity: IdentityCandidate) -> set[int]:
-        """Positions of every patient sharing a block with the identity."""
+        """Patients sharing a block with a labelled identity, cheapest evidence first: where two fields
+        can agree (an MRN, a name with a birth date) and the exact name; only when none of those finds
+        anyone, the single-field blocks (a phonetic name, a birth date)."""
+        return self._strong(identity) | self._named(identity) or self._weak(identity)
+
+    def _strong(self, identity: IdentityCandidate) -> set[int]:
         found: set[int] = set()
         if identity.mrn:
-            found.update(self._by_mrn.get(mrn_key(identity.mrn), ()))
+            found.update(self.with_mrn(identity.mrn))
+        if identity.dob is None:
+            return found
+        names = self._name_block(identity)
+        if names:
+            found |= {p for day in dob_variants(identity.dob) for p in self.born_on(day) if p in names}
+        if identity.last_name:
+            keys = surname_keys(identity.last_name) | surname_keys(identity.first_name or "")
+            near = (p for day in near_dob_variants(identity.dob) for p in self.born_on(day))
+            found |= {p for p in near if keys & surname_keys(self.records[p].last_name)}
+        return found
+
+    def _named(self, identity: IdentityCandidate) -> set[int]:
+        found: set[int] = set()
+        if identity.last_name and identity.first_name:
+            for last, first in (
+                (identity.last_name, identity.first_name),
+                (identity.first_name, identity.last_name),
+            ):
+                for lk in surname_keys(last):
+                    for fk in first_keys(first):
+                        found.update(self.named(lk, fk))
+        days = dob_variants(identity.dob) if identity.dob else set()
+        return self.narrowed(found, days, {mrn_key(identity.mrn)} if identity.mrn else set())
+
+    def _weak(self, identity: IdentityCandidate) -> set[int]:
+        found = set(self._name_block(identity))
         if identity.dob is not None:
-            for variant in dob_variants(identity.dob):
-                found.update(self._by_dob.get(variant, ()))
+            for day in near_dob_variants(identity.dob):
+                found.update(self.born_on(day))
+        if len(found) <= WEAK_KEPT:
+            return found
+        query = f"{squash(identity.last_name or '')} {squash(identity.first_name or '')}"
+        names = {
+            p: f"{squash(self.records[p].last_name)} {squash(self.records[p].first_name)}" for p in found
+        }
+        return {p for _, _, p in process.extract(query, names, scorer=fuzz.ratio, limit=WEAK_KEPT)}
+
+    def _name_block(self, identity: IdentityCandidate) -> set[int]:
+        found: set[int] = set()
         if identity.last_name and identity.first_name:
             for last, first in (
                 (identity.last_name, identity.first_name),
                 (identity.first_name, identity.last_name),
             ):
                 for key in _name_keys(last, first):
-                    found.update(self._by_name.get(key, ())[:MAX_BLOCK])
+                    found.update(self._by_name.get(key, _EMPTY)[:MAX_BLOCK])
         return found

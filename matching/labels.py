@@ -9,9 +9,11 @@ _EXCEPT = (
     r"(?!\s*(?:id|#|no\b|number|account|acct|phone|address|signature|instructions|education|portal|care))"
 )
 NAME_LABEL = re.compile(
-    r"(?:^[ \t\-–—_.,'‘’`|•*]*|(?<=\s\s)|(?<=\t))(?:"  # "- Patient Name:": stray marks may start the line
-    # "Patient Name", "Pt Name" (OCR: "PL Name"): a colon, a column gap or the end of the line may follow
-    r"(?P<long>(?:patient|p[tl1]\.?)\s*(?:full\s+)?name)\b(?:\s*[:;#.\-]+[ \t]*|[ \t]{2,}|[ \t]*(?=\n|$))"
+    r"(?:^[ \t\-–—_.,'‘’`|•*]*|(?<=\s\s)|(?<=\t))(?:\d{1,2}[a-z]?[.)]\s*)?(?:"  # "- Patient Name:", "2. ..."
+    # "Patient Name", "Pt Name" (OCR: "PL Name"), "PATIENT'S NAME (Last, First, MI)": a colon, a column
+    # gap or the end of the line may follow
+    r"(?P<long>(?:patient|p[tl1]\.?)(?:['’]s)?\s*(?:full\s+)?name)\b(?:\s*\([^)\n]{0,60}\))?"
+    r"(?:\s*[:;#.\-]+[ \t]*|[ \t]{2,}|[ \t]*(?=\n|$))"
     # "Patient:", "Name:", "RE:" (OCR: "RF:"): only with a colon, or alone on the line as a heading
     r"|(?P<short>patient" + _EXCEPT + r"|name|r[ef]|regarding)\b(?:[ \t]*[:;#]+[ \t]*|[ \t]*(?=\n|$))"
     r")(?P<value>[^\n]*)",
@@ -30,6 +32,12 @@ MRN_LABEL = re.compile(
     r"(?P<label>\bMRN\b|\bM\.R\.N\.?|\bMR\s?#|\bmed(?:ical)?\.?\s*rec(?:ord)?s?\.?\s*(?:#|no\b\.?|number\b)|"
     r"\bchart\s*(?:#|no\b\.?|number\b)|\bpatient\s*id\b|\bpt\.?\s*id\b)"
     r"\s*[:;.#\-]*\s*(?P<value>[A-Z0-9][A-Z0-9\-]{2,19})",
+    re.IGNORECASE,
+)
+# An MRN's label without its value (a caption over the number, or the cell to its left).
+MRN_WORD = re.compile(
+    r"\bMRN\b|\bM\.?R\.?N\b|\bMR\s?#|med(?:ical)?\.?\s*rec|chart\s*(?:#|no\b|num)|patient\s*(?:id\b|#|no\b|num)|"
+    r"\bpt\.?\s*id\b|record\s*(?:#|no\b|num)|\bunit\s*(?:#|no\b)",
     re.IGNORECASE,
 )
 # Words before a label on the same line that make it someone else's field.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -51,6 +52,7 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@functools.lru_cache(maxsize=131_072)
 def normalize_name(text: str) -> str:
     """Upper-case, accent-free name with only letters, digits, single spaces and single hyphens."""
     upper = strip_accents(text).upper()
@@ -75,6 +77,7 @@ def drop_titles(name: str) -> str:
     return " ".join(tokens)
 
 
+@functools.lru_cache(maxsize=131_072)
 def surname_parts(surname: str) -> tuple[str, ...]:
     """The parts of a compound or hyphenated surname, particles dropped: 'GARCIA-LOPEZ' -> both parts."""
     parts = [p for p in re.split(r"[- ]", normalize_name(surname)) if p]
@@ -82,11 +85,13 @@ def surname_parts(surname: str) -> tuple[str, ...]:
     return core or tuple(parts)
 
 
+@functools.lru_cache(maxsize=131_072)
 def squash(name: str) -> str:
     """A name with spaces and hyphens removed: 'DE LA CRUZ' and 'DELACRUZ' compare equal."""
     return normalize_name(name).replace(" ", "").replace("-", "")
 
 
+@functools.lru_cache(maxsize=131_072)
 def ocr_fold(name: str) -> str:
     """Map OCR-confusable letter groups to one form (rn->m, cl->d, vv->w, 0->O, 1/l->I, 5->S, 8->B)."""
     folded = squash(name)
@@ -95,6 +100,7 @@ def ocr_fold(name: str) -> str:
     return folded
 
 
+@functools.lru_cache(maxsize=131_072)
 def normalize_mrn(text: str) -> str:
     """An MRN as printed, upper-cased, with spaces, dashes and other separators removed."""
     return _MRN_KEEP.sub("", strip_accents(text).upper())
@@ -104,6 +110,11 @@ def mrn_key(text: str) -> str:
     """An MRN with OCR-confusable letters mapped to digits and leading zeros removed."""
     folded = normalize_mrn(text).translate(_MRN_FOLDS)
     return folded.lstrip("0") or folded[:1]
+
+
+def digits_only(text: str) -> str:
+    """The digits of a phone number, a ZIP code or a street number."""
+    return "".join(ch for ch in text if ch.isdigit())
 
 
 def person_name(last: str, first: str, middle: str = "") -> PersonName:

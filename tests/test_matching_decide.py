@@ -137,10 +137,26 @@ def test_junior_and_senior() -> None:
     assert run(identity("Brennan", "Thomas"))[:2] == (Status.REVIEW, None)
 
 
-def test_twins_need_the_mrn() -> None:
-    status, mrn, top = run(identity("Petrov", "Anna", D(2001, 4, 9)))
-    assert (status, mrn, top) == (Status.REVIEW, None, "1000030")
-    assert run(identity("Petrov", "Anna", D(2001, 4, 9), "1000030"))[:2] == (Status.FILED, "1000030")
+def test_twins_are_told_apart_by_a_clearly_different_first_name() -> None:
+    """Anna and Alina Petrov share surname, birth date and address: the first name separates them."""
+    assert run(identity("Petrov", "Anna", D(2001, 4, 9)))[:2] == (Status.FILED, "1000030")
+    assert run(identity("Petrov", "Alina", D(2001, 4, 9)))[:2] == (Status.FILED, "1000031")
+
+
+def test_twins_with_similar_first_names_need_the_mrn() -> None:
+    kristen = PatientRecord("1000040", "Okafor", "Kristen", "", D(1995, 8, 8))
+    kirsten = PatientRecord("1000041", "Okafor", "Kirsten", "", D(1995, 8, 8))
+    index = PatientIndex.from_records([*PATIENTS, kristen, kirsten])
+
+    def decided(read: IdentityCandidate) -> tuple[Status, str | None]:
+        extraction = Extraction(
+            identities=(read,), doc_date=None, doc_type="other", reference_date=D(2026, 11, 2)
+        )
+        decision = decide(extraction, index, SETTINGS)
+        return decision.status, decision.patient_mrn
+
+    assert decided(identity("Okafor", "Kristen", D(1995, 8, 8))) == (Status.REVIEW, None)
+    assert decided(identity("Okafor", "Kristen", D(1995, 8, 8), "1000040")) == (Status.FILED, "1000040")
 
 
 def test_two_patients_on_one_document_never_file() -> None:

@@ -1,0 +1,141 @@
+"""Read the words around a patient's printed name as that patient's identity on the document. (Pure.)
+
+Where a name was found (the anchor), the birth date, MRN, phone and street address are looked for in the
+window forms print them in: the same row, the rows just above and below, the cell under a caption. A
+value that agrees with the patient is taken wherever it is in the window; when none agrees, a value the
+document labels as a birth date or MRN there is taken, and it will count against the patient. An
+agreeing MRN or phone counts anywhere on the document: they are specific to one person.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from chartfile.matching.compare import compare_dob, compare_mrn, name_forms
+from chartfile.matching.index import first_keys
+from chartfile.matching.normalize import digits_only, mrn_key, squash
+from chartfile.matching.roles import role_of
+from chartfile.matching.tokens import DateSeen, PageWords, Token
+from chartfile.records import IdentityCandidate, PatientRecord
+
+_ROWS_UP, _ROWS_DOWN = 2, 4  # the window around a name
+_DOB_RANK = {"exact": 0, "day-month-swapped": 1, "century": 2, "one-digit": 3}  # agreeing, best first
+_STREET = re.compile(r"^\d{1,6}[A-Z]?\s+[A-Za-z]")
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """Where a patient's name was found: its cell, the surname's words and the first/middle name's."""
+
+    cell: int
+    surname: tuple[Token, ...]
+    first: Token | None
+    middle: Token | None
+
+
+def assemble(
+    anchor: Anchor, record: PatientRecord, words: PageWords, *, has_patient_field: bool
+) -> IdentityCandidate | None:
+    """The document's reading of `record`'s identity around `anchor`; None if nothing identifies."""
+    window = _window(words, anchor.cell)
+    first, middle = (anchor.first, anchor.middle) if anchor.first else _first_for(words, anchor, record)
+    dob = _dob(words, window, record)
+    mrn = _mrn(words, window, record)
+    if not anchor.surname and dob is None and mrn is None:
+        return None
+    span = [t.index for t in (*anchor.surname, first, middle) if t is not None and t.cell == anchor.cell]
+    cell = words.cells[anchor.cell]
+    apart = [abs(words.cells[d.cell].row - cell.row) for d in (dob,) if d is not None]
+    return IdentityCandidate(
+        last_name=" ".join(t.text for t in anchor.surname) or None,
+        first_name=first.text if first else None,
+        middle_name=middle.text if middle else None,
+        dob=dob.value if dob else None,
+        mrn=mrn,
+        page=cell.page,
+        phone=_phone(words, window, record),
+        address=_address(words, window, record),
+        role=role_of(
+            words.cells,
+            anchor.cell,
+            min(span, default=0),
+            max(span, default=0),
+            has_patient_field=has_patient_field,
+        ),
+        found_by="search",
+        ocr=cell.ocr,
+        rows_apart=min(apart, default=0),
+    )
+
+
+def _window(words: PageWords, cell: int) -> frozenset[int]:
+    """Cells in the rows a form prints a name's other fields in (cached per cell)."""
+    if cell not in words.windows:
+        here = words.cells[cell]
+        words.windows[cell] = frozenset(
+            i
+            for row in range(here.row - _ROWS_UP, here.row + _ROWS_DOWN + 1)
+            for i in words.rows.get((here.page, row), ())
+        )
+    return words.windows[cell]
+
+
+def _first_for(words: PageWords, anchor: Anchor, record: PatientRecord) -> tuple[Token | None, Token | None]:
+    """The first name beside a surname found by date or number: the patient's if printed, else the word
+    where the name's order puts it."""
+    if not anchor.surname:
+        return None, None
+    tokens = words.by_cell.get(anchor.cell, ())
+    last = anchor.surname[-1]
+    at = tokens.index(last)
+    before = tokens[at - len(anchor.surname)] if at - len(anchor.surname) >= 0 else None
+    after = tokens[at + 1] if at + 1 < len(tokens) else None
+    wanted = first_keys(record.first_name) | {squash(f) for f in name_forms(record.first_name)}
+    for slot in (before, after):
+        if slot is not None and (slot.key in wanted or slot.fold in wanted):
+            return slot, None
+    natural = after if last.comma_after or before is None else before
+    return natural, None
+
+
+def _dob(words: PageWords, window: frozenset[int], record: PatientRecord) -> DateSeen | None:
+    near = [d for d in words.dates if d.cell in window]
+    levels = [(_DOB_RANK.get(compare_dob(d.value, record.dob).level, len(_DOB_RANK)), d) for d in near]
+    agreeing = [(rank, d) for rank, d in levels if rank < len(_DOB_RANK)]
+    if agreeing:
+        return min(agreeing, key=lambda pair: pair[0])[1]
+    labelled = [d for d in near if d.labelled]
+    return labelled[0] if labelled else None
+
+
+def _mrn(words: PageWords, window: frozenset[int], record: PatientRecord) -> str | None:
+    mine = mrn_key(record.mrn)
+    for seen in words.numbers:
+        if seen.key == mine:
+            return seen.value
+    labelled = [n for n in words.numbers if n.cell in window and n.labelled]
+    if labelled and compare_mrn(labelled[0].value, record.mrn).level != "other-format":
+        return labelled[0].value
+    return None
+
+
+def _phone(words: PageWords, window: frozenset[int], record: PatientRecord) -> str | None:
+    mine = digits_only(record.phone)[-10:]
+    if any(p.value == mine for p in words.phones):
+        return mine
+    near = [p.value for p in words.phones if p.cell in window]
+    return near[0] if near and mine else None
+
+
+def _address(words: PageWords, window: frozenset[int], record: PatientRecord) -> str | None:
+    parts = record.address.split()
+    if len(parts) < 2 or not parts[0][:1].isdigit():
+        return None
+    number, street = parts[0].upper(), squash(parts[1])
+    for cell, tokens in words.by_cell.items():
+        keys = [t.key for t in tokens]
+        if number in keys and street in keys[keys.index(number) + 1 :]:
+            return words.cells[cell].text
+    streets = [words.cells[i].text for i in sorted(window) if _STREET.match(words.cells[i].text)]
+    return streets[0] if streets else None

@@ -1,0 +1,96 @@
+"""Whose name is this? The label beside, before or above a name says the patient's, or someone else's.
+
+A label is looked for where forms print it: earlier in the same cell ("Patient: Jane Roe", "Dr. Jane
+Roe"), after the name ("Jane Roe, MD"), in the cell to its left on the same row (a label column), and in
+the caption, header cell or section band above it. The first place that names a role decides. (Pure.)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from chartfile.matching.layout import below
+from chartfile.records import Cell, Role
+
+# Someone other than the patient: who pays, who treats, who sends, who is related.
+OTHER = re.compile(
+    r"guarantor|subscriber|insured|policy\s*holder|cardholder|parent|guardian|mother|father|spouse|"
+    r"emergency|contact|next\s+of\s+kin|relative|physician|provider|doctor|\bdr\b|referr|ordering|"
+    r"attending|prescrib|pharmacist|pharmacy|rendering|supervising|surgeon|radiologist|pathologist|"
+    r"\bnpi\b|dea\b|attorney|counsel|esq|law\s+(?:firm|office)|adjuster|employer|responsible\s+party|"
+    r"signature|signed|\bby\b|from|sender|\battn\b|attention|\bcc\b|nurse|clinician|therapist|"
+    r"reviewer|case\s+manager|technologist|member\s+services|representative",
+    re.IGNORECASE,
+)
+# A member, enrollee or beneficiary is the patient on a payer's form, unless the form also has a field
+# for the patient: then it is the policy holder.
+MEMBER = re.compile(r"member|enrollee|beneficiary|recipient|covered\s+person|insured\s+person", re.IGNORECASE)
+PATIENT = re.compile(
+    r"patient|\bpts?\b|\bpat\b|\bclient\b|resident|claimant|\bsubject\b|\bre\b|regarding|"
+    r"our\s+(?:client|insured)|individual|\bchild\b|\bstudent\b|injured|\bname\b",
+    re.IGNORECASE,
+)
+_GENERIC = re.compile(r"\bname\b", re.IGNORECASE)  # "Name:" alone is the patient; "Insured's name" is not
+_ASIDE = re.compile(r"\([^)]*\)?")  # "(if other than patient)", "(Last, First, MI)"
+_CAPTION_LEVELS = 3  # a value's caption, the caption's header, the section band over both
+_AFTER_NAME = re.compile(r"^[\s,]*(?:M\.?D|D\.?O|N\.?P|P\.?A|R\.?N|Ph\.?D|Pharm\.?D|DDS|FNP|MSW|LCSW|Esq)\b")
+
+
+def role_of(
+    cells: Sequence[Cell], cell: int, first_word: int, last_word: int, *, has_patient_field: bool
+) -> Role:
+    """The role the nearest label gives the name in words first_word..last_word of cells[cell]: the
+    first label that names a role decides; a label that only says "Name" makes it the patient's."""
+    words = cells[cell].text.split()
+    after = " ".join(words[last_word + 1 :])
+    if _AFTER_NAME.match(after):
+        return Role.OTHER
+    generic = False
+    for label in _labels(cells, cell, " ".join(words[:first_word])):
+        role = _role_in(label, has_patient_field=has_patient_field)
+        if role is not Role.UNSTATED:
+            return role
+        generic = generic or bool(_GENERIC.search(label))
+    return Role.PATIENT if generic else Role.UNSTATED
+
+
+def page_has_patient_field(cells: Sequence[Cell]) -> bool:
+    """Does the document print a field named for the patient (so a "member" is someone else)?"""
+    return any(re.search(r"\bpatient|\bpt\b", c.text, re.IGNORECASE) and len(c.text) < 60 for c in cells)
+
+
+def _labels(cells: Sequence[Cell], index: int, before: str) -> list[str]:
+    """Where a label for this cell's name can be: before it in the cell, the cell to its left, then the
+    captions above it: a header cell, and over that a section band ("GUARANTOR", "PATIENT")."""
+    cell = cells[index]
+    found = [_ASIDE.sub(" ", before)[-40:]] if before.strip() else []
+    left = [c for c in cells if c.page == cell.page and c.row == cell.row and c.right <= cell.left]
+    if left and not before.strip():
+        found.append(max(left, key=lambda c: c.right).text[-40:])
+    for _ in range(_CAPTION_LEVELS):
+        over = _above(cells, cell)
+        if over is None:
+            break
+        found.append(over.text[:60])
+        cell = over
+    return found
+
+
+def _above(cells: Sequence[Cell], cell: Cell) -> Cell | None:
+    """The caption, header cell or band over `cell`: the nearest cell above whose value it is."""
+    over = [c for c in cells if c.page == cell.page and cell.row - 3 <= c.row < cell.row]
+    return max((c for c in over if below(c, cells) == cell), key=lambda c: c.row, default=None)
+
+
+def _role_in(label: str, *, has_patient_field: bool) -> Role:
+    label = _ASIDE.sub(" ", label)
+    other, member = OTHER.search(label), MEMBER.search(label)
+    patients = [m for m in PATIENT.finditer(label) if not _GENERIC.fullmatch(m.group())]
+    if member and not other:
+        return Role.OTHER if has_patient_field and not patients else Role.PATIENT
+    if other and patients:  # "Patient's physician", "Patient signature": the later word rules
+        return Role.OTHER if other.start() > patients[-1].start() else Role.PATIENT
+    if other:
+        return Role.OTHER
+    return Role.PATIENT if patients else Role.UNSTATED

@@ -1,0 +1,163 @@
+"""The rules no score can outweigh: when the best candidate must not be filed without a clerk. (Pure.)
+
+Filing needs two identifiers that agree as printed (or differ only by an OCR confusion, on a page that
+was OCR'd), one of them the birth date or the MRN; a clear lead over the runner-up; one patient on the
+document; and no field that contradicts. Each rule that holds a document back says why, in words a clerk
+reads, without patient data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from chartfile.matching.compare import compare_dob, compare_first, compare_surname
+from chartfile.records import Candidate, Extraction, IdentityCandidate, PatientRecord, Role
+from chartfile.settings import MatchingSettings
+
+_SURNAME_AGREES = {"exact", "ocr", "part"}
+_FIRST_AGREES = {"exact", "nickname", "ocr"}
+_DOB_AGREES = {"exact", "day-month-swapped", "century"}
+_MRN_AGREES = {"exact", "ocr-confusable"}
+_SPELLED_DIFFERENTLY = {"close", "near"}
+_CLEARLY_DIFFERENT_FIRST = {"else", "near"}
+_TWIN = "another patient has the same surname, birth date and a similar first name: filing needs the MRN"
+_CONTRADICTION_FIELDS = {"surname", "first_name", "dob", "mrn"}  # a middle name is weak evidence, no veto
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A candidate patient (its position in the index), its score, and the reading it was scored on."""
+
+    position: int
+    candidate: Candidate
+    reading: IdentityCandidate
+
+
+def agreeing_fields(candidate: Candidate, *, ocr: bool = True) -> list[str]:
+    """Which identifiers agree: the full name, the birth date, the MRN, the phone. An OCR-folded name
+    agrees only on an OCR'd page (a text layer prints what the sender typed)."""
+    level = _levels(candidate)
+    surname_ok = _SURNAME_AGREES if ocr else _SURNAME_AGREES - {"ocr"}
+    first_ok = _FIRST_AGREES if ocr else _FIRST_AGREES - {"ocr"}
+    agreed = []
+    if level.get("surname") in surname_ok and level.get("first_name") in first_ok:
+        agreed.append("name")
+    if level.get("dob") in _DOB_AGREES:
+        agreed.append("dob")
+    if level.get("mrn") in _MRN_AGREES:
+        agreed.append("mrn")
+    if level.get("phone") == "exact":
+        agreed.append("phone")
+    return agreed
+
+
+def blockers(
+    extraction: Extraction,
+    ranked: Sequence[Scored],
+    margin: float,
+    settings: MatchingSettings,
+    records: Sequence[PatientRecord],
+) -> list[str]:
+    """Every reason the best candidate may not be filed (empty: file it)."""
+    best = ranked[0]
+    found = _evidence_rules(best, margin, settings)
+    found += _spelling(best)
+    found += _contradictions(best)
+    found += _twins(best, ranked[1:], records)
+    found += _other_people(extraction, best, ranked[1:], records)
+    return found
+
+
+def _evidence_rules(best: Scored, margin: float, settings: MatchingSettings) -> list[str]:
+    found = []
+    if best.candidate.score < settings.auto_file_min_score:
+        found.append(
+            f"match probability {best.candidate.score:.4f} is below the auto-file threshold "
+            f"{settings.auto_file_min_score}"
+        )
+    if margin < settings.min_weight_margin:
+        found.append(
+            f"the runner-up is within 2^{margin:.1f} of the best (needs 2^{settings.min_weight_margin:.0f})"
+        )
+    agreed = agreeing_fields(best.candidate, ocr=best.reading.ocr)
+    if len(agreed) < 2 or not {"dob", "mrn"} & set(agreed):
+        found.append("fewer than two identifiers agree, or neither the birth date nor the MRN does")
+    if best.reading.role is Role.OTHER:
+        found.append("the name is printed in another person's field (insured, guarantor, provider, ...)")
+    return found
+
+
+def _spelling(best: Scored) -> list[str]:
+    """A name spelled differently from the list in a way OCR does not explain is for a clerk to judge,
+    unless the MRN and the birth date both agree exactly."""
+    level = _levels(best.candidate)
+    if level.get("mrn") == "exact" and level.get("dob") == "exact":
+        return []
+    differs = [f for f in ("surname", "first_name") if level.get(f) in _SPELLED_DIFFERENTLY]
+    if not best.reading.ocr:
+        differs += [f for f in ("surname", "first_name") if level.get(f) == "ocr"]
+    if not differs:
+        return []
+    return [f"{' and '.join(differs)} spelled differently from the master list (not an OCR confusion)"]
+
+
+def _contradictions(best: Scored) -> list[str]:
+    contradicted = [
+        f.field for f in best.candidate.fields if f.level == "else" and f.field in _CONTRADICTION_FIELDS
+    ]
+    return [f"{', '.join(contradicted)} contradicts the best candidate"] if contradicted else []
+
+
+def _twins(best: Scored, others: Sequence[Scored], records: Sequence[PatientRecord]) -> list[str]:
+    """Another patient with the surname and birth date the document prints: the first name tells them
+    apart (agreeing with the best, clearly different from the other), else only the MRN can."""
+    reading = best.reading
+    if _levels(best.candidate).get("mrn") in _MRN_AGREES or reading.dob is None:
+        return []
+    mine = _levels(best.candidate).get("first_name")
+    for other in others:
+        patient = records[other.position]
+        if compare_surname(reading.last_name, patient.last_name).level not in _SURNAME_AGREES:
+            continue
+        if compare_dob(reading.dob, patient.dob).level != "exact":
+            continue
+        theirs = compare_first(reading.first_name, patient.first_name).level
+        if not (mine in _FIRST_AGREES and theirs in _CLEARLY_DIFFERENT_FIRST):
+            return [_TWIN]
+    return []
+
+
+def _other_people(
+    extraction: Extraction, best: Scored, others: Sequence[Scored], records: Sequence[PatientRecord]
+) -> list[str]:
+    """A second listed patient named with a birth date or MRN, or a labelled patient who is not the best."""
+    found = []
+    if extraction.possibly_multiple_patients:
+        found.append("the document names more than one patient")
+    strong = [o for o in others if o.reading.role is not Role.OTHER and _strong(o.candidate, o.reading.ocr)]
+    if strong:
+        found.append("the document also names another listed patient with a birth date or MRN")
+    patient = records[best.position]
+    if any(_names_someone_else(identity, patient) for identity in extraction.identities):
+        found.append("a patient field on the document names someone other than the best candidate")
+    return found
+
+
+def _strong(candidate: Candidate, ocr: bool) -> bool:
+    agreed = agreeing_fields(candidate, ocr=ocr)
+    return "name" in agreed and bool({"dob", "mrn"} & set(agreed))
+
+
+def _names_someone_else(identity: IdentityCandidate, patient: PatientRecord) -> bool:
+    """A labelled identity with a name and a birth date that clearly is not this patient."""
+    if not (identity.last_name and identity.first_name and identity.dob):
+        return False
+    straight = compare_surname(identity.last_name, patient.last_name).level
+    crossed = compare_surname(identity.first_name, patient.last_name).level
+    surname_differs = straight == "else" and crossed == "else"
+    return surname_differs or compare_dob(identity.dob, patient.dob).level == "else"
+
+
+def _levels(candidate: Candidate) -> dict[str, str]:
+    return {f.field: f.level for f in candidate.fields}

@@ -1,0 +1,230 @@
+"""The identity search: which listed patients a document mentions, found from its words, not its labels.
+
+The master list is the dictionary. Each door opens on a few patients, found by keys the page prints:
+- a listed surname with a first name beside it (as printed, OCR-folded, a nickname);
+- a birth date (also day/month swapped, a century off) whose patient's surname is on the page, or (for a
+  date labelled as a birth date) a word near it that reads like that surname;
+- an MRN-shaped number or a phone number, when the patient's surname or birth date is also printed (a
+  labelled MRN opens its patient alone).
+For each patient found, the words near the name are read as that patient's identity (`evidence`), with
+the role its label gives it. Nothing here decides: a mention is evidence to be scored. (Pure.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import JaroWinkler
+
+from chartfile.matching.compare import name_forms
+from chartfile.matching.evidence import Anchor, assemble
+from chartfile.matching.index import (
+    NAME_BLOCK_KEPT,
+    PatientIndex,
+    dob_variants,
+    first_keys,
+    near_dob_variants,
+    surname_keys,
+)
+from chartfile.matching.normalize import squash
+from chartfile.matching.roles import page_has_patient_field
+from chartfile.matching.tokens import PageWords, Token
+from chartfile.records import IdentityCandidate, PatientRecord
+
+_FUZZY_SURNAME = 0.85  # a word this close to a patient's surname, near its labelled birth date
+_MAX_SURNAME_WORDS = 3  # "DE LA CRUZ": a surname printed as up to three words
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A listed patient (position in the index) and the words on the document read as their identity."""
+
+    position: int
+    identity: IdentityCandidate
+
+
+def mentions(words: PageWords, index: PatientIndex) -> list[Mention]:
+    """Every listed patient the document mentions, with each distinct reading of them (decide scores
+    them all and keeps each patient's best)."""
+    has_patient_field = page_has_patient_field(words.cells)
+    found: dict[tuple[int, IdentityCandidate], None] = {}
+    for position, anchor in dict.fromkeys(_anchors(words, index)):
+        reading = assemble(anchor, index.records[position], words, has_patient_field=has_patient_field)
+        if reading is not None:
+            found[(position, reading)] = None
+    return [Mention(position, reading) for position, reading in found]
+
+
+def _anchors(words: PageWords, index: PatientIndex) -> Iterator[tuple[int, Anchor]]:
+    yield from _by_name(words, index)
+    yield from _by_birth_date(words, index)
+    yield from _by_number(words, index)
+
+
+def _by_name(words: PageWords, index: PatientIndex) -> Iterator[tuple[int, Anchor]]:
+    """A listed surname with a listed first name for it beside it (either order, or a column over)."""
+    for cell, tokens in words.by_cell.items():
+        for i in range(len(tokens)):
+            for width in range(1, _MAX_SURNAME_WORDS + 1):
+                surname = tokens[i : i + width]
+                if len(surname) < width:
+                    break
+                keys = _surname_lookup_keys(surname)
+                if not any(index.is_surname(k) for k in keys):
+                    continue
+                for first, middle in _first_name_slots(words, cell, i, width):
+                    named = _named(index, keys, first.text)
+                    if len(named) > NAME_BLOCK_KEPT:
+                        named = index.narrowed(named, _printed_days(words), _printed_mrns(words))
+                    for position in named:
+                        yield position, Anchor(cell, surname, first, middle)
+
+
+def _printed_days(words: PageWords) -> frozenset[dt.date]:
+    """Every date printed on the document, with its one-digit slips, swaps and century (cached)."""
+    if words.variant_days is not None:
+        return words.variant_days
+    days = frozenset(v for d in words.dates for v in dob_variants(d.value))
+    object.__setattr__(words, "variant_days", days)  # a cache on a frozen record, filled once
+    return days
+
+
+def _printed_mrns(words: PageWords) -> frozenset[str]:
+    return frozenset(n.key for n in words.numbers)
+
+
+def _surname_lookup_keys(surname: Sequence[Token]) -> set[str]:
+    if len(surname) == 1:
+        return {surname[0].key, surname[0].fold}
+    return {"".join(t.key for t in surname), "".join(t.fold for t in surname)}
+
+
+def _named(index: PatientIndex, surname_keys_: set[str], first: str) -> set[int]:
+    forms = first_keys(first) | {f.replace(" ", "") for f in name_forms(first)}
+    return {p for s in surname_keys_ for f in forms for p in index.named(s, f)}
+
+
+def _first_name_slots(
+    words: PageWords, cell: int, i: int, width: int
+) -> Iterator[tuple[Token, Token | None]]:
+    """(first name, middle name) where forms print them around a surname at tokens[i:i+width]."""
+    tokens = words.by_cell[cell]
+    after = tokens[i + width] if i + width < len(tokens) else None
+    if i >= 1:  # First Last, First Middle Last
+        yield tokens[i - 1], None
+        if i >= 2:
+            yield tokens[i - 2], tokens[i - 1]
+    if after is not None:  # Last, First Middle / LAST FIRST
+        middle = tokens[i + width + 1] if i + width + 1 < len(tokens) else None
+        yield after, middle
+    yield from _neighbour_cells(words, cell, first_slot=i == 0, last_slot=i + width == len(tokens))
+
+
+def _neighbour_cells(
+    words: PageWords, cell: int, *, first_slot: bool, last_slot: bool
+) -> Iterator[tuple[Token, Token | None]]:
+    """A table or a boxed form: last name and first name in neighbouring cells of one row."""
+    here = words.cells[cell]
+    row = words.rows.get((here.page, here.row), ())
+    position = row.index(cell)
+    if last_slot and position + 1 < len(row):
+        right = words.by_cell.get(row[position + 1], ())
+        if right:
+            yield right[0], right[1] if len(right) > 1 else None
+    if first_slot and position >= 1:
+        left = words.by_cell.get(row[position - 1], ())
+        if left:
+            yield left[-1], None
+
+
+def _by_birth_date(words: PageWords, index: PatientIndex) -> Iterator[tuple[int, Anchor]]:
+    """A printed date is a possible birth date: its patients, where their surname is printed too (or,
+    for a date labelled as a birth date, a word near it reads like their surname)."""
+    for seen in words.dates:
+        misread: list[int] = []
+        for day in near_dob_variants(seen.value):
+            for position in index.born_on(day):
+                record = index.records[position]
+                if surname_keys(record.last_name) & words.keys:
+                    yield position, _surname_near(words, record, seen.cell)
+                elif seen.labelled:
+                    misread.append(position)
+        yield from _read_like(words, index, misread, seen.cell)
+
+
+def _surname_near(words: PageWords, record: PatientRecord, cell: int) -> Anchor:
+    """The patient's printed surname nearest to a cell, preferring one printed beside their first name."""
+    keys = surname_keys(record.last_name)
+    exact = [t for t in _window_tokens(words, cell) if t.key in keys or t.fold in keys]
+    if not exact:
+        exact = [t for t in words.tokens if t.key in keys or t.fold in keys]
+    firsts = first_keys(record.first_name)
+    token = min(exact, key=lambda t: (not _beside(words, t, firsts), _distance(words, t.cell, cell)))
+    return Anchor(token.cell, (token,), None, None)
+
+
+def _read_like(
+    words: PageWords, index: PatientIndex, positions: Sequence[int], cell: int
+) -> Iterator[tuple[int, Anchor]]:
+    """Patients whose surname a word near `cell` reads like (Jaro-Winkler >= 0.85): OCR misreadings
+    that no fold explains, and other people's spellings, both for a clerk to judge."""
+    near = _window_tokens(words, cell)
+    if not positions or not near:
+        return
+    surnames = [squash(index.records[p].last_name) for p in positions]
+    scores = process.cdist(
+        surnames, [t.key for t in near], scorer=JaroWinkler.similarity, score_cutoff=_FUZZY_SURNAME
+    )
+    for row, position in enumerate(positions):
+        column = int(scores[row].argmax())
+        if scores[row][column] > 0:
+            yield position, Anchor(near[column].cell, (near[column],), None, None)
+
+
+def _beside(words: PageWords, token: Token, firsts: frozenset[str]) -> bool:
+    tokens = words.by_cell[token.cell]
+    at = tokens.index(token)
+    return any(t.key in firsts or t.fold in firsts for t in tokens[max(0, at - 2) : at + 2] if t is not token)
+
+
+def _by_number(words: PageWords, index: PatientIndex) -> Iterator[tuple[int, Anchor]]:
+    """A listed MRN (labelled, or with the patient's surname or birth date also printed) or phone."""
+    days = {d.value for d in words.dates}
+    for seen in words.numbers:
+        labelled = seen.labelled
+        for position in index.with_mrn(seen.value):
+            record = index.records[position]
+            if labelled or record.dob in days or surname_keys(record.last_name) & words.keys:
+                yield position, _anchor_at(words, record, seen.cell)
+    for seen in words.phones:
+        for position in index.with_phone(seen.value):
+            record = index.records[position]
+            if surname_keys(record.last_name) & words.keys:
+                yield position, _anchor_at(words, record, seen.cell)
+
+
+def _anchor_at(words: PageWords, record: PatientRecord, cell: int) -> Anchor:
+    if surname_keys(record.last_name) & words.keys:
+        return _surname_near(words, record, cell)
+    return Anchor(cell, (), None, None)
+
+
+def _window_tokens(words: PageWords, cell: int) -> list[Token]:
+    """Words in the rows around a cell (cached per cell)."""
+    if cell not in words.window_tokens:
+        here = words.cells[cell]
+        words.window_tokens[cell] = [
+            t
+            for row in range(here.row - 3, here.row + 3)
+            for c in words.rows.get((here.page, row), ())
+            for t in words.by_cell.get(c, ())
+        ]
+    return words.window_tokens[cell]
+
+
+def _distance(words: PageWords, a: int, b: int) -> tuple[int, int, int]:
+    ca, cb = words.cells[a], words.cells[b]
+    return (ca.page != cb.page, abs(ca.row - cb.row), abs(ca.left - cb.left))

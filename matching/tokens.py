@@ -1,0 +1,175 @@
+"""What a page prints that can identify a person, independent of labels: words, dates, numbers, phones.
+
+Each is found where it is (which cell), so the identity search can ask what is near what. (Pure.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from chartfile.matching.dates import DateKind, find_dates
+from chartfile.matching.labels import DOB_LABEL, MRN_WORD
+from chartfile.matching.layout import below
+from chartfile.matching.normalize import digits_only, mrn_key, normalize_mrn, ocr_fold, squash
+from chartfile.records import Cell
+
+_PHONE = re.compile(r"(?<![\d\-])\(?\b(\d{3})\)?[\s.\-]{0,2}(\d{3})[\s.\-]{1,2}(\d{4})\b(?![\-]\d)")
+_SPACED_DATE = re.compile(r"(?<![\d/.\-])(\d{1,2})[ |]{1,4}(\d{1,2})[ |]{1,4}(\d{4}|\d{2})(?![\d/.\-])")
+_BOXED_DATE_CAPTION = re.compile(r"\bMM\b.{0,6}\bDD\b.{0,6}\bYY", re.IGNORECASE)
+_FAX_NUMBER = re.compile(r"\bfax\b|\bfx\b|\bf:", re.IGNORECASE)
+_WORD_EDGES = "\"'‘’“”`.,;:|()[]{}<>*•_"
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word of a cell, with its keys: squashed as printed and OCR-folded."""
+
+    cell: int  # index into the page's cells
+    index: int  # position within the cell
+    text: str  # as printed, stray marks stripped
+    key: str
+    fold: str
+    comma_after: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DateSeen:
+    value: dt.date
+    cell: int
+    text: str
+    labelled: bool = False  # a birth-date label is before it, to its left or above it
+
+
+@dataclass(frozen=True, slots=True)
+class NumberSeen:
+    value: str  # an MRN as printed (normalised) or ten phone digits
+    cell: int
+    labelled: bool = False  # an MRN label is before it, to its left or above it
+    key: str = ""  # an MRN's OCR-folded key (normalize.mrn_key)
+
+
+@dataclass(frozen=True, slots=True)
+class PageWords:
+    """The cells of one document and what they print, found once."""
+
+    cells: tuple[Cell, ...]
+    tokens: tuple[Token, ...]
+    dates: tuple[DateSeen, ...]
+    numbers: tuple[NumberSeen, ...]  # MRN-shaped words
+    phones: tuple[NumberSeen, ...]
+    keys: frozenset[str]  # every token key and fold on the document
+    by_cell: dict[int, tuple[Token, ...]] = field(default_factory=dict)
+    rows: dict[tuple[int, int], tuple[int, ...]] = field(default_factory=dict)  # (page, row) -> cells
+    windows: dict[int, frozenset[int]] = field(default_factory=dict)  # filled as the search asks
+    window_tokens: dict[int, list[Token]] = field(default_factory=dict)  # likewise
+    variant_days: frozenset[dt.date] | None = None  # the dates and their slips, when first needed
+
+
+def read_words(cells: Sequence[Cell], *, reference_date: dt.date) -> PageWords:
+    """Tokens, dates, MRN-shaped numbers and phone numbers of every cell."""
+    cells = tuple(cells)
+    tokens = tuple(t for i, cell in enumerate(cells) for t in _tokens(i, cell.text))
+    by_cell: dict[int, list[Token]] = defaultdict(list)
+    for token in tokens:
+        by_cell[token.cell].append(token)
+    rows: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for i, cell in enumerate(cells):
+        rows[(cell.page, cell.row)].append(i)
+    frozen_rows = {r: tuple(cs) for r, cs in rows.items()}
+    dates = tuple(
+        replace(d, labelled=_labelled(DOB_LABEL, cells, frozen_rows, d.cell))
+        for d in _dates(cells, reference_date)
+    )
+    numbers = tuple(
+        replace(n, labelled=_labelled(MRN_WORD, cells, frozen_rows, n.cell)) for n in _numbers(tokens)
+    )
+    keys = frozenset(k for t in tokens for k in (t.key, t.fold) if k)
+    by_cell_frozen = {c: tuple(ts) for c, ts in by_cell.items()}
+    return PageWords(cells, tokens, dates, numbers, tuple(_phones(cells)), keys, by_cell_frozen, frozen_rows)
+
+
+def label_texts(cells: Sequence[Cell], rows: dict[tuple[int, int], tuple[int, ...]], cell: int) -> list[str]:
+    """Where a value's label is printed: in its cell, the cell to its left, the cells just above it."""
+    here = cells[cell]
+    row = rows.get((here.page, here.row), ())
+    texts = [here.text]
+    at = row.index(cell)
+    if at >= 1:
+        texts.append(cells[row[at - 1]].text)
+    for up in (1, 2):
+        texts.extend(cells[i].text for i in rows.get((here.page, here.row - up), ()) if _over(cells[i], here))
+    return texts
+
+
+def _labelled(
+    label: re.Pattern[str], cells: Sequence[Cell], rows: dict[tuple[int, int], tuple[int, ...]], cell: int
+) -> bool:
+    return any(label.search(text) for text in label_texts(cells, rows, cell))
+
+
+def _over(upper: Cell, lower: Cell) -> bool:
+    return min(upper.right, lower.right) > max(upper.left, lower.left)
+
+
+def _tokens(cell: int, text: str) -> list[Token]:
+    found = []
+    for index, raw in enumerate(text.split()):
+        word = raw.strip(_WORD_EDGES)
+        key = squash(word)
+        if key:
+            found.append(Token(cell, index, word, key, ocr_fold(word), raw.rstrip().endswith(",")))
+    return found
+
+
+def _dates(cells: Sequence[Cell], reference: dt.date) -> list[DateSeen]:
+    found = []
+    boxed = _under_boxed_date_captions(cells)
+    for i, cell in enumerate(cells):
+        for date in find_dates(cell.text, reference_date=reference, kind=DateKind.DOB):
+            found.append(DateSeen(date.value, i, cell.text[date.start : date.end]))
+        if i in boxed:
+            found.extend(_spaced_dates(i, cell.text, reference))
+    return found
+
+
+def _under_boxed_date_captions(cells: Sequence[Cell]) -> set[int]:
+    """Cells under a caption that prints "MM DD YY" over separate boxes (a claim form's dates)."""
+    found = set()
+    for caption in cells:
+        if _BOXED_DATE_CAPTION.search(caption.text):
+            value = below(caption, cells)
+            if value is not None:
+                found.add(cells.index(value))
+    return found
+
+
+def _spaced_dates(i: int, text: str, reference: dt.date) -> list[DateSeen]:
+    found = []
+    for match in _SPACED_DATE.finditer(text):
+        slashed = "/".join(match.groups())
+        for date in find_dates(slashed, reference_date=reference, kind=DateKind.DOB):
+            found.append(DateSeen(date.value, i, match.group()))
+    return found
+
+
+def _phones(cells: Sequence[Cell]) -> list[NumberSeen]:
+    found = []
+    for i, cell in enumerate(cells):
+        for match in _PHONE.finditer(cell.text):
+            if not _FAX_NUMBER.search(cell.text[max(0, match.start() - 12) : match.start()]):
+                found.append(NumberSeen("".join(match.groups()), i))
+    return found
+
+
+def _numbers(tokens: Sequence[Token]) -> list[NumberSeen]:
+    found = []
+    for token in tokens:
+        value = normalize_mrn(token.text)
+        digits = len(digits_only(value))
+        if len(value) >= 5 and digits >= max(4, len(value) // 2) and "/" not in token.text:
+            found.append(NumberSeen(value, token.cell, key=mrn_key(value)))
+    return found

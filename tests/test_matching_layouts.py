@@ -1,0 +1,203 @@
+"""The patient found on layouts real forms print, each beside a distractor that must not be taken for them.
+
+Pages are written as text with their columns aligned (a text page is laid out in characters: runs of two
+or more spaces separate cells, a line is a row), so a caption sits over its value exactly as on a form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from chartfile.matching import PatientIndex, decide, extract
+from chartfile.records import FileKind, IncomingFile, OcrPage, OcrResult, PatientRecord, Status, Word
+from chartfile.settings import MatchingSettings
+
+D = dt.date
+RECEIVED = D(2026, 11, 2)
+PATIENTS = [
+    PatientRecord("1000001", "Whitfield", "Harold", "James", D(1957, 3, 4), phone="617-555-0101"),
+    PatientRecord("1000002", "Okonkwo", "Adaeze", "", D(1984, 11, 23), address="12 Elm Street"),
+    PatientRecord("1000003", "Lindqvist", "Margaret", "Anne", D(1949, 7, 15)),
+    PatientRecord("1000004", "Whitfield", "Margaret", "", D(1959, 6, 1)),  # Harold's wife, also a patient
+    PatientRecord("1000005", "Castellanos", "Ruben", "", D(1971, 2, 14)),
+]
+INDEX = PatientIndex.from_records(PATIENTS)
+SETTINGS = MatchingSettings()
+
+
+def document(*pages: str, source: str = "ocr") -> OcrResult:
+    incoming = IncomingFile(
+        intake_id=1,
+        source_path=Path("in.pdf"),
+        source_name="in.pdf",
+        work_copy=Path("w/in.pdf"),
+        work_dir=Path("w"),
+        sha256="0" * 64,
+        size_bytes=1,
+        kind=FileKind.PDF,
+        received_at=dt.datetime(2026, 11, 2, tzinfo=dt.UTC),
+    )
+    ocr_pages = tuple(OcrPage(number=i + 1, text=text, source=source) for i, text in enumerate(pages))
+    return OcrResult(incoming=incoming, pages=ocr_pages, searchable_pdf=Path("w/s.pdf"))
+
+
+def decided(result: OcrResult) -> tuple[Status, str | None, list[str]]:
+    decision = decide(extract(result, reference_date=RECEIVED), INDEX, SETTINGS)
+    return decision.status, decision.patient_mrn, [c.mrn for c in decision.candidates]
+
+
+CLAIM_FORM = """\
+HEALTH INSURANCE CLAIM FORM
+1a. INSURED'S I.D. NUMBER                  4. INSURED'S NAME (Last Name, First Name, Middle Initial)
+XJH883310021                               WHITFIELD, MARGARET
+2. PATIENT'S NAME (Last Name, First Name, Middle Initial)    3. PATIENT'S BIRTH DATE MM DD YY    SEX
+WHITFIELD, HAROLD J                                          03 04 1957                          M
+11a. INSURED'S DATE OF BIRTH MM DD YY
+06 01 1959
+"""
+
+REQUISITION = """\
+LABORATORY REQUISITION
+Last Name        First Name     MI    DOB           Sex    Phone
+Okonkwo          Adaeze               11/23/1984    F      (508) 555-0199
+GUARANTOR / INSURED
+Last Name        First Name     Relationship    DOB
+Lindqvist        Margaret       Mother          07/15/1949
+Ordering Physician: Ruben Castellanos MD      Collected: 10/28/2026
+"""
+
+PAYER_FORM = """\
+PRIOR AUTHORIZATION REQUEST
+Member Name: Adaeze Okonkwo           Member ID: ZQ7781123
+Member DOB: 11/23/1984
+Prescriber: Margaret Lindqvist, NP    NPI: 1457382910
+"""
+
+PAYER_FORM_WITH_PATIENT = """\
+PRIOR AUTHORIZATION REQUEST
+Patient Name: Adaeze Okonkwo          Patient DOB: 11/23/1984
+Member (Subscriber): Margaret Lindqvist      Member DOB: 07/15/1949
+"""
+
+BANDED = """\
+DISCHARGE SUMMARY
+PATIENT INFORMATION
+Harold J Whitfield
+Born 03/04/1957      Admitted 10/01/2026
+ATTENDING PHYSICIAN
+Ruben Castellanos
+"""
+
+RE_LETTER = """\
+October 30, 2026
+Medical Records Department
+RE: Harold Whitfield, date of birth March 4, 1957
+Please send the records of our client for the date of injury 09/12/2025.
+cc: Margaret Whitfield
+"""
+
+
+@pytest.mark.parametrize(
+    ("page", "mrn"),
+    [
+        pytest.param(CLAIM_FORM, "1000001", id="caption-above-boxes-insured-distractor"),
+        pytest.param(REQUISITION, "1000002", id="header-row-guarantor-and-physician-distractors"),
+        pytest.param(PAYER_FORM, "1000002", id="member-is-the-patient-prescriber-distractor"),
+        pytest.param(
+            PAYER_FORM_WITH_PATIENT, "1000002", id="member-is-the-subscriber-beside-a-patient-field"
+        ),
+        pytest.param(BANDED, "1000001", id="name-alone-under-a-band-attending-distractor"),
+        pytest.param(RE_LETTER, "1000001", id="re-line-letter-cc-distractor"),
+    ],
+)
+def test_the_patient_is_found_where_forms_print_it(page: str, mrn: str) -> None:
+    status, filed, _ = decided(document(page))
+    assert (status, filed) == (Status.FILED, mrn)
+
+
+def test_a_listed_name_without_a_birth_date_or_mrn_never_files() -> None:
+    page = "CONSULT NOTE\nReferring physician: Margaret Lindqvist\nSeen today for follow-up.\n"
+    status, filed, candidates = decided(document(page))
+    assert status is not Status.FILED and filed is None
+    assert "1000003" in candidates or not candidates
+
+
+def test_a_listed_patient_found_only_as_a_provider_is_never_filed() -> None:
+    page = "Attending physician: Margaret Lindqvist   DOB 07/15/1949\nResults attached.\n"
+    status, filed, _ = decided(document(page))
+    assert (status, filed) != (Status.FILED, "1000003")
+
+
+@pytest.mark.parametrize(
+    "surname",
+    [
+        pytest.param("Whitfeld", id="dropped-letter"),
+        pytest.param("Whittfield", id="doubled-letter"),
+        pytest.param("Whitfiled", id="transposition"),
+        pytest.param("Whitfiald", id="another-letter"),
+    ],
+)
+def test_a_clean_one_letter_variant_of_a_listed_surname_goes_to_review(surname: str) -> None:
+    """An unlisted person whose surname is one letter off a listed patient's, same first name and DOB."""
+    page = f"Patient Name: Harold {surname}\nDOB: 03/04/1957\n"
+    for source in ("ocr", "text-layer"):
+        status, filed, candidates = decided(document(page, source=source))
+        assert (status, filed) == (Status.REVIEW, None)
+        assert candidates[0] == "1000001"  # the clerk sees the listed patient it resembles
+
+
+def test_an_ocr_confusion_in_the_surname_still_files_on_an_ocr_page_only() -> None:
+    page = "Patient Name: Harold Whitfie1d\nDOB: 03/04/1957\n"
+    assert decided(document(page, source="ocr"))[:2] == (Status.FILED, "1000001")
+    assert decided(document(page, source="text-layer"))[:2] == (Status.REVIEW, None)
+
+
+def test_a_typo_is_tolerated_when_mrn_and_birth_date_both_agree() -> None:
+    page = "Patient Name: Harold Whitfeld\nDOB: 03/04/1957\nMRN: 1000001\n"
+    assert decided(document(page))[:2] == (Status.FILED, "1000001")
+
+
+def test_two_listed_patients_with_birth_dates_stay_in_review() -> None:
+    page = "Harold Whitfield 03/04/1957\nAdaeze Okonkwo 11/23/1984\n"
+    status, filed, candidates = decided(document(page))
+    assert (status, filed) == (Status.REVIEW, None)
+    assert set(candidates[:2]) == {"1000001", "1000002"}
+
+
+def test_a_listed_patient_beside_a_labelled_stranger_stays_in_review() -> None:
+    page = "Patient: Zebulon Quartermaine   DOB: 02/29/1988\nHarold Whitfield 03/04/1957\n"
+    assert decided(document(page))[:2] == (Status.REVIEW, None)
+
+
+def test_an_agreeing_phone_is_an_identifier_and_a_name_with_a_phone_alone_is_not_filed() -> None:
+    with_dob = "Patient: Harold Whitfield   Phone: (617) 555-0101\nDOB 03/04/1957\n"
+    decision = decide(extract(document(with_dob), reference_date=RECEIVED), INDEX, SETTINGS)
+    assert decision.status is Status.FILED
+    assert {f.field: f.level for f in decision.candidates[0].fields}["phone"] == "exact"
+    name_and_phone = "Patient: Harold Whitfield   Phone: (617) 555-0101\n"
+    assert decided(document(name_and_phone))[:2] == (Status.REVIEW, None)
+
+
+def test_a_page_mentioning_nobody_listed_is_unmatched() -> None:
+    page = "Patient: Zebulon Quartermaine   DOB: 02/29/1988\nMRN: 88812345\n"
+    assert decided(document(page))[:2] == (Status.UNMATCHED, None)
+
+
+def test_caption_above_value_from_word_boxes() -> None:
+    """The same boxed form as Tesseract returns it: captions and values on separate lines."""
+    boxes = [  # (text, left, top, line)
+        ("2.", 100, 100, 1), ("PATIENT'S", 140, 100, 1), ("NAME", 330, 100, 1),
+        ("3.", 1300, 100, 2), ("BIRTH", 1340, 100, 2), ("DATE", 1460, 100, 2),
+        ("WHITFIELD,", 100, 160, 3), ("HAROLD", 330, 160, 3),
+        ("03/04/1957", 1300, 160, 4),
+        ("4.", 1800, 100, 5), ("INSURED'S", 1840, 100, 5), ("NAME", 2040, 100, 5),
+        ("WHITFIELD,", 1800, 160, 6), ("MARGARET", 2030, 160, 6),
+    ]  # fmt: skip
+    words = tuple(Word(t, x, y, 18 * len(t), 30, 91.0, (1, 1, line)) for t, x, y, line in boxes)
+    result = document("")
+    page = OcrPage(number=1, text="unused", words=words)
+    status, filed, _ = decided(OcrResult(result.incoming, (page,), result.searchable_pdf))
+    assert (status, filed) == (Status.FILED, "1000001")
