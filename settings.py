@@ -118,6 +118,7 @@ class MatchWeights(_Section):
     phone_else: float = -1.0
     address_exact: float = 3.0
     address_close: float = 1.5
+    address_zip: float = 0.5
     address_else: float = -1.0
     label_patient: float = 1.0  # a label says the name is the patient's
 

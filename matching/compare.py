@@ -149,8 +149,11 @@ def compare_phone(doc: str | None, patient: str, w: Weights = DEFAULT_WEIGHTS) -
     return FieldScore("phone", "else", w.phone_else)
 
 
-def compare_address(doc: str | None, patient: str, w: Weights = DEFAULT_WEIGHTS) -> FieldScore:
-    """A printed street line: house number and street name agreeing support; another street weighs a
+def compare_address(
+    doc: str | None, patient: str, w: Weights = DEFAULT_WEIGHTS, *, patient_zip: str = ""
+) -> FieldScore:
+    """A printed address: house number and street name agreeing support (a household shares them, so
+    it is supporting evidence, not an identifier); the same ZIP code a little; another street weighs a
     little against (people move)."""
     mine = normalize_name(patient).split()
     if not doc or len(mine) < 2:
@@ -161,4 +164,6 @@ def compare_address(doc: str | None, patient: str, w: Weights = DEFAULT_WEIGHTS)
     similarity = JaroWinkler.similarity(" ".join(printed[:3]), " ".join(mine[:3]))
     if similarity >= 0.92:
         return FieldScore("address", "close", w.address_close, f"jaro-winkler {similarity:.2f}")
+    if len(patient_zip) >= 4 and digits_only(patient_zip) in printed:
+        return FieldScore("address", "zip", w.address_zip, "same ZIP code, another street")
     return FieldScore("address", "else", w.address_else)

@@ -69,7 +69,7 @@ def score(
         compare_dob(identity.dob, patient.dob, w),
         compare_mrn(identity.mrn, patient.mrn, w),
         compare_phone(identity.phone, patient.phone, w),
-        compare_address(identity.address, patient.address, w),
+        compare_address(identity.address, patient.address, w, patient_zip=patient.zip),
     )
 
 

@@ -87,10 +87,10 @@ def test_linkage_on_fake1000_prints_chartfile_beside_ecm() -> None:
     assert stdout.startswith("fake1000: 1000 records")
     (rows,) = tables(stdout, "method")
     by_method = {row["method"]: row for row in rows}
-    assert set(by_method) == {"chartfile", "recordlinkage ECM"}
+    assert set(by_method) == {"chartfile-rule", "chartfile-scorer", "ECM", "ECM+address"}
     for row in rows:
         precision, recall = float(row["precision"]), float(row["recall"])
         assert 0.0 <= precision <= 1.0
         assert 0.0 <= recall <= 1.0
         assert int(row["pairs"]) > 0
-    assert not math.isnan(float(by_method["chartfile"]["F1"]))
+    assert not math.isnan(float(by_method["chartfile-scorer"]["F1"]))
