@@ -49,9 +49,9 @@ def extract(ocr: OcrResult, *, reference_date: dt.date) -> Extraction:
         )  # a caption's value under it: "NAME" over "Jane Roe"
     identities = _dedupe(identities)
     content = [p for p in ocr.pages if p.number not in cover_pages] or list(ocr.pages)
-    dated = [replace(p, text=f"{p.text}\n{captions[p.number]}") for p in content]
     dobs = {i.dob for i in identities if i.dob is not None}
-    doc_date = document_date(dated, reference_date=reference_date, known_dobs=dobs)
+    fields = [line for p in content for line in captions[p.number].split("\n") if line]
+    doc_date = document_date(content, reference_date=reference_date, known_dobs=dobs, fields=fields)
     ranked = _rank(identities, cover_pages)
     multiple = _several_people([i for i in ranked if i.page not in cover_pages])
     notes = ("pages name more than one patient",) if multiple else ()
