@@ -11,7 +11,7 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 from chartfile.errors import UnreadableFileError
 from chartfile.ocr import assemble, normalize, pdfimage, poppler
 from chartfile.ocr.prepare import PreparedImage, prepare
-from chartfile.records import FileKind, IncomingFile
+from chartfile.records import FileKind, IncomingFile, Word
 from chartfile.settings import OcrSettings
 
 Image.MAX_IMAGE_PIXELS = 20_000 * 20_000  # a 600-dpi 33-inch page; larger is an attack, not a scan
@@ -25,6 +25,7 @@ class PageSource:
     image: Path | None
     dpi: int | None
     text_layer: str | None = None
+    text_words: tuple[Word, ...] = ()  # the text layer's words with their boxes
     pdf_page: tuple[Path, int] | None = None  # (PDF, 0-based index) to copy the page from as is
     x_scale: float = 1.0  # Tesseract sizes PDF pages by the vertical resolution: correct non-square pixels
     blank: bool = False  # no text-like ink: kept in the stored PDF, not OCRed
@@ -51,11 +52,19 @@ def _pdf_pages(pdf: Path, settings: OcrSettings, scratch: Path) -> Iterator[Page
 
 def _pdf_page_sources(pdf: Path, count: int, settings: OcrSettings, scratch: Path) -> Iterator[PageSource]:
     layers = poppler.text_layers(pdf) if settings.use_text_layer else []
+    boxes = (
+        poppler.text_words(pdf)
+        if any(len(t.strip()) >= settings.min_text_layer_chars for t in layers)
+        else []
+    )
     rotated = poppler.rotations(pdf, count)
     for number in range(1, count + 1):
         layer = layers[number - 1] if number <= len(layers) else ""
         if len(layer.strip()) >= settings.min_text_layer_chars:
-            yield PageSource(number, None, None, text_layer=layer, pdf_page=(pdf, number - 1))
+            words = boxes[number - 1] if number <= len(boxes) else ()
+            yield PageSource(
+                number, None, None, text_layer=layer, text_words=words, pdf_page=(pdf, number - 1)
+            )
             continue
         if rotated[number - 1] == 0 and (native := pdfimage.page_image(pdf, number - 1)) is not None:
             yield _frame_source(native, number, settings, scratch, pdf_page=(pdf, number - 1))

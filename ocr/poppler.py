@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -10,6 +12,7 @@ from pdf2image import convert_from_path, pdfinfo_from_path
 from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError, PDFSyntaxError
 
 from chartfile.errors import DependencyMissingError, UnreadableFileError
+from chartfile.records import Word
 
 _TIMEOUT_SECONDS = 120
 
@@ -63,6 +66,49 @@ def text_layers(pdf: Path) -> list[str]:
         raise UnreadableFileError("pdftotext could not read the PDF", hint="re-scan the document") from e
     pages = done.stdout.decode("utf-8", errors="replace").split("\f")
     return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
+_WORD_OR_BREAK = re.compile(
+    r'<(page|block|line)\b|<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>'
+)
+_POINTS_TO_PIXELS = 300 / 72  # word boxes in the units of a 300-dpi page, like Tesseract's
+
+
+def text_words(pdf: Path) -> list[tuple[Word, ...]]:
+    """Every page's text-layer words with their boxes (a line of the layer is a Tesseract-like line)."""
+    try:
+        done = subprocess.run(
+            ["pdftotext", "-bbox-layout", "-enc", "UTF-8", str(pdf), "-"],
+            capture_output=True,
+            timeout=_TIMEOUT_SECONDS,
+            check=True,
+        )
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
+        raise UnreadableFileError("pdftotext could not read the PDF", hint="re-scan the document") from e
+    pages: list[list[Word]] = []
+    block = line = 0
+    for match in _WORD_OR_BREAK.finditer(done.stdout.decode("utf-8", errors="replace")):
+        tag = match.group(1)
+        if tag == "page":
+            pages.append([])
+        elif tag in ("block", "line"):
+            block, line = (block + 1, line) if tag == "block" else (block, line + 1)
+        elif pages:
+            pages[-1].append(_word(match, block, line))
+    return [tuple(words) for words in pages]
+
+
+def _word(match: re.Match[str], block: int, line: int) -> Word:
+    left, top, right, bottom = (float(match.group(i)) * _POINTS_TO_PIXELS for i in range(2, 6))
+    return Word(
+        text=html.unescape(match.group(6)),
+        left=round(left),
+        top=round(top),
+        width=max(1, round(right - left)),
+        height=max(1, round(bottom - top)),
+        confidence=100.0,
+        line_key=(0, block, line),
+    )
 
 
 def render_page(pdf: Path, number: int, out_dir: Path, *, dpi: int) -> Path:

@@ -104,7 +104,13 @@ def _without_ocr(source: PageSource) -> OcrPage:
     if source.blank:
         return _blank_page(source)
     text = source.text_layer or ""
-    return OcrPage(number=source.number, text=text, source="text-layer", pdf_page=source.pdf_page)
+    return OcrPage(
+        number=source.number,
+        text=text,
+        words=source.text_words,
+        source="text-layer",
+        pdf_page=source.pdf_page,
+    )
 
 
 def _read_page(source: PageSource, read: PageRead, settings: OcrSettings) -> OcrPage:

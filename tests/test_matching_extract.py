@@ -363,7 +363,8 @@ def test_two_column_table_is_read_row_by_row_from_word_boxes() -> None:
             id="signature-date-over-service-and-fax",
         ),
         pytest.param(
-            "Lowell, MA    October 30, 2026\nRE: records\nDate of Loss: 01/03/2025\nDate of Service: 05/05/2025",
+            "Lowell, MA    October 30, 2026\nRE: records\nDate of Loss: 01/03/2025\n"
+            "Date of Service: 05/05/2025",
             "2026-10-30",
             id="letter-date-over-loss-and-service",
         ),
