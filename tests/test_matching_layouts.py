@@ -91,6 +91,12 @@ ATTENDING PHYSICIAN
 Ruben Castellanos
 """
 
+SHORT_LABELS = """\
+URGENT CARE VISIT SUMMARY
+Pt: Castellanos, Ruben    DOB 02/14/1971    Acct 77120
+PCP: Harold Whitfield MD    Emerg. contact: Margaret Lindqvist (sister) 07/15/1949
+"""
+
 RE_LETTER = """\
 October 30, 2026
 Medical Records Department
@@ -111,6 +117,7 @@ cc: Margaret Whitfield
         ),
         pytest.param(BANDED, "1000001", id="name-alone-under-a-band-attending-distractor"),
         pytest.param(RE_LETTER, "1000001", id="re-line-letter-cc-distractor"),
+        pytest.param(SHORT_LABELS, "1000005", id="short-labels-pcp-and-emergency-contact-distractors"),
     ],
 )
 def test_the_patient_is_found_where_forms_print_it(page: str, mrn: str) -> None:
@@ -163,6 +170,14 @@ def test_a_typo_is_tolerated_when_mrn_and_birth_date_both_agree() -> None:
 def test_two_listed_patients_with_birth_dates_stay_in_review() -> None:
     page = "Harold Whitfield 03/04/1957\nAdaeze Okonkwo 11/23/1984\n"
     status, filed, candidates = decided(document(page))
+    assert (status, filed) == (Status.REVIEW, None)
+    assert set(candidates[:2]) == {"1000001", "1000002"}
+
+
+def test_a_second_listed_patient_on_a_later_page_keeps_a_batch_fax_in_review() -> None:
+    first = "LAB REPORT\nPatient: Harold Whitfield\nDOB: 03/04/1957\nGlucose 98\n"
+    second = "LAB REPORT\nPatient: Adaeze Okonkwo\nDOB: 11/23/1984\nGlucose 101\n"
+    status, filed, candidates = decided(document(first, second))
     assert (status, filed) == (Status.REVIEW, None)
     assert set(candidates[:2]) == {"1000001", "1000002"}
 
