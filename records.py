@@ -188,6 +188,7 @@ class Candidate:
     match_weight: float  # sum of log2 Bayes factors
     fields: tuple[FieldScore, ...] = ()
     evidence: tuple[str, ...] = ()  # how the document's reading of this patient was found (no PHI)
+    reading: IdentityCandidate | None = None  # what the document printed, read as this patient's identity
 
 
 @dataclass(frozen=True, slots=True)

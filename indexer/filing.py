@@ -19,6 +19,7 @@ from chartfile.records import (
     Candidate,
     Extraction,
     FiledDocument,
+    IdentityCandidate,
     IncomingFile,
     MatchDecision,
     OcrResult,
@@ -120,7 +121,18 @@ def candidate_json(candidate: Candidate) -> dict[str, Any]:
         "score": round(candidate.score, 6),
         "match_weight": round(candidate.match_weight, 3),
         "fields": [dataclasses.asdict(field) for field in candidate.fields],
+        "evidence": list(candidate.evidence),
+        "reading": _reading_json(candidate.reading),
     }
+
+
+def _reading_json(reading: IdentityCandidate | None) -> dict[str, Any] | None:
+    """The values the document printed for this candidate (name, DOB, MRN, phone, address as read)."""
+    if reading is None:
+        return None
+    keep = ("last_name", "first_name", "middle_name", "dob", "mrn", "phone", "address", "page", "role")
+    values = {name: getattr(reading, name) for name in keep}
+    return {name: None if value is None else str(value) for name, value in values.items()}
 
 
 def extraction_json(extraction: Extraction) -> dict[str, Any]:

@@ -104,7 +104,8 @@ def _score(
     fields = score(reading, patient, settings.weights)
     weight = sum(f.weight for f in fields) + _role_weight(reading, settings.weights)
     p = probability(weight, settings.prior_match_probability)
-    return Scored(position, Candidate(patient.mrn, p, weight, fields, _evidence(reading)), reading)
+    candidate = Candidate(patient.mrn, p, weight, fields, _evidence(reading), reading)
+    return Scored(position, candidate, reading)
 
 
 def _role_weight(reading: IdentityCandidate, w: Weights) -> float:

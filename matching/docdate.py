@@ -1,7 +1,7 @@
 """A document's own date as a clerk files it: the day it was written or issued. (Pure.)
 
-When several dates are printed, the first rule below that finds one wins (each rule looks at every
-content page before the next rule is tried):
+When several dates are printed, the first rule below that finds one wins; rules 1-4 are tried page by
+page (the first page that says when it was written decides), rules 5-8 over all pages:
 1. an issue label: report/result, letter, notice, statement, request, referral, order, determination
    or decision date; "date signed", "dictated", "prepared", "issued";
 2. the date beside a signature ("Signature ... Date: 10/30/2026", "Electronically signed by ... on ...");
@@ -42,14 +42,21 @@ ISSUED = _label(
     r"|date[ ]*(?:issued|requested|written|prepared|signed|dictated)|(?:dictated|prepared|issued)(?:[ ]*on)?"
     r"|signature[ ]*date|date[ ]*of[ ]*signature"
 )
-SIGNED = re.compile(r"(?:signature|signed|sign)\b[^\n]{0,60}?(?:\bdate\b[ \t]*[:;|.]?|\bon\b)", re.IGNORECASE)
+SIGNED = re.compile(
+    r"(?:^|\s{2,}|\t|[|])[ \t]*(?:note[ ]+|date[ ]+)?signed(?:[ ]+on)?[ \t]*[:;|.]"  # "Note signed:"
+    r"|electronically[ ]+signed\b[^\n]{0,60}?\bon\b"  # "Electronically signed by ... on 5/4/2026"
+    r"|signature\b[^\n]{0,60}?\bdate\b[ \t]*[:;|.]?",  # "Physician signature: ____  Date: 10/20/2026"
+    re.IGNORECASE,
+)
 SERVICE = _label(
     r"date[ ]*of[ ]*service|service[ ]*date|dos\b|exam[ ]*date|date[ ]*of[ ]*exam|visit[ ]*date"
     r"|date[ ]*of[ ]*visit|discharge[ ]*date|date[ ]*of[ ]*discharge|encounter[ ]*date"
     r"|date[ ]*of[ ]*study|study[ ]*date|procedure[ ]*date|date[ ]*of[ ]*procedure"
 )
 COLLECTED = _label(r"collect(?:ed|ion)(?:[ ]*(?:date|on))?|date[ ]*collected|specimen[ ]*date|received")
-BARE_DATE = re.compile(r"(?:^|\s{2,}|\t|[|])[ \t]*date[ \t]*[:;|]", re.IGNORECASE)  # "Date:" as a field
+BARE_DATE = re.compile(  # "Date:" as a field; "DATE 02/02/2025" under a form's signature box
+    r"(?:^|\s{2,}|\t|[|])[ \t]*date(?:[ \t]*[:;|]|[ \t]+(?=\d))", re.IGNORECASE
+)
 FAX_HEADER = re.compile(r"\b(?:fax|from|to|page|pg)\b|\bpage[ ]*\d+[ ]*of[ ]*\d+", re.IGNORECASE)
 # Dates beside these labels are never the document's own date.
 NOT_DOC_DATE = re.compile(
@@ -58,6 +65,7 @@ NOT_DOC_DATE = re.compile(
     r"|last[ ]*(?:fill|filled|visit|seen|dose)|fill(?:ed)?[ ]*date|from\b|through\b|thru\b)",
     re.IGNORECASE,
 )
+_COMPACT = re.compile(r"^[ \t:|.]*(\d{6}|\d{8})(?!\d)")
 _PLACE_THEN_DATE = re.compile(r"^[A-Za-z .,'\-]{0,40}$")
 
 Lines = Sequence[str]
@@ -69,24 +77,52 @@ def document_date(
     *,
     reference_date: dt.date,
     known_dobs: Iterable[dt.date] = (),
-    fields: Sequence[str] = (),
+    fields: Sequence[Sequence[str]] = (),
 ) -> dt.date | None:
-    """The document's date by the rules above, or None when no usable date is printed. `fields` are the
-    pages' "caption: value" lines (boxed fields, header cells over their values): the labelled rules read
-    them too; rules 3, 7 and 8 read only the printed lines (a table's values are no letter date)."""
+    """The document's date by the rules above, or None when no usable date is printed. Rules 1-4 say
+    when the document was written: the first page that has one decides (later pages are continuations
+    and enclosures: an enclosed authorization's signature date is not the letter's). Rules 5-8 look at
+    every page. `fields[i]` are page i's "caption: value" lines (boxed fields, header cells over their
+    values): the labelled rules read them too; the letter, fax-header and any-date rules do not."""
     known = set(known_dobs)
-    page_lines = [page.text.split("\n") for page in pages]
-    for rule in RULES:
-        extra = [list(fields)] if rule in LABELLED else []
-        for lines in [*page_lines, *extra]:
+    printed = [page.text.split("\n") for page in pages]
+    boxed = [list(f) for f in fields] or [[] for _ in pages]
+    for lines, captions in zip(printed, boxed, strict=False):
+        found = _first(WRITTEN, lines, reference_date, known) or _first(
+            LABELLED_WRITTEN, captions, reference_date, known
+        )
+        if found is not None:
+            return found
+    for rule in FALLBACK:
+        texts = [*printed, *boxed] if rule in LABELLED else printed
+        for lines in texts:
             found = rule(lines, reference_date, known)
             if found is not None:
                 return found
     return None
 
 
+def _first(rules: Sequence[Rule], lines: Lines, reference: dt.date, dobs: set[dt.date]) -> dt.date | None:
+    for rule in rules:
+        found = rule(lines, reference, dobs)
+        if found is not None:
+            return found
+    return None
+
+
 def _dates(text: str, reference: dt.date) -> tuple[FoundDate, ...]:
     return find_dates(text, reference_date=reference, kind=DateKind.DOCUMENT)
+
+
+def _labelled_dates(window: str, reference: dt.date) -> tuple[FoundDate, ...]:
+    """Dates right after a label, also in the compact forms claim forms print ("042826", "04282026")."""
+    found = _dates(window, reference)
+    compact = _COMPACT.match(window)
+    if found or compact is None:
+        return found
+    digits = compact.group(1)
+    shaped = f"{digits[:2]}/{digits[2:4]}/{digits[4:]}"
+    return tuple(FoundDate(d.value, compact.start(1), compact.end(1)) for d in _dates(shaped, reference))
 
 
 def _after(label: re.Pattern[str]) -> Rule:
@@ -96,7 +132,7 @@ def _after(label: re.Pattern[str]) -> Rule:
         for line in lines:
             for match in label.finditer(line):
                 window = line[match.end() : match.end() + LABEL_REACH]
-                found = _dates(window, reference)
+                found = _labelled_dates(window, reference)
                 if found and found[0].value not in dobs and found[0].start <= 12:
                     return found[0].value
         return None
@@ -146,14 +182,7 @@ def _usable(found: FoundDate, line: str, dobs: set[dt.date]) -> bool:
 _ISSUED, _SIGNED, _BARE, _SERVICE, _COLLECTED = (
     _after(label) for label in (ISSUED, SIGNED, BARE_DATE, SERVICE, COLLECTED)
 )
-RULES: tuple[Rule, ...] = (
-    _ISSUED,
-    _SIGNED,
-    _letter_date,
-    _BARE,
-    _SERVICE,
-    _COLLECTED,
-    _fax_header,
-    _any_date,
-)
+WRITTEN: tuple[Rule, ...] = (_ISSUED, _SIGNED, _letter_date, _BARE)
+LABELLED_WRITTEN: tuple[Rule, ...] = (_ISSUED, _SIGNED, _BARE)
+FALLBACK: tuple[Rule, ...] = (_SERVICE, _COLLECTED, _fax_header, _any_date)
 LABELLED = frozenset({_ISSUED, _SIGNED, _BARE, _SERVICE, _COLLECTED})

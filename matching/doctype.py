@@ -58,6 +58,10 @@ _KEYWORDS: dict[str, tuple[tuple[str, float], ...]] = {
         (r"office\s+visit", 3),
         (r"history\s+of\s+present\s+illness", 2),
         (r"assessment\s+and\s+plan", 1.5),
+        (r"(?:visit|encounter)\s+summary", 4),
+        (r"progress\s+note|clinic\s+note|(?:intake|initial)\s+(?:assessment|evaluation)", 4),
+        (r"chief\s+complaint|reason\s+for\s+visit", 2),
+        (r"\bassessment\b", 1),
     ),
     "refill_request": ((r"refill", 4), (r"prescription\s+renewal", 5), (r"pharmacy", 1.5), (r"\bsig\b", 1)),
     "prior_authorization": (
@@ -74,6 +78,8 @@ _KEYWORDS: dict[str, tuple[tuple[str, float], ...]] = {
     "insurance_correspondence": (
         (r"explanation\s+of\s+benefits", 6),
         (r"claim\s+status", 5),
+        (r"(?:insurance\s+)?claim\s+form|remittance", 6),
+        (r"patient\s+responsibility|allowed\s+amount|amount\s+paid", 2),
         (r"\bclaim\b", 1),
         (r"amount\s+billed", 2),
         (r"member\s+id", 1),
@@ -95,8 +101,11 @@ def document_type(pages: Sequence[OcrPage]) -> str:
 
 
 def _score(text: str, patterns: tuple[tuple[re.Pattern[str], float], ...]) -> float:
+    """Each phrase counts once, double in the page head: prose repeating a word ("laboratory studies
+    were reviewed" in every note) says little about what the document is."""
     total = 0.0
     for pattern, weight in patterns:
-        for match in pattern.finditer(text):
+        match = pattern.search(text)
+        if match is not None:
             total += weight * (2 if match.start() < _TITLE_CHARS else 1)
     return total

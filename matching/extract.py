@@ -38,11 +38,10 @@ def extract(ocr: OcrResult, *, reference_date: dt.date) -> Extraction:
     cover_pages = {page.number for page in ocr.pages if _is_cover(page)}
     identities: list[IdentityCandidate] = []
     for page in ocr.pages:
-        readings = [page]
+        identities.extend(page_identities(page, reference_date=reference_date))
         if page.words:  # Tesseract's own reading order too: rows can interleave on a badly skewed page
-            readings.append(replace(page, text=originals[page.number]))
-        for reading in readings:
-            identities.extend(page_identities(reading, reference_date=reference_date))
+            as_read = replace(page, text=originals[page.number])
+            identities.extend(page_identities(as_read, reference_date=reference_date, headings=False))
         boxed = page_identities(replace(page, text=captions[page.number]), reference_date=reference_date)
         identities.extend(
             i for i in boxed if i.last_name
@@ -50,7 +49,7 @@ def extract(ocr: OcrResult, *, reference_date: dt.date) -> Extraction:
     identities = _dedupe(identities)
     content = [p for p in ocr.pages if p.number not in cover_pages] or list(ocr.pages)
     dobs = {i.dob for i in identities if i.dob is not None}
-    fields = [line for p in content for line in captions[p.number].split("\n") if line]
+    fields = [[line for line in captions[p.number].split("\n") if line] for p in content]
     doc_date = document_date(content, reference_date=reference_date, known_dobs=dobs, fields=fields)
     ranked = _rank(identities, cover_pages)
     multiple = _several_people([i for i in ranked if i.page not in cover_pages])
@@ -66,10 +65,14 @@ def extract(ocr: OcrResult, *, reference_date: dt.date) -> Extraction:
     )
 
 
-def page_identities(page: OcrPage, *, reference_date: dt.date) -> list[IdentityCandidate]:
-    """Identities on one page: each name label with the birth date and MRN nearest to it."""
+def page_identities(
+    page: OcrPage, *, reference_date: dt.date, headings: bool = True
+) -> list[IdentityCandidate]:
+    """Identities on one page: each name label with the birth date and MRN nearest to it. With
+    `headings`, a label alone on its line takes the next line as its value (only where lines are rows
+    in reading order: in Tesseract's block order the next line can be anywhere on the page)."""
     text = page.text
-    names, dobs, mrns = _names(text), _dobs(text, reference_date), _mrns(text)
+    names, dobs, mrns = _names(text, headings=headings), _dobs(text, reference_date), _mrns(text)
     if not names and (dobs or mrns):
         names = [(None, Span(page.number, 0, 0))]
     found = []
@@ -95,13 +98,13 @@ def page_identities(page: OcrPage, *, reference_date: dt.date) -> list[IdentityC
     return _dedupe(found)
 
 
-def _names(text: str) -> list[tuple[Name | None, Span]]:
+def _names(text: str, *, headings: bool) -> list[tuple[Name | None, Span]]:
     hits: list[tuple[Name | None, Span]] = []
     for match in labels.NAME_LABEL.finditer(text):
         if _someone_else(text, match.start()):
             continue
         value, start = match["value"], match.start("value")
-        if not value.strip():  # a heading: the name is on the next non-empty line
+        if not value.strip() and headings:  # a heading: the name is on the next non-empty line
             value, start = _next_line(text, match.end())
         value = labels.VALUE_END.split(value.lstrip(_STRAY_MARKS), maxsplit=1)[0]
         value = _without_trailing_words(value.strip(_STRAY_MARKS))

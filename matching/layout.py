@@ -70,7 +70,7 @@ def caption_lines(cells: Sequence[Cell]) -> list[str]:
         rows[(cell.page, cell.row)].append(cell)
     lines = []
     for cell in cells:
-        if not _is_caption(cell.text):
+        if not is_caption(cell.text):
             continue
         value = _below(cell, functools.partial(_row_of, rows, cell.page))
         if value is not None:
@@ -82,7 +82,8 @@ def _row_of(rows: dict[tuple[int, int], list[Cell]], page: int, row: int) -> Seq
     return rows.get((page, row), ())
 
 
-def _is_caption(text: str) -> bool:
+def is_caption(text: str) -> bool:
+    """Words with no value of their own: a field's caption, a table's header cell, a section band."""
     return bool(_CAPTION.search(text)) and not _FILLED.search(text)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from chartfile.matching.layout import below
+from chartfile.matching.layout import below, is_caption
 from chartfile.records import Cell, Role
 
 # Someone other than the patient: who pays, who treats, who sends, who is related.
@@ -55,9 +55,13 @@ def role_of(
     return Role.PATIENT if generic else Role.UNSTATED
 
 
+_PATIENT_FIELD = re.compile(r"^\W*(?:\d{1,2}[a-z]?[.)]\s*)?(?:patient|pt)\b[^:]{0,25}(?::|$)", re.IGNORECASE)
+
+
 def page_has_patient_field(cells: Sequence[Cell]) -> bool:
-    """Does the document print a field named for the patient (so a "member" is someone else)?"""
-    return any(re.search(r"\bpatient|\bpt\b", c.text, re.IGNORECASE) and len(c.text) < 60 for c in cells)
+    """Does the document print a field named for the patient ("Patient:", "PATIENT NAME" over a box),
+    so that a "member" on it is someone else? Prose that mentions "the patient" is no field."""
+    return any(_PATIENT_FIELD.match(c.text) for c in cells)
 
 
 def _labels(cells: Sequence[Cell], index: int, before: str) -> list[str]:
@@ -70,8 +74,8 @@ def _labels(cells: Sequence[Cell], index: int, before: str) -> list[str]:
         found.append(max(left, key=lambda c: c.right).text[-40:])
     for _ in range(_CAPTION_LEVELS):
         over = _above(cells, cell)
-        if over is None:
-            break
+        if over is None or not is_caption(over.text):
+            break  # a value above is another field's, not this one's label
         found.append(over.text[:60])
         cell = over
     return found

@@ -200,10 +200,14 @@ def _by_number(words: PageWords, index: PatientIndex) -> Iterator[tuple[int, Anc
             if labelled or record.dob in days or surname_keys(record.last_name) & words.keys:
                 yield position, _anchor_at(words, record, seen.cell)
     for seen in words.phones:
+        misread: list[int] = []
         for position in index.with_phone(seen.value):
             record = index.records[position]
             if surname_keys(record.last_name) & words.keys:
                 yield position, _anchor_at(words, record, seen.cell)
+            else:
+                misread.append(position)
+        yield from _read_like(words, index, misread, seen.cell)
 
 
 def _anchor_at(words: PageWords, record: PatientRecord, cell: int) -> Anchor:

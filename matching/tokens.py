@@ -13,13 +13,14 @@ from dataclasses import dataclass, field, replace
 
 from chartfile.matching.dates import DateKind, find_dates
 from chartfile.matching.labels import DOB_LABEL, MRN_WORD
-from chartfile.matching.layout import below
 from chartfile.matching.normalize import digits_only, mrn_key, normalize_mrn, ocr_fold, squash
 from chartfile.records import Cell
 
 _PHONE = re.compile(r"(?<![\d\-])\(?\b(\d{3})\)?[\s.\-]{0,2}(\d{3})[\s.\-]{1,2}(\d{4})\b(?![\-]\d)")
-_SPACED_DATE = re.compile(r"(?<![\d/.\-])(\d{1,2})[ |]{1,4}(\d{1,2})[ |]{1,4}(\d{4}|\d{2})(?![\d/.\-])")
-_BOXED_DATE_CAPTION = re.compile(r"\bMM\b.{0,6}\bDD\b.{0,6}\bYY", re.IGNORECASE)
+_SPACED_DATE = re.compile(
+    r"(?<![\d/.\-])(\d{1,2})[ |/\[\]]{1,5}(\d{1,2})[ |/\[\]]{1,5}(\d{4}|\d{2})(?![\d/.\-])"
+)  # digit boxes: "01 | 18 | 2008", as OCR reads the rules: "01 |[18 ||2008", "|04 |/07 |[1950"
+_COMPACT_DATE = re.compile(r"(?<!\d)\d{8}(?!\d)")
 _FAX_NUMBER = re.compile(r"\bfax\b|\bfx\b|\bf:", re.IGNORECASE)
 _WORD_EDGES = "\"'‘’“”`.,;:|()[]{}<>*•_"
 
@@ -80,10 +81,7 @@ def read_words(cells: Sequence[Cell], *, reference_date: dt.date) -> PageWords:
     for i, cell in enumerate(cells):
         rows[(cell.page, cell.row)].append(i)
     frozen_rows = {r: tuple(cs) for r, cs in rows.items()}
-    dates = tuple(
-        replace(d, labelled=_labelled(DOB_LABEL, cells, frozen_rows, d.cell))
-        for d in _dates(cells, reference_date)
-    )
+    dates = tuple(_dates(cells, frozen_rows, reference_date))
     numbers = tuple(
         replace(n, labelled=_labelled(MRN_WORD, cells, frozen_rows, n.cell)) for n in _numbers(tokens)
     )
@@ -125,35 +123,51 @@ def _tokens(cell: int, text: str) -> list[Token]:
     return found
 
 
-def _dates(cells: Sequence[Cell], reference: dt.date) -> list[DateSeen]:
+def _dates(
+    cells: Sequence[Cell], rows: dict[tuple[int, int], tuple[int, ...]], reference: dt.date
+) -> list[DateSeen]:
+    """Dates as written ("03/04/1957", "March 4, 1957"); dates in digit boxes ("03 | 04 | 1957") with a
+    four-digit year; and, in a field labelled as a birth date, the boxed two-digit year and the compact
+    forms claims and interfaces print ("03041957", "19570304")."""
     found = []
-    boxed = _under_boxed_date_captions(cells)
     for i, cell in enumerate(cells):
+        if not any(ch.isdigit() for ch in cell.text):
+            continue
+        labelled = _labelled(DOB_LABEL, cells, rows, i)
         for date in find_dates(cell.text, reference_date=reference, kind=DateKind.DOB):
-            found.append(DateSeen(date.value, i, cell.text[date.start : date.end]))
-        if i in boxed:
-            found.extend(_spaced_dates(i, cell.text, reference))
-    return found
+            found.append(DateSeen(date.value, i, cell.text[date.start : date.end], labelled))
+        found.extend(_spaced_dates(i, cell.text, reference, labelled=labelled))
+        if labelled:
+            found.extend(_compact_dates(i, cell.text, reference))
+    return _distinct(found)
 
 
-def _under_boxed_date_captions(cells: Sequence[Cell]) -> set[int]:
-    """Cells under a caption that prints "MM DD YY" over separate boxes (a claim form's dates)."""
-    found = set()
-    for caption in cells:
-        if _BOXED_DATE_CAPTION.search(caption.text):
-            value = below(caption, cells)
-            if value is not None:
-                found.add(cells.index(value))
-    return found
-
-
-def _spaced_dates(i: int, text: str, reference: dt.date) -> list[DateSeen]:
+def _spaced_dates(i: int, text: str, reference: dt.date, *, labelled: bool) -> list[DateSeen]:
     found = []
     for match in _SPACED_DATE.finditer(text):
+        if len(match.group(3)) == 2 and not labelled:
+            continue  # "01 18 08" could be anything; under a birth-date caption it is a date
         slashed = "/".join(match.groups())
         for date in find_dates(slashed, reference_date=reference, kind=DateKind.DOB):
-            found.append(DateSeen(date.value, i, match.group()))
+            found.append(DateSeen(date.value, i, match.group(), labelled))
     return found
+
+
+def _compact_dates(i: int, text: str, reference: dt.date) -> list[DateSeen]:
+    found = []
+    for match in _COMPACT_DATE.finditer(text):
+        digits = match.group()
+        for shaped in (
+            f"{digits[:2]}/{digits[2:4]}/{digits[4:]}",
+            f"{digits[:4]}-{digits[4:6]}-{digits[6:]}",
+        ):
+            for date in find_dates(shaped, reference_date=reference, kind=DateKind.DOB):
+                found.append(DateSeen(date.value, i, digits, True))
+    return found
+
+
+def _distinct(found: list[DateSeen]) -> list[DateSeen]:
+    return list({(d.value, d.cell): d for d in found}.values())
 
 
 def _phones(cells: Sequence[Cell]) -> list[NumberSeen]:
