@@ -126,18 +126,28 @@ def _first_name_slots(
 def _neighbour_cells(
     words: PageWords, cell: int, *, first_slot: bool, last_slot: bool
 ) -> Iterator[tuple[Token, Token | None]]:
-    """A table or a boxed form: last name and first name in neighbouring cells of one row."""
+    """A table or a boxed form: last name and first name in neighbouring cells of one row (a middle
+    initial's box may sit between them: "Last | MI | First" or "First | MI | Last")."""
     here = words.cells[cell]
     row = words.rows.get((here.page, here.row), ())
     position = row.index(cell)
-    if last_slot and position + 1 < len(row):
-        right = words.by_cell.get(row[position + 1], ())
-        if right:
+    if last_slot:
+        for right in _cells_beside(words, row[position + 1 : position + 3]):
             yield right[0], right[1] if len(right) > 1 else None
-    if first_slot and position >= 1:
-        left = words.by_cell.get(row[position - 1], ())
-        if left:
+    if first_slot:
+        for left in _cells_beside(words, row[max(0, position - 2) : position][::-1]):
             yield left[-1], None
+
+
+def _cells_beside(words: PageWords, cells: Sequence[int]) -> Iterator[tuple[Token, ...]]:
+    """The next cell's words, and the one after it when the next holds only an initial."""
+    for i, cell in enumerate(cells):
+        tokens = words.by_cell.get(cell, ())
+        if not tokens:
+            return
+        yield tokens
+        if i == 0 and not (len(tokens) == 1 and len(tokens[0].key) == 1):
+            return
 
 
 def _by_birth_date(words: PageWords, index: PatientIndex) -> Iterator[tuple[int, Anchor]]:

@@ -69,6 +69,13 @@ Lindqvist        Margaret       Mother          07/15/1949
 Ordering Physician: Ruben Castellanos MD      Collected: 10/28/2026
 """
 
+INITIAL_BETWEEN = """\
+SPECIMEN LABEL
+Last Name      MI    First Name    Birth Date
+Okonkwo        C     Adaeze        11/23/1984
+Ordering: Harold Whitfield MD
+"""
+
 PAYER_FORM = """\
 PRIOR AUTHORIZATION REQUEST
 Member Name: Adaeze Okonkwo           Member ID: ZQ7781123
@@ -111,6 +118,7 @@ cc: Margaret Whitfield
     [
         pytest.param(CLAIM_FORM, "1000001", id="caption-above-boxes-insured-distractor"),
         pytest.param(REQUISITION, "1000002", id="header-row-guarantor-and-physician-distractors"),
+        pytest.param(INITIAL_BETWEEN, "1000002", id="middle-initial-box-between-last-and-first"),
         pytest.param(PAYER_FORM, "1000002", id="member-is-the-patient-prescriber-distractor"),
         pytest.param(
             PAYER_FORM_WITH_PATIENT, "1000002", id="member-is-the-subscriber-beside-a-patient-field"
