@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .cohort import People, split_people
 from .documents import DocumentSpec, LaidOut, lay_out
+from .facts import Facts
 from .families import FAMILIES, HALF_OF, Family, select
 from .families.classic import template_indexes
 from .formats import FORMAT_NAMES, FORMATS, Format, write_pages
@@ -182,6 +183,11 @@ def _tags(spec: DocumentSpec, made: Unlisted, laid: LaidOut) -> list[str]:
     return tags + ["second_patient"] * (spec.second_patient is not None)
 
 
+def _second_name(facts: Facts) -> str | None:
+    """The bundled second patient's name as its page printed it (None: no second patient)."""
+    return next((d.printed for d in facts.distractors if d.role == "second_patient"), None)
+
+
 def _make_document(
     index: int, *, seed: int, people: People, unlisted: bool, fmt: Format, family: Family, docs_dir: Path
 ) -> TruthRecord:
@@ -215,7 +221,7 @@ def _make_document(
         printed_address=facts.printed_address,
         near_miss_mrn=made.near_miss_mrn or None,
         second_patient_mrn=second.mrn if second else None,
-        second_patient_name=spec.second_patient.name if spec.second_patient else None,
+        second_patient_name=_second_name(facts),
         must_review=second is not None,
         distractors=[asdict(d) for d in facts.distractors],
     )
