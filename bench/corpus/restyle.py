@@ -41,7 +41,12 @@ def with_name(ident: PrintedIdentity, name: str) -> PrintedIdentity:
 
 
 def restyle_name(ident: PrintedIdentity, order: str, *, caps: bool, comma: bool = True) -> PrintedIdentity:
-    return with_name(ident, compose(ident, order, caps=caps, comma=comma))
+    """`ident` printed in `order`, in capitals when `caps` (the parts too, for forms that split them)."""
+    first, middle, last, suffix = name_parts(ident)
+    if caps:
+        first, middle, last, suffix = first.upper(), middle.upper(), last.upper(), suffix.upper()
+    parts = dataclasses.replace(ident, first=first, middle=middle, last=last, suffix=suffix, surname=last)
+    return with_name(parts, compose(parts, order, caps=caps, comma=comma))
 
 
 def with_dob_style(ident: PrintedIdentity, style: str) -> PrintedIdentity:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from ..blocks import Ctx, number
 from ..identities import format_date
 from ..render import Line, PageText
-from ..restyle import restyle_name
+from ..restyle import restyle_name, without_mrn
 from ..sheet import Sheet
 from ..wordlists import LAW_FIRMS, PROVIDER_FIRST, PROVIDER_LAST
 from .base import Family, Plan, before, continuation, flowing, record_clinician, staff_name
@@ -28,12 +28,11 @@ def _lawyer(ctx: Ctx) -> str:
     return f"{ctx.rng.choice(PROVIDER_FIRST)} {ctx.rng.choice(PROVIDER_LAST)}"
 
 
-def _re_block(sheet: Sheet, ctx: Ctx, loss: str) -> None:
+def _re_block(sheet: Sheet, ctx: Ctx, loss: str, style: int) -> None:
     rng, p = ctx.rng, ctx.patient
     file_no = f"{ctx.doc_date.year}-{rng.randint(100, 9999):04d}"
     insured = ctx.facts.person("adverse_insured", f"{rng.choice(PROVIDER_FIRST)} {rng.choice(PROVIDER_LAST)}")
     dob = p.dob or ""
-    style = rng.randrange(4)
     if style == 0:
         ctx.facts.name_label = "RE: Our Client:"
         rows = [
@@ -52,7 +51,12 @@ def _re_block(sheet: Sheet, ctx: Ctx, loss: str) -> None:
         ]
     elif style == 2:
         ctx.facts.name_label = "RE: Your Patient:"
-        rows = [("RE:", "Your Patient:", p.name), ("", "Date of Birth:", dob), ("", "Date of Injury:", loss)]
+        rows = [
+            ("RE:", "Your Patient:", p.name),
+            ("", "Date of Birth:", dob),
+            ("", "Patient No.:", p.mrn or ""),
+        ]
+        rows.append(("", "Date of Injury:", loss))
     else:
         ctx.facts.name_label = "RE: (case caption) NAME v. INSURED"
         sheet.line(f"RE:    {p.name} v. {insured}", 10.5, bold=True)
@@ -64,7 +68,7 @@ def _re_block(sheet: Sheet, ctx: Ctx, loss: str) -> None:
         sheet.gap(0.19)
 
 
-def _letter(ctx: Ctx) -> PageText:
+def _letter(ctx: Ctx, style: int) -> PageText:
     rng, s, r = ctx.rng, ctx.sender, ctx.recipient
     sheet = Sheet(y=0.7)
     sheet.centered(s.name.upper(), 15)
@@ -82,7 +86,7 @@ def _letter(ctx: Ctx) -> PageText:
     sheet.gap(0.2)
     loss_day = before(ctx, 60, 700)
     loss = ctx.facts.date("date_of_loss", format_date(loss_day, "mdy"), loss_day)
-    _re_block(sheet, ctx, loss)
+    _re_block(sheet, ctx, loss, style)
     sheet.gap(0.2)
     sheet.line("Dear Sir or Madam:", 10.5, x=1.0)
     sheet.gap(0.08)
@@ -104,7 +108,7 @@ def _letter(ctx: Ctx) -> PageText:
     sheet.line("Very truly yours,", 10.5, x=1.0)
     sheet.gap(0.3)
     sheet.line(partners[0], 10.5, x=1.0)
-    sheet.line(f"/{record_clinician(ctx, 'paralegal', staff_name(rng)).split()[0].lower()}", 9, x=1.0)
+    sheet.line(f"Paralegal: {record_clinician(ctx, 'paralegal', staff_name(rng))}", 9, x=1.0)
     return PageText([], items=sheet.items)
 
 
@@ -136,7 +140,10 @@ def _authorization(ctx: Ctx, plan: Plan) -> PageText:
 def build(ctx: Ctx, plan: Plan) -> list[PageText]:
     """The letter, then the client's authorization, then any further pages of enclosed records."""
     ctx.patient = restyle_name(ctx.patient, "first_last", caps=ctx.rng.random() < 0.5)
-    pages = [_letter(ctx)]
+    style = ctx.rng.randrange(4)
+    if style != 2:
+        ctx.patient = without_mrn(ctx.patient)  # only a "Your Patient" letter quotes the practice's number
+    pages = [_letter(ctx, style)]
     if plan.extra_pages:
         pages.append(_authorization(ctx, plan))
     header = f"Re: {ctx.patient.name}   File {number(ctx.rng, digits=5)}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..blocks import Ctx, number
 from ..identities import format_date
 from ..render import PageText
-from ..restyle import restyle_name
+from ..restyle import restyle_name, without_mrn
 from ..sheet import Sheet
 from ..wordlists import CLAIM_AGENCIES
 from .base import Family, Plan, before, clinician, continuation, record_clinician, staff_name
@@ -106,7 +106,7 @@ def _letter(ctx: Ctx) -> PageText:
 def build(ctx: Ctx, plan: Plan) -> list[PageText]:
     """The request letter; continuation pages repeat "Claimant:" and the name."""
     ctx.patient = restyle_name(
-        ctx.patient, ctx.rng.choice(("first_last", "last_first")), caps=ctx.rng.random() < 0.6
+        without_mrn(ctx.patient), ctx.rng.choice(("first_last", "last_first")), caps=ctx.rng.random() < 0.6
     )
     header = f"Claimant: {ctx.patient.name}"
     return [_letter(ctx)] + [continuation(ctx, header, plan, n) for n in range(2, plan.extra_pages + 2)]

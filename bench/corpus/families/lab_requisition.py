@@ -61,7 +61,8 @@ def _patient_grid(sheet: Sheet, ctx: Ctx) -> None:
     rng, p = ctx.rng, ctx.patient
     first, middle, last = p.first, p.middle, p.last
     sex = {"F": "F", "M": "M"}.get(p.sex, "")
-    if rng.random() < 0.55:
+    split = rng.random() < 0.55
+    if split:
         header = rng.choice(_SPLIT_HEADERS)
         ctx.facts.name_label = " | ".join(header[:3]) + " (header row)"
         ctx.facts.variations.append("name_split_cells")
@@ -75,7 +76,11 @@ def _patient_grid(sheet: Sheet, ctx: Ctx) -> None:
         )
     street, city_line = shown_address(ctx)
     phone = shown_phone(ctx)
-    sheet.grid([3.0, 2.5, 1.8], ("Patient Address", "City, State ZIP", "Phone"), [[street, city_line, phone]])
+    columns, row = ["Patient Address", "City, State ZIP", "Phone"], [street, city_line, phone]
+    if split:
+        columns, row = [*columns, "Patient ID"], [*row, p.mrn or ""]
+    widths = [2.6, 2.1, 1.4, 1.2] if split else [3.0, 2.5, 1.8]
+    sheet.grid(widths, columns, [row])
 
 
 def _order_grids(sheet: Sheet, ctx: Ctx) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from ..blocks import Ctx, npi, number
 from ..identities import format_date
 from ..render import Line, PageText
-from ..restyle import compose, restyle_name
+from ..restyle import compose, restyle_name, without_mrn
 from ..sheet import LEFT_IN, RIGHT_IN, Sheet
 from ..wordlists import MEDICATIONS, PHARMACIES
 from .base import (
@@ -166,7 +166,7 @@ def build(ctx: Ctx, plan: Plan) -> list[PageText]:
     """The request, fill-history continuations, and maybe a second patient's request (a batch fax)."""
     rng = ctx.rng
     style = rng.choice(("last_first", "first_last"))
-    ctx.patient = restyle_name(ctx.patient, style, caps=rng.random() < 0.5)
+    ctx.patient = restyle_name(without_mrn(ctx.patient), style, caps=rng.random() < 0.5)
     pages = [_page(ctx, request=True)]
     pages += [_history(ctx, plan, page) for page in range(2, plan.extra_pages + 2)]
     other = second_context(ctx, plan)
