@@ -155,7 +155,9 @@ def table_row(name: str, structure: str, half: str, t: Tally) -> str:
         cell(t.date_right, t.documents),
         cell(t.type_right, t.documents),
     )
-    return f"{name:<22} {structure:<12} {half:<4} {t.documents:>4} {len(t.misfiles):>8}  " + "  ".join(cells)
+    return (
+        f"{name:<22} {structure:<12} {half:<4} {t.documents:>4} {len(t.misfiles):>8}  " + "  ".join(cells)
+    ).rstrip()
 
 
 def family_table(groups: dict[str, Tally], truths: list[dict[str, Any]]) -> list[str]:
