@@ -115,7 +115,8 @@ def _record_facts(ctx: Ctx, tpl: Template, rows: list[tuple[str, str]]) -> None:
     printed = ctx.date(ctx.doc_date)
     if tpl.id_style == "re":
         ctx.facts.doc_date("(letter date line)", printed)
-    for label, value in rows:
+    events = ("Exam", "Collected", "Service", "Discharge")  # same day as the report: say "report"
+    for label, value in sorted(rows, key=lambda row: any(word in row[0] for word in events)):
         if value.startswith(printed):
             ctx.facts.doc_date(label, printed)
         elif any(role in label for role in _PERSON_ROLES):
