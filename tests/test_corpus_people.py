@@ -134,3 +134,12 @@ def test_contact_lines_are_the_master_list_s_unless_recorded_as_outdated() -> No
         if "address_outdated" not in variations:
             assert city_line.lower() == "quincy, ma 02169"
     assert seen == {"phone_outdated", "address_outdated"}
+
+
+def test_a_form_that_may_leave_the_birth_date_out_keeps_a_near_miss_s(tmp_path: Path) -> None:
+    manifest = generate_corpus(
+        tmp_path, n_docs=24, seed=8, families=["eob_notice"], formats=["text_pdf"], unlisted_fraction=0.5
+    )
+    near = [d for d in manifest.documents if d.near_miss_mrn]
+    assert near and all(d.printed_dob for d in near)
+    assert any(d.printed_dob is None for d in manifest.documents if d.expected_mrn), "listed ones may lack it"

@@ -53,6 +53,7 @@ class Ctx:
     date_style: str = "mdy"
     facts: Facts = field(default_factory=Facts)
     relatives: tuple[Patient, ...] = ()
+    keep_dob: bool = False  # a near miss: its printed birth date is what tells it apart
 
     def date(self, day: dt.date) -> str:
         return format_date(day, self.date_style)

@@ -30,7 +30,8 @@ class DocumentSpec:
     `extra_pages` continuation pages follow page 1; `second_patient` adds a one-page document for a
     different patient after them (a fax that bundles two patients). `family` names a layout family
     (default: the classic template `template` of `doc_type`); `relatives` are listed patients a
-    family may print as the patient's insured, guarantor or relative.
+    family may print as the patient's insured, guarantor or relative; `keep_dob` (a near miss) keeps a
+    family from leaving the birth date out.
     """
 
     patient: PrintedIdentity
@@ -44,6 +45,7 @@ class DocumentSpec:
     second_doc_type: str = "lab_result"
     family: str = ""
     relatives: tuple[Patient, ...] = ()
+    keep_dob: bool = False
 
     @property
     def page_count(self) -> int:
@@ -80,7 +82,10 @@ def _context(spec: DocumentSpec, kinds: tuple[str, ...], full_names: bool, rng: 
     recipient = make_org(rng)
     provider = provider_str(rng, person_name(rng))
     style = rng.choice(("mdy", "mdy", "mdy", "mdy_nopad", "long", "iso"))
-    return Ctx(rng, spec.patient, spec.doc_date, sender, recipient, provider, style, relatives=spec.relatives)
+    return Ctx(
+        rng, spec.patient, spec.doc_date, sender, recipient, provider, style,
+        relatives=spec.relatives, keep_dob=spec.keep_dob,
+    )  # fmt: skip
 
 
 def _document_pages(ctx: Ctx, tpl: Template, extra: int, first_number: int, total: int) -> list[list[Line]]:

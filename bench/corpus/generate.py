@@ -168,6 +168,7 @@ def _spec(
         second_patient=second[1] if second else None,
         family=family.name,
         relatives=people.relatives_of(made.person),
+        keep_dob=near_miss,
     )  # fmt: skip
     return spec, made, second[0] if second else None, rng
 

@@ -153,7 +153,7 @@ def build(ctx: Ctx, plan: Plan) -> list[PageText]:
     rng = ctx.rng
     caps = rng.random() < 0.6
     ctx.patient = restyle_name(ctx.patient, rng.choice(("last_first", "first_last")), caps=caps)
-    if rng.random() < 0.15:
+    if rng.random() < 0.15 and not ctx.keep_dob:
         ctx.patient = without_dob(ctx.patient)  # many notices name the member without a birth date
     pages = [_page(ctx, statement=True, total=plan.total, number_on=plan.first_number)]
     header = f"Member: {ctx.patient.name}"
