@@ -235,6 +235,13 @@ def _choose(index: int, seed: int, families: Sequence[str], formats: Sequence[st
     return family, FORMATS[_weighted(rng, {name: FORMATS[name].weight for name in formats})]
 
 
+def _write_truth(records: Sequence[TruthRecord], path: Path) -> Path:
+    with path.open("w", encoding="utf-8") as handle:
+        for record in records:
+            handle.write(json.dumps(asdict(record), ensure_ascii=False) + "\n")
+    return path
+
+
 def generate_corpus(
     out_dir: Path,
     *,
@@ -272,8 +279,5 @@ def generate_corpus(
                 i, seed=seed, people=people, unlisted=i in unlisted, fmt=fmt, family=family, docs_dir=docs_dir
             )
         )
-    truth = out_dir / "truth.jsonl"
-    with truth.open("w", encoding="utf-8") as handle:
-        for record in records:
-            handle.write(json.dumps(asdict(record), ensure_ascii=False) + "\n")
+    truth = _write_truth(records, out_dir / "truth.jsonl")
     return CorpusManifest(out_dir, master, truth, tuple(records), len(people.listed))

@@ -68,14 +68,21 @@ def _re_block(sheet: Sheet, ctx: Ctx, loss: str, style: int) -> None:
         sheet.gap(0.19)
 
 
-def _letter(ctx: Ctx, style: int) -> PageText:
-    rng, s, r = ctx.rng, ctx.sender, ctx.recipient
-    sheet = Sheet(y=0.7)
+def _letterhead(sheet: Sheet, ctx: Ctx) -> list[str]:
+    """The firm's name, address and attorneys (returned: the first signs the letter)."""
+    s = ctx.sender
     sheet.centered(s.name.upper(), 15)
     sheet.centered(f"{s.street}  •  {s.city_line}  •  Tel {s.phone}  •  Fax {s.fax}", 8.5, bold=False)
     partners = [record_clinician(ctx, "attorney", f"{_lawyer(ctx)}, Esq.") for _ in range(2)]
     sheet.centered("   ".join(partners), 8.5, bold=False)
     sheet.gap(0.3)
+    return partners
+
+
+def _letter(ctx: Ctx, style: int) -> PageText:
+    rng, r = ctx.rng, ctx.recipient
+    sheet = Sheet(y=0.7)
+    partners = _letterhead(sheet, ctx)
     printed = ctx.facts.doc_date(
         "(letter date line)", format_date(ctx.doc_date, rng.choice(("long", "long", "mdy")))
     )

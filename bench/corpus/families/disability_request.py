@@ -54,9 +54,9 @@ def _re_rows(ctx: Ctx) -> list[tuple[str, str]]:
     return rows
 
 
-def _letter(ctx: Ctx) -> PageText:
+def _heading(sheet: Sheet, ctx: Ctx) -> None:
+    """Letterhead, the request date, the addressee and the RE block."""
     rng, s, r = ctx.rng, ctx.sender, ctx.recipient
-    sheet = Sheet(y=0.7)
     sheet.line(s.name.upper(), 14, bold=True, x=1.0)
     sheet.line(f"{s.street}, {s.city_line}   Fax {s.fax}", 9, x=1.0)
     sheet.gap(0.3)
@@ -73,6 +73,12 @@ def _letter(ctx: Ctx) -> PageText:
         sheet.text(1.5, sheet.y, label_text, 10.5, bold=True)
         sheet.fitted(3.45, sheet.y, value, 4.4, 10.5)
         sheet.gap(0.19)
+
+
+def _letter(ctx: Ctx) -> PageText:
+    rng = ctx.rng
+    sheet = Sheet(y=0.7)
+    _heading(sheet, ctx)
     since = before(ctx, 365, 1100)
     sheet.gap(0.2)
     sheet.para(

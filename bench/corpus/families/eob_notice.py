@@ -105,6 +105,18 @@ def _claim(sheet: Sheet, ctx: Ctx) -> None:
     )
 
 
+def _statement_box(sheet: Sheet, ctx: Ctx, *, statement: bool, page: str) -> None:
+    """The boxed statement date (the document date on the notice's first page), claim number, page."""
+    rng, box_y = ctx.rng, 0.6
+    sheet.rect(5.2, box_y, RIGHT_IN - 5.2, 0.75, line=1.0)
+    label = rng.choice(_DATE_LABELS)
+    printed = format_date(ctx.doc_date, rng.choice(("mdy", "mdy", "short_month", "long")))
+    if statement:
+        ctx.facts.doc_date(label, printed)
+    for i, text in enumerate((f"{label} {printed}", f"Claim #: {number(rng, digits=12)}", page)):
+        sheet.text(5.3, box_y + 0.07 + i * 0.21, text, 9)
+
+
 def _page(ctx: Ctx, *, statement: bool, total: int, number_on: int) -> PageText:
     rng = ctx.rng
     payer = ctx.sender
@@ -117,16 +129,7 @@ def _page(ctx: Ctx, *, statement: bool, total: int, number_on: int) -> PageText:
     sheet.gap(0.1)
     sheet.line(rng.choice(_TITLES), 13, bold=True)
     sheet.line("THIS IS NOT A BILL", 9, bold=True)
-    box_y = 0.6
-    sheet.rect(5.2, box_y, RIGHT_IN - 5.2, 0.75, line=1.0)
-    label = rng.choice(_DATE_LABELS)
-    printed = format_date(ctx.doc_date, rng.choice(("mdy", "mdy", "short_month", "long")))
-    if statement:
-        ctx.facts.doc_date(label, printed)
-    for i, text in enumerate(
-        (f"{label} {printed}", f"Claim #: {number(rng, digits=12)}", f"Page {number_on} of {total}")
-    ):
-        sheet.text(5.3, box_y + 0.07 + i * 0.21, text, 9)
+    _statement_box(sheet, ctx, statement=statement, page=f"Page {number_on} of {total}")
     sheet.gap(0.15)
     doc = ctx.recipient
     for text in ("Pay to:", doc.name, doc.street, doc.city_line):
