@@ -2,9 +2,9 @@
 
 Modelled on disability determination (DDS) and workers' compensation insurer letters: the agency's
 letterhead, the request date, then a RE block ("RE: Claimant:", "Claimant Name", "Employee:", "Injured
-Worker:") with the last four of the SSN, the birth date, the claim type or employer, the alleged onset
-date or date of injury and the claim number; the examiner or adjuster with a direct phone; the period
-of records requested. The document date is the request date.
+Worker:", "Subject:") with the last four of the SSN, the birth date, the claim type or employer, the
+alleged onset date or date of injury and the claim number; the examiner or adjuster with a direct phone;
+the period of records requested. The document date is the request date.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def _re_rows(ctx: Ctx) -> list[tuple[str, str]]:
             ("Case #:", claim),
         ]
     else:
-        name_l = rng.choice(("Employee:", "Injured Worker:", "Claimant:"))
+        name_l = rng.choice(("Employee:", "Injured Worker:", "Claimant:", "Subject:"))
         rows = [
             (name_l, p.name),
             ("DOB:", p.dob or ""),
