@@ -7,6 +7,10 @@ Runs `chartfile process` (a real subprocess, default workers) on CORPUS/docs aga
 fresh workspace, then compares every document with CORPUS/truth.jsonl and prints misfiles, the auto-file
 rate, top-3 review candidates, and DOB / document date / document type accuracy.
 Targets: 0 misfiles, auto-file >= 85%, top-3 >= 95%, DOB >= 95%.
+
+`--families` adds every figure per layout family and per half of the leave-family-out split (one run):
+tune on half A, quote half B. A document bundling a second patient (truth `must_review`) must not be filed
+at all: filing it is a misfile; it is left out of the auto-file rate and counted on its own line.
 """
 
 from __future__ import annotations
@@ -41,6 +45,8 @@ class Tally:
     dob_right: int = 0
     date_right: int = 0
     type_right: int = 0
+    must_review: int = 0
+    must_review_kept: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
 
 
@@ -69,11 +75,15 @@ def load_documents(workspace: Path) -> dict[str, Document]:
 
 def score(truth: dict[str, Any], doc: Document, tally: Tally) -> None:
     expected = truth["expected_mrn"]
+    bundled = bool(truth.get("must_review"))
     tally.documents += 1
     tally.statuses[doc.status] = tally.statuses.get(doc.status, 0) + 1
-    if doc.status == "filed" and doc.patient_mrn != expected:
+    if doc.status == "filed" and (doc.patient_mrn != expected or bundled):
         tally.misfiles.append(Path(truth["file"]).name)
-    if expected is not None:
+    if bundled:
+        tally.must_review += 1
+        tally.must_review_kept += doc.status != "filed"
+    elif expected is not None:
         tally.listed += 1
         top3 = [c["mrn"] for c in doc.candidates[:3]]
         tally.auto_filed_right += doc.status == "filed" and doc.patient_mrn == expected
@@ -109,6 +119,8 @@ def report(tally: Tally, seconds: float) -> None:
     print(f"misfiles (filed to a wrong or unlisted patient): {len(tally.misfiles)}   target 0")
     for name in tally.misfiles:
         print(f"   misfiled: {name}")
+    if tally.must_review:
+        print(f"two-patient documents kept out of filing: {pct(tally.must_review_kept, tally.must_review)}")
     print(
         f"auto-file rate among listed patients:  {pct(tally.auto_filed_right, tally.listed)}   target >= 85%"
     )
@@ -122,6 +134,47 @@ def report(tally: Tally, seconds: float) -> None:
     print(f"document type accuracy:               {pct(tally.type_right, tally.documents)}")
 
 
+def group_keys(truth: dict[str, Any]) -> tuple[str, str]:
+    """The groups a document is scored in besides the whole corpus: its half and its family."""
+    return f"half {truth.get('half') or '?'}", str(truth.get("family") or "unknown")
+
+
+def cell(part: int, whole: int) -> str:
+    return f"{100.0 * part / whole:5.1f}% {part:>3}/{whole:<3}" if whole else f"{'-':>14}"
+
+
+_COLUMNS = ("docs", "misfiles", "auto-file", "top-3 not filed", "DOB read", "doc date", "doc type")
+
+
+def table_row(name: str, structure: str, half: str, t: Tally) -> str:
+    auto = t.listed
+    cells = (
+        cell(t.auto_filed_right, auto),
+        cell(t.listed_not_filed_top3, auto - t.auto_filed_right),
+        cell(t.dob_right, t.dob_known),
+        cell(t.date_right, t.documents),
+        cell(t.type_right, t.documents),
+    )
+    return (
+        f"{name:<22} {structure:<12} {half:<4} {t.documents:>4} {len(t.misfiles):>8}  " + "  ".join(cells)
+    ).rstrip()
+
+
+def family_table(groups: dict[str, Tally], truths: list[dict[str, Any]]) -> list[str]:
+    """Every figure per family (ordered by half, structure, name), then per half of the split."""
+    meta = {
+        str(t.get("family") or "unknown"): (str(t.get("structure", "")), str(t.get("half", "")))
+        for t in truths
+    }
+    head = f"{'family':<22} {'structure':<12} {'half':<4} {_COLUMNS[0]:>4} {_COLUMNS[1]:>8}  "
+    lines = [head + "  ".join(f"{c:>14}" for c in _COLUMNS[2:])]
+    for family in sorted(meta, key=lambda f: (meta[f][1], meta[f][0], f)):
+        lines.append(table_row(family, *meta[family], groups[family]))
+    for key in sorted(k for k in groups if k.startswith("half ")):
+        lines.append(table_row(f"{key} (all families)", "", key[5:], groups[key]))
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -131,6 +184,9 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="score the documents already in --workspace")
     parser.add_argument(
         "--explain", action="store_true", help="why each listed document was not filed; DOBs not read"
+    )
+    parser.add_argument(
+        "--families", action="store_true", help="also every figure per layout family and per half (A/B)"
     )
     args = parser.parse_args()
     truths = [json.loads(line) for line in (args.corpus / "truth.jsonl").read_text().splitlines()]
@@ -142,17 +198,22 @@ def main() -> None:
             parser.error(f"--workspace {workspace} is not empty: give a new folder, or --reuse to score it")
         seconds = 0.0 if args.reuse else run_pipeline(args.corpus.resolve(), workspace)
         documents = load_documents(workspace)
-    tally = Tally()
+    tally, groups = Tally(), dict[str, Tally]()
     for truth in truths:
         doc = documents.get(Path(truth["file"]).name)
         if doc is None:
             raise SystemExit(f"{truth['file']} was not processed")
         score(truth, doc, tally)
+        for key in group_keys(truth):
+            score(truth, doc, groups.setdefault(key, Tally()))
         if args.explain and truth["expected_mrn"] and doc.patient_mrn != truth["expected_mrn"]:
             explain(truth, doc)
         if args.explain and truth.get("printed_dob"):
             explain_dob(truth, doc)
     report(tally, seconds)
+    if args.families:
+        print()
+        print("\n".join(family_table(groups, truths)))
 
 
 def explain_dob(truth: dict[str, Any], doc: Document) -> None:

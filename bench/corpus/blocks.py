@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import random
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from .facts import Facts
 from .identities import PrintedIdentity, format_date
+from .patients import Patient
 from .render import Line
 from .wordlists import (
     CLINIC_KINDS,
@@ -49,6 +51,9 @@ class Ctx:
     recipient: Org
     provider: str
     date_style: str = "mdy"
+    facts: Facts = field(default_factory=Facts)
+    relatives: tuple[Patient, ...] = ()
+    keep_dob: bool = False  # a near miss: its printed birth date is what tells it apart
 
     def date(self, day: dt.date) -> str:
         return format_date(day, self.date_style)
@@ -141,6 +146,7 @@ def title(text: str, rng: random.Random) -> list[Line]:
 def _id_rows(ctx: Ctx) -> list[tuple[str, str]]:
     p, rng = ctx.patient, ctx.rng
     rows = [(rng.choice(_NAME_LABELS[:4]), p.name)]
+    ctx.facts.name_label = rows[0][0]
     if p.dob is not None:
         rows.append((rng.choice(_DOB_LABELS[:5]), p.dob))
     if p.sex and rng.random() < 0.5:

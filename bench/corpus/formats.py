@@ -11,7 +11,7 @@ from PIL import Image
 from .degrade import FAX_DPI, FaxMode, blur_and_noise_scan, rotate_cardinal, skew, speckle, threshold, to_fax
 from .documents import DocumentSpec, build_pages
 from .fonts import DEFAULT_FONT
-from .render import render_pages
+from .render import PageText, render_pages
 from .writers import TiffCompression, write_image_pdf, write_jpeg, write_png, write_text_pdf, write_tiff
 
 SCAN_DPI = 300
@@ -88,7 +88,13 @@ def write_document(
     spec: DocumentSpec, fmt: Format, path: Path, rng: random.Random, font: str = DEFAULT_FONT
 ) -> list[str]:
     """Lay out, render, degrade and write `spec` as `fmt` at `path`; return the degradation tags."""
-    texts = build_pages(spec, rng)
+    return write_pages(build_pages(spec, rng), fmt, path, rng, font)
+
+
+def write_pages(
+    texts: list[PageText], fmt: Format, path: Path, rng: random.Random, font: str = DEFAULT_FONT
+) -> list[str]:
+    """Render, degrade and write laid-out pages as `fmt` at `path`; return the degradation tags."""
     tags: list[str] = []
     if fmt.name == "text_pdf":
         write_text_pdf(texts, path, font=font if font.startswith("dejavu") else DEFAULT_FONT)

@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from .contact import print_contact
 from .patients import Patient
 
 _MONTHS = (
@@ -22,7 +23,12 @@ _KEYBOARD = "qwertyuiopasdfghjklzxcvbnm"
 
 @dataclass(frozen=True, slots=True)
 class PrintedIdentity:
-    """A patient's identity exactly as printed: name string, DOB string or None, MRN string or None."""
+    """A patient's identity exactly as printed: name string, DOB string or None, MRN string or None.
+
+    `first`/`middle`/`last`/`suffix` are the name's parts as printed (after any recorded variation) and
+    `dob_date` the birth date the DOB string shows, so a form can lay them out its own way; `phone`,
+    `street` and `city_line` are the contact details a document would print (perhaps outdated).
+    """
 
     name: str
     dob: str | None = None
@@ -30,6 +36,14 @@ class PrintedIdentity:
     variations: tuple[str, ...] = ()
     surname: str = ""
     sex: str = ""
+    first: str = ""
+    middle: str = ""
+    last: str = ""
+    suffix: str = ""
+    dob_date: dt.date | None = None
+    phone: str = ""
+    street: str = ""
+    city_line: str = ""
 
     @property
     def printed_surname(self) -> str:
@@ -57,7 +71,8 @@ def nicknames_for(first: str) -> list[str]:
 
 def format_date(day: dt.date, style: str) -> str:
     """A date printed in one of the styles: mdy, mdy_nopad, mdy_dash, long, short_month, iso, dmy_mon,
-    mdy2 and mdy2_dash (two-digit year)."""
+    mdy2 and mdy2_dash (two-digit year); forms also print mdy_space (03 04 1957, digit boxes),
+    mdy2_space, mdy8 (03041957) and mdy6 (030457)."""
     m, d, y = day.month, day.day, day.year
     styles = {
         "mdy": f"{m:02d}/{d:02d}/{y}",
@@ -69,6 +84,10 @@ def format_date(day: dt.date, style: str) -> str:
         "dmy_mon": f"{d:02d}-{_MONTHS[m - 1][:3]}-{y}",
         "mdy2": f"{m:02d}/{d:02d}/{y % 100:02d}",
         "mdy2_dash": f"{m}-{d}-{y % 100:02d}",
+        "mdy_space": f"{m:02d} {d:02d} {y}",
+        "mdy2_space": f"{m:02d} {d:02d} {y % 100:02d}",
+        "mdy8": f"{m:02d}{d:02d}{y}",
+        "mdy6": f"{m:02d}{d:02d}{y % 100:02d}",
     }
     return styles[style]
 
@@ -126,13 +145,14 @@ class _Draft:
     variations: list[str]
 
 
-def _vary_name(person: Patient, rng: random.Random) -> _Draft:
+def _vary_name(person: Patient, rng: random.Random, *, faithful: bool) -> _Draft:
+    """Nickname, hyphen part, middle name, accents and typo variations (a faithful print: middle only)."""
     draft = _Draft(person.first_name, person.middle_name, person.last_name, person.suffix, [])
     nicks = nicknames_for(person.first_name)
-    if nicks and rng.random() < 0.2:
+    if nicks and rng.random() < 0.2 and not faithful:
         draft.first = rng.choice(nicks)
         draft.variations.append("nickname")
-    if "-" in draft.last and rng.random() < 0.5:
+    if "-" in draft.last and rng.random() < 0.5 and not faithful:
         draft.last = rng.choice(draft.last.split("-"))
         draft.variations.append("hyphen_part")
     roll = rng.random()
@@ -145,7 +165,7 @@ def _vary_name(person: Patient, rng: random.Random) -> _Draft:
     if strip_accents(draft.first + draft.last) != draft.first + draft.last and rng.random() < 0.5:
         draft.first, draft.last = strip_accents(draft.first), strip_accents(draft.last)
         draft.variations.append("accents_stripped")
-    if rng.random() < 0.06:
+    if rng.random() < 0.06 and not faithful:
         if rng.random() < 0.5:
             draft.first = typo(draft.first, rng)
         else:
@@ -154,14 +174,14 @@ def _vary_name(person: Patient, rng: random.Random) -> _Draft:
     return draft
 
 
-def _compose_name(draft: _Draft, rng: random.Random) -> tuple[str, str]:
+def _compose_name(draft: _Draft, rng: random.Random, *, faithful: bool) -> tuple[str, str]:
     """(full name as printed, surname as printed) in one of the usual orders and cases."""
     style = rng.choices(("LAST, FIRST", "Last, First", "First Last", "FIRST LAST"), (0.4, 0.15, 0.35, 0.1))[0]
     if style.isupper():
         draft.first, draft.middle, draft.last = draft.first.upper(), draft.middle.upper(), draft.last.upper()
         draft.suffix = draft.suffix.upper()
         draft.variations.append("all_caps")
-    if rng.random() < 0.05:
+    if rng.random() < 0.05 and not faithful:
         target = rng.choice(("first", "last"))
         before = getattr(draft, target)
         setattr(draft, target, ocr_confuse(before, rng))
@@ -176,10 +196,11 @@ def _compose_name(draft: _Draft, rng: random.Random) -> tuple[str, str]:
 
 def _printed_dob(
     dob: dt.date, rng: random.Random, allow_dob_changes: bool, variations: list[str]
-) -> str | None:
+) -> tuple[str | None, dt.date | None]:
+    """(the DOB as printed, the date it shows): None when not printed; maybe day and month swapped."""
     if allow_dob_changes and rng.random() < 0.06:
         variations.append("no_dob")
-        return None
+        return None, None
     shown = dob
     if allow_dob_changes and dob.day <= 12 and dob.day != dob.month and rng.random() < 0.05:
         shown = dt.date(dob.year, dob.day, dob.month)
@@ -187,7 +208,7 @@ def _printed_dob(
     style = _pick(rng, DOB_STYLES)
     if style.startswith("mdy2"):
         variations.append("dob_two_digit_year")
-    return format_date(shown, style)
+    return format_date(shown, style), shown
 
 
 def _printed_mrn(person: Patient, listed: bool, rng: random.Random, variations: list[str]) -> str | None:
@@ -207,17 +228,28 @@ def outside_mrn(rng: random.Random) -> str:
 
 
 def print_identity(
-    person: Patient, rng: random.Random, *, listed: bool = True, allow_dob_changes: bool = True
+    person: Patient,
+    rng: random.Random,
+    *,
+    listed: bool = True,
+    allow_dob_changes: bool = True,
+    faithful: bool = False,
 ) -> PrintedIdentity:
-    """The identity as a document prints it, varied like real documents; variations are recorded."""
-    draft = _vary_name(person, rng)
-    name, surname = _compose_name(draft, rng)
+    """The identity as a document prints it, varied like real documents; variations are recorded.
+
+    `faithful` prints the name as the person spells it (no nickname, typo, OCR confusion or hyphen part):
+    a near-miss whose spelling is what tells it apart from a listed patient.
+    """
+    draft = _vary_name(person, rng, faithful=faithful)
+    name, surname = _compose_name(draft, rng, faithful=faithful)
     variations = draft.variations
-    dob = _printed_dob(person.dob, rng, allow_dob_changes, variations)
+    dob, shown = _printed_dob(person.dob, rng, allow_dob_changes, variations)
     mrn = _printed_mrn(person, listed, rng, variations)
     if mrn and rng.random() < 0.03:
         confused = ocr_confuse(mrn, rng, _OCR_DIGIT)
         if confused != mrn:
             mrn = confused
             variations.append("ocr_confusion_mrn")
-    return PrintedIdentity(name, dob, mrn, tuple(variations), surname, person.sex)
+    contact = print_contact(person, rng, variations)
+    parts = (draft.first, draft.middle, draft.last, draft.suffix)
+    return PrintedIdentity(name, dob, mrn, tuple(variations), surname, person.sex, *parts, shown, *contact)

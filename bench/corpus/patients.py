@@ -65,7 +65,8 @@ def derive_mrn(source_id: str, taken: set[str]) -> str:
         salt += 1
 
 
-def _phone(source_id: str) -> str:
+def phone_for(source_id: str) -> str:
+    """A deterministic (fake) phone number for a person id."""
     h = _digest(source_id, "phone")
     area = _AREA_CODES[h % len(_AREA_CODES)]
     exchange = 201 + (h // 7) % 798
@@ -106,7 +107,7 @@ def patient_from_row(row: dict[str, str], taken: set[str]) -> Patient:
         middle_name=middle,
         dob=dob,
         sex=row.get("GENDER", ""),
-        phone=_phone(row["Id"]),
+        phone=phone_for(row["Id"]),
         address=row.get("ADDRESS", ""),
         city=row.get("CITY", ""),
         state=_STATES.get(row.get("STATE", ""), row.get("STATE", "")),

@@ -103,7 +103,26 @@ def first_page(ctx: Ctx, tpl: Template) -> list[Line]:
         lines += [Line(ctx.date(ctx.doc_date), 10.5), Line("", 6), Line(ctx.recipient.name, 10.5)]
         lines += [Line(ctx.recipient.street, 10.5), Line(ctx.recipient.city_line, 10.5), Line("", 8)]
     lines += identity_block(ctx, tpl.id_style, extra)
+    _record_facts(ctx, tpl, extra)
     return [*lines, Line("", 8), *body]
+
+
+_PERSON_ROLES = ("Guarantor", "Subscriber", "Physician", "Provider", "Consultant", "Attending", "PCP")
+
+
+def _record_facts(ctx: Ctx, tpl: Template, rows: list[tuple[str, str]]) -> None:
+    """Which printed date is the document date (a letter's date line, else its labelled row); who else."""
+    printed = ctx.date(ctx.doc_date)
+    if tpl.id_style == "re":
+        ctx.facts.doc_date("(letter date line)", printed)
+    events = ("Exam", "Collected", "Service", "Discharge")  # same day as the report: say "report"
+    for label, value in sorted(rows, key=lambda row: any(word in row[0] for word in events)):
+        if value.startswith(printed):
+            ctx.facts.doc_date(label, printed)
+        elif any(role in label for role in _PERSON_ROLES):
+            ctx.facts.person(label.rstrip(":").lower().replace(" ", "_"), value)
+    if tpl.id_style in ("re", "heading"):
+        ctx.facts.name_label = "RE:" if tpl.id_style == "re" else "PATIENT (heading)"
 
 
 def running_header(ctx: Ctx, tpl: Template, page: int, total: int) -> list[Line]:

@@ -1,4 +1,10 @@
-"""People who are NOT on the master list: strangers and near-misses of listed patients."""
+"""People who are NOT on the master list: strangers and near-misses of listed patients.
+
+The near-misses: a namesake with another birth date (same_name, common_name), an unlisted twin (same
+surname and birth date, another first name), a Jr./Sr., and a surname variant: a listed patient's first
+name and birth date with a surname one letter away (doubled, dropped, transposed or another letter),
+printed cleanly (the case behind two misfiles on an independent corpus).
+"""
 
 from __future__ import annotations
 
@@ -6,17 +12,19 @@ import dataclasses
 import datetime as dt
 import random
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from .identities import nicknames_for, outside_mrn
+from .identities import nicknames_for, outside_mrn, typo
 from .patients import Patient, derive_mrn
 from .wordlists import COMMON_NAMES, FIRST_NAMES_F, FIRST_NAMES_M, STREETS, TOWNS
 
 UNLISTED_KINDS: tuple[tuple[str, float], ...] = (
-    ("stranger", 0.35),
-    ("same_name", 0.2),
-    ("twin", 0.15),
-    ("jr_sr", 0.15),
-    ("common_name", 0.15),
+    ("stranger", 0.28),
+    ("same_name", 0.15),
+    ("twin", 0.12),
+    ("jr_sr", 0.1),
+    ("common_name", 0.12),
+    ("surname_variant", 0.23),
 )
 LATEST_DOB = dt.date(2023, 12, 31)
 _AREAS = ("617", "508", "781", "978")
@@ -83,6 +91,35 @@ def common_name_patients(rng: random.Random, count: int, taken: set[str]) -> lis
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class Unlisted:
+    """An unlisted person, its kind's tag, the listed patient it nearly matches ("" for a stranger)."""
+
+    person: Patient
+    tag: str
+    near_miss_mrn: str = ""
+    variations: tuple[str, ...] = ()
+
+
+def _variant_kind(listed_name: str, variant: str) -> str:
+    if len(variant) != len(listed_name):
+        return "variant_doubled_letter" if len(variant) > len(listed_name) else "variant_dropped_letter"
+    same_letters = sorted(variant.lower()) == sorted(listed_name.lower())
+    return "variant_transposed" if same_letters else "variant_other_letter"
+
+
+def _surname_variant(listed: Sequence[Patient], rng: random.Random) -> Unlisted:
+    """Not on the list: a listed patient's first name and DOB, the surname one letter away, elsewhere."""
+    pool = [p for p in listed if len(p.last_name) >= 4 and p.last_name.isalpha()]
+    base = rng.choice(pool)
+    variant = base.last_name
+    while variant.lower() == base.last_name.lower():
+        variant = typo(base.last_name, rng)
+    person = dataclasses.replace(base, mrn=outside_mrn(rng), last_name=variant, source_id="", suffix="")
+    kind = _variant_kind(base.last_name, variant)
+    return Unlisted(_relocate(person, rng), "unlisted:surname_variant", base.mrn, (kind,))
+
+
 def make_unlisted(
     kind: str,
     listed: Sequence[Patient],
@@ -90,26 +127,40 @@ def make_unlisted(
     rng: random.Random,
 ) -> tuple[Patient, str]:
     """One unlisted person of `kind` (see UNLISTED_KINDS) and the variation tag describing it."""
-    person, tag = _make_unlisted(kind, listed, strangers, rng)
-    return dataclasses.replace(person, deceased=None), tag
+    made = unlisted_person(kind, listed, strangers, rng)
+    return made.person, made.tag
+
+
+def unlisted_person(
+    kind: str, listed: Sequence[Patient], strangers: Sequence[Patient], rng: random.Random
+) -> Unlisted:
+    """One unlisted person of `kind` (see UNLISTED_KINDS), never marked deceased."""
+    made = _make_unlisted(kind, listed, strangers, rng)
+    return dataclasses.replace(made, person=dataclasses.replace(made.person, deceased=None))
 
 
 def _make_unlisted(
     kind: str, listed: Sequence[Patient], strangers: Sequence[Patient], rng: random.Random
-) -> tuple[Patient, str]:
+) -> Unlisted:
     if kind == "stranger" and strangers:
         person = rng.choice(strangers)
-        return dataclasses.replace(person, mrn=outside_mrn(rng)), "unlisted:stranger"
+        return Unlisted(dataclasses.replace(person, mrn=outside_mrn(rng)), "unlisted:stranger")
+    if kind == "surname_variant":
+        return _surname_variant(listed, rng)
     if kind == "common_name":
         common = {(f, la) for f, la, _ in COMMON_NAMES}
         pool = [p for p in listed if (p.first_name, p.last_name) in common]
         if pool:
-            return _same_name(rng.choice(pool), rng), "unlisted:common_name"
+            base = rng.choice(pool)
+            return Unlisted(_same_name(base, rng), "unlisted:common_name", base.mrn)
     if kind == "twin":
-        return _twin(rng.choice(listed), rng), "unlisted:twin"
+        base = rng.choice(listed)
+        return Unlisted(_twin(base, rng), "unlisted:twin", base.mrn)
     if kind == "jr_sr":
         men = [p for p in listed if p.sex == "M" and not p.suffix]
         if men:
-            person, tag = _jr_sr(rng.choice(men), rng)
-            return person, f"unlisted:{tag}"
-    return _same_name(rng.choice(listed), rng), "unlisted:same_name"
+            base = rng.choice(men)
+            person, tag = _jr_sr(base, rng)
+            return Unlisted(person, f"unlisted:{tag}", base.mrn)
+    base = rng.choice(listed)
+    return Unlisted(_same_name(base, rng), "unlisted:same_name", base.mrn)

@@ -29,6 +29,14 @@ INSURERS = _words(
 )
 PHARMACIES = _words("Main Street Pharmacy|HealthMart Drug|Corner Apothecary|Village Pharmacy|Quick Rx")
 LAW_FIRMS = _words("Doyle & Pratt LLP|Hanlon Legal Group|Marsh, Whitcomb & Lee|Benson Injury Law")
+NURSING_FACILITIES = _words("Rehabilitation & Nursing Center|Senior Living & Rehab|Skilled Nursing Facility")
+BEHAVIORAL = _words("Behavioral Health|Counseling Center|Family Services|Mental Health Associates")
+URGENT_CARE = _words("Urgent Care|Walk-In Clinic|Express Care|Immediate Care")
+THERAPY = _words("Physical Therapy|Rehab & Sports Therapy|Physical & Occupational Therapy")
+CLAIM_AGENCIES = _words(
+    "Disability Determination Services|Workers' Compensation Claims|Liberty Harbor Casualty Claims|"
+    "Social Security Disability Unit"
+)
 STREETS = _words(
     "Main St|Harbor Rd|Washington St|Elm Ave|Commonwealth Ave|Prospect St|Union Sq|Pleasant St|"
     "Highland Ave|Maple Dr|Broadway|Water St|Summer St|School St"

@@ -12,7 +12,17 @@ from PIL import Image
 
 from .degrade import threshold
 from .fonts import DEFAULT_FONT, font_path
-from .render import PAGE_HEIGHT_IN, PAGE_WIDTH_IN, RIGHT_MARGIN_IN, PageText, right_column_x, wrap_text
+from .render import (
+    PAGE_HEIGHT_IN,
+    PAGE_WIDTH_IN,
+    RIGHT_MARGIN_IN,
+    Item,
+    PageText,
+    Rect,
+    Text,
+    right_column_x,
+    wrap_text,
+)
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -105,7 +115,28 @@ def write_text_pdf(page_texts: Sequence[PageText], path: Path, *, font: str = DE
     return path
 
 
+def _write_items(pdf: FPDF, items: tuple[Item, ...]) -> None:
+    """Filled boxes, then outlines, then text (baseline 0.9 em below the top, as the image renderer)."""
+    rects = [r for r in items if isinstance(r, Rect)]
+    for r in rects:
+        if r.fill is not None:
+            pdf.set_fill_color(r.fill)
+            pdf.rect(r.x_in * 72, r.y_in * 72, r.w_in * 72, r.h_in * 72, style="F")
+    pdf.set_draw_color(0)
+    for r in rects:
+        if r.line_pt > 0:
+            pdf.set_line_width(r.line_pt)
+            pdf.rect(r.x_in * 72, r.y_in * 72, r.w_in * 72, r.h_in * 72, style="D")
+    for t in items:
+        if isinstance(t, Text) and t.text:
+            pdf.set_font("body", "B" if t.bold else "", t.size_pt)
+            pdf.set_text_color(255 if t.white else 0)
+            pdf.text(t.x_in * 72, t.y_in * 72 + 0.9 * t.size_pt, t.text)
+    pdf.set_text_color(0)
+
+
 def _write_text_page(pdf: FPDF, page: PageText) -> None:
+    _write_items(pdf, tuple(page.items))
     y = page.top_in * 72
     width = PAGE_WIDTH_IN * 72
     for line in page.lines:
