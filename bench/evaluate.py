@@ -92,12 +92,21 @@ def score(truth: dict[str, Any], doc: Document, tally: Tally) -> None:
         if doc.status == "review":
             tally.review_listed += 1
             tally.review_top3 += expected in top3
-    identities = (doc.extraction or {}).get("identities") or []
     if truth.get("printed_dob"):
         tally.dob_known += 1
-        tally.dob_right += any(i.get("dob") == printed_dob(truth) for i in identities[:1])
+        tally.dob_right += read_dob(doc) == printed_dob(truth)
     tally.date_right += str(doc.doc_date) == truth["doc_date"]
     tally.type_right += doc.doc_type == truth["doc_type"]
+
+
+def read_dob(doc: Document) -> str | None:
+    """The birth date chartfile read for the document's patient: the one its best candidate was scored
+    on (the identity search's reading of the page), else the first labelled identity's."""
+    reading = (doc.candidates[0].get("reading") or {}) if doc.candidates else {}
+    if reading.get("dob"):
+        return str(reading["dob"])
+    identities = (doc.extraction or {}).get("identities") or []
+    return identities[0].get("dob") if identities else None
 
 
 def printed_dob(truth: dict[str, Any]) -> str:
@@ -218,8 +227,7 @@ def main() -> None:
 
 def explain_dob(truth: dict[str, Any], doc: Document) -> None:
     """One line per document whose printed birth date was not read (no dates printed: synthetic or not)."""
-    identities = (doc.extraction or {}).get("identities") or []
-    read = identities[0].get("dob") if identities else None
+    read = read_dob(doc)
     if read != printed_dob(truth):
         how = "not read" if read is None else "read as another date"
         print(f"{Path(truth['file']).name} DOB {how}: {','.join(truth['variations'])}")

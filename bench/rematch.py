@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.evaluate import Tally, explain, explain_dob, report, score
+from bench.evaluate import Tally, explain, explain_dob, family_table, group_keys, report, score
 from bench.timing import incoming_copy
 from chartfile.indexer.filing import candidate_json, extraction_json
 from chartfile.matching import PatientIndex, decide, extract
@@ -107,21 +107,26 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, help="where OCR results are kept (default CORPUS/ocr-cache)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--families", action="store_true", help="also every figure per family and half")
     parser.add_argument("--received", type=dt.date.fromisoformat, default=dt.date.today())
     args = parser.parse_args()
     truths = [json.loads(line) for line in (args.corpus / "truth.jsonl").read_text().splitlines()]
     documents = [args.corpus / t["file"] for t in truths]
     results = ocr_all(documents, args.cache or args.corpus / "ocr-cache", args.workers)
     index = PatientIndex.from_records(load_master(args.corpus / "master.csv"))
-    tally = Tally()
+    tally, groups = Tally(), dict[str, Tally]()
     for truth in truths:
         doc: Any = verdict(results[Path(truth["file"]).name], index, args.received)
         score(truth, doc, tally)
+        for key in group_keys(truth):
+            score(truth, doc, groups.setdefault(key, Tally()))
         if args.explain and truth["expected_mrn"] and doc.patient_mrn != truth["expected_mrn"]:
             explain(truth, doc)
         if args.explain and truth.get("printed_dob"):
             explain_dob(truth, doc)
     report(tally, 0.0)
+    if args.families:
+        print("\n".join(["", *family_table(groups, truths)]))
 
 
 if __name__ == "__main__":

@@ -42,10 +42,10 @@ def extract(ocr: OcrResult, *, reference_date: dt.date) -> Extraction:
         if page.words:  # Tesseract's own reading order too: rows can interleave on a badly skewed page
             as_read = replace(page, text=originals[page.number])
             identities.extend(page_identities(as_read, reference_date=reference_date, headings=False))
-        boxed = page_identities(replace(page, text=captions[page.number]), reference_date=reference_date)
-        identities.extend(
-            i for i in boxed if i.last_name
+        boxed = replace(
+            page, text=captions[page.number]
         )  # a caption's value under it: "NAME" over "Jane Roe"
+        identities.extend(page_identities(boxed, reference_date=reference_date))
     identities = _dedupe(identities)
     content = [p for p in ocr.pages if p.number not in cover_pages] or list(ocr.pages)
     dobs = {i.dob for i in identities if i.dob is not None}
@@ -163,7 +163,7 @@ def _dobs(text: str, reference: dt.date) -> list[tuple[dt.date, int, int]]:
     for match in labels.DOB_LABEL.finditer(text):
         if _someone_else(text, match.start()):
             continue
-        raw = text[match.end() : match.end() + 40]
+        raw = text[match.end() : match.end() + 40].split("\n", 1)[0]  # its value is on its line
         skipped = len(raw) - len(raw.lstrip(_STRAY_MARKS))  # "DOB: . - 05/30/76": stray marks first
         window = _DATE_NOISE.sub("", raw[skipped:])
         found = find_dates(window, reference_date=reference, kind=DateKind.DOB)

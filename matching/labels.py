@@ -12,7 +12,7 @@ NAME_LABEL = re.compile(
     r"(?:^[ \t\-–—_.,'‘’`|•*]*|(?<=\s\s)|(?<=\t))(?:\d{1,2}[a-z]?[.)]\s*)?(?:"  # "- Patient Name:", "2. ..."
     # "Patient Name", "Pt Name" (OCR: "PL Name"), "PATIENT'S NAME (Last, First, MI)": a colon, a column
     # gap or the end of the line may follow
-    r"(?P<long>(?:patient|p[tl1]\.?)(?:['’]s)?\s*(?:full\s+)?name)\b(?:\s*\([^)\n]{0,60}\))?"
+    r"(?P<long>(?:patient|pat\.?|p[tl1]\.?)(?:['’]s)?\s*(?:full\s+)?(?:name|nm\.?))\b(?:\s*\([^)\n]{0,60}\))?"
     r"(?:\s*[:;#.\-]+[ \t]*|[ \t]{2,}|[ \t]*(?=\n|$))"
     # "Patient:", "Name:", "RE:" (OCR: "RF:"): only with a colon, or alone on the line as a heading
     r"|(?P<short>patient" + _EXCEPT + r"|name|r[ef]|regarding)\b(?:[ \t]*[:;#]+[ \t]*|[ \t]*(?=\n|$))"
@@ -22,10 +22,11 @@ NAME_LABEL = re.compile(
 # "DOB" as printed and as OCR misreads it: D0B, DOR, DO8, 0OB, 00B (a leading D read as a zero or an O),
 # and dotted "0.0.8.", "D.0.5." or "D.0,B."; never followed by a digit ("D.0.8.5" is a number), never "DOS".
 _DOB = r"(?:D[.,]?\s?[O0][.,]?\s?[B8R]|[0O]\.?\s?[O0]\.?\s?B|[D0O][.,]\s?[O0][.,]\s?[B85])(?![.,]?[0-9])"
-_DATE_OF_BIRTH = r"da[tl]e\s+of\s+b[il1]rth|b[il1]rth\s*da[tl]e"  # OCR: "Dale of Birth"
+# OCR: "Dale of Birth"; abbreviated "Birth Dt", and "Birth:" alone as a field's label
+_DATE_OF_BIRTH = r"da[tl]e\s+of\s+b[il1]rth|b[il1]rth\s*(?:da[tl]e|dt\b\.?)|b[il1]rth(?=\s*[:#])"
 DOB_LABEL = re.compile(
     r"(?P<label>\b" + _DOB + r"\b\.?|\b(?:" + _DATE_OF_BIRTH + r")\b|\bborn\b)"
-    r"\s*[:;.#\-]*\s*",
+    r"[ \t]*[:;.#\-]*[ \t]*",  # the value follows on the label's line
     re.IGNORECASE,
 )
 MRN_LABEL = re.compile(
