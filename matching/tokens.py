@@ -18,7 +18,7 @@ from chartfile.records import Cell
 
 _PHONE = re.compile(r"(?<![\d\-])\(?\b(\d{3})\)?[\s.\-]{0,2}(\d{3})[\s.\-]{1,2}(\d{4})\b(?![\-]\d)")
 _SPACED_DATE = re.compile(
-    r"(?<![\d/.\-])(\d{1,2})[ |/\[\]]{1,5}(\d{1,2})[ |/\[\]]{1,5}(\d{4}|\d{2})(?![\d/.\-])"
+    r"(?<![\d/.\-])(\d{1,2})[ |/\[\]lI!]{1,7}(\d{1,2})[ |/\[\]lI!]{1,7}(\d{4}|\d{2})(?![\d/.\-])"
 )  # digit boxes: "01 | 18 | 2008", as OCR reads the rules: "01 |[18 ||2008", "|04 |/07 |[1950"
 _COMPACT_DATE = re.compile(r"(?<!\d)\d{8}(?!\d)")
 _FAX_NUMBER = re.compile(r"\bfax\b|\bfx\b|\bf:", re.IGNORECASE)
@@ -136,21 +136,42 @@ def _dates(
         labelled = _labelled(DOB_LABEL, cells, rows, i)
         for date in find_dates(cell.text, reference_date=reference, kind=DateKind.DOB):
             found.append(DateSeen(date.value, i, cell.text[date.start : date.end], labelled))
-        found.extend(_spaced_dates(i, cell.text, reference, labelled=labelled))
         if labelled:
             found.extend(_compact_dates(i, cell.text, reference))
+    for row in rows.values():
+        found.extend(_boxed_dates(cells, rows, row, reference))
     return _distinct(found)
 
 
-def _spaced_dates(i: int, text: str, reference: dt.date, *, labelled: bool) -> list[DateSeen]:
+def _boxed_dates(
+    cells: Sequence[Cell],
+    rows: dict[tuple[int, int], tuple[int, ...]],
+    row: Sequence[int],
+    reference: dt.date,
+) -> list[DateSeen]:
+    """Digit boxes read across a row's cells ("[12 |[11 |l1967": OCR splits the boxes and reads their
+    rules as brackets, bars or an l); each date belongs to the cell its month is in."""
+    digits = [i for i in row if any(ch.isdigit() for ch in cells[i].text)]
+    if not digits:
+        return []
+    text, starts = "", []
+    for i in digits:
+        starts.append((len(text), i))
+        text += cells[i].text + " | "
     found = []
     for match in _SPACED_DATE.finditer(text):
-        if len(match.group(3)) == 2 and not labelled:
-            continue  # "01 18 08" could be anything; under a birth-date caption it is a date
-        slashed = "/".join(match.groups())
-        for date in find_dates(slashed, reference_date=reference, kind=DateKind.DOB):
-            found.append(DateSeen(date.value, i, match.group(), labelled))
+        cell = max((i for start, i in starts if start <= match.start()), default=digits[0])
+        labelled = _labelled(DOB_LABEL, cells, rows, cell)
+        found.extend(_spaced_dates(cell, match, reference, labelled=labelled))
     return found
+
+
+def _spaced_dates(cell: int, match: re.Match[str], reference: dt.date, *, labelled: bool) -> list[DateSeen]:
+    if len(match.group(3)) == 2 and not labelled:
+        return []  # "01 18 08" could be anything; under a birth-date caption it is a date
+    slashed = "/".join(match.groups())
+    dates = find_dates(slashed, reference_date=reference, kind=DateKind.DOB)
+    return [DateSeen(date.value, cell, match.group(), labelled) for date in dates]
 
 
 def _compact_dates(i: int, text: str, reference: dt.date) -> list[DateSeen]:
