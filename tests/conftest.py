@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from harness import Daemon, Daemons, Workspace
 
-from bench.soak import Daemon, Daemons, Workspace
 from chartfile.settings import DEFAULT_CONFIG_TEXT, Settings, load_settings
 
 PATIENTS_CSV = """mrn,last_name,first_name,middle_name,dob,sex,phone,address,city,state,zip

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli, started
+from harness import Daemons, Workspace, wait_until
 from scenarios import fax_tiff, lab_result, plain_page, text_pdf
-
-from bench.soak import Daemons, Workspace, wait_until
 
 pytestmark = pytest.mark.slow
 

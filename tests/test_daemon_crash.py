@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
+from harness import Daemon, Daemons, Workspace, wait_until
 from scenarios import fax_tiff, lab_result, plain_page
 
-from bench.soak import Daemon, Daemons, Workspace, wait_until
 from chartfile.ingest.claim import JournaledStore
 
 pytestmark = pytest.mark.slow

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
+from harness import Daemons, Workspace, wait_until
 from PIL import Image, ImageDraw, ImageFont
 
 from bench.corpus.fonts import font_path
 from bench.corpus.writers import write_png
-from bench.soak import Daemons, Workspace, wait_until
 
 pytestmark = pytest.mark.slow
 
