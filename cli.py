@@ -18,9 +18,9 @@ from chartfile.commands.reprocess import reprocess_command
 from chartfile.commands.search import search_command
 from chartfile.daemon import free_mb
 from chartfile.errors import ChartfileError, UsageError
-from chartfile.indexer.db import transaction
-from chartfile.indexer.queries import intake_counts, last_processed, status_counts
 from chartfile.ingest.watch import InboxFilter, scan
+from chartfile.ledger.db import transaction
+from chartfile.ledger.queries import intake_counts, last_processed, status_counts
 from chartfile.settings import CONFIG_ENV, DEFAULT_CONFIG_NAME, DEFAULT_CONFIG_TEXT, load_settings
 
 app = typer.Typer(

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from chartfile.errors import ChartfileError, MachineError, UsageError
-from chartfile.ingest import files
 from chartfile.ingest.claim import FileChangedError, JournaledStore, Recovery, recover
 from chartfile.ingest.watch import InboxFilter, StabilityTracker, scan, start_observer
+from chartfile.ledger import files
 from chartfile.pipeline import Runtime, process_path
 from chartfile.report.schedule import run_due_reports
 from chartfile.settings import IngestSettings, PathSettings

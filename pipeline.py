@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from chartfile import matching
 from chartfile.errors import DatabaseError, MachineError, StoreError
 from chartfile.indexer import filing
-from chartfile.indexer.db import transaction
-from chartfile.indexer.store import FileStore, StoreLayout
 from chartfile.ingest.claim import claim, release_source
 from chartfile.ingest.quarantine import mark_failed, quarantine
+from chartfile.ledger.db import transaction
+from chartfile.ledger.store import FileStore, StoreLayout
 from chartfile.ocr.engine import OcrEngine
 from chartfile.ocr.pool import OcrPool
 from chartfile.ocr.recognize import recognize

@@ -22,16 +22,15 @@ from sqlalchemy.orm import Session
 
 from chartfile import matching
 from chartfile.errors import InputError, UsageError
-from chartfile.indexer import audit_queries
-from chartfile.indexer.db import audit, transaction
 from chartfile.indexer.decisions import follow_duplicates, received_day, store_changes
 from chartfile.indexer.filing import candidate_json, extraction_json, page_rows
-from chartfile.indexer.models import Document, Intake, Page
-from chartfile.indexer.pdfmeta import PdfIndex, write_with_metadata
 from chartfile.indexer.review import as_utc
-from chartfile.indexer.store import StoreLayout
-from chartfile.ingest import files
 from chartfile.ingest.sniff import sniff
+from chartfile.ledger import audit_queries, files
+from chartfile.ledger.db import audit, transaction
+from chartfile.ledger.models import Document, Intake, Page
+from chartfile.ledger.pdfmeta import PdfIndex, write_with_metadata
+from chartfile.ledger.store import StoreLayout
 from chartfile.ocr.recognize import recognize
 from chartfile.pipeline import Runtime
 from chartfile.records import Extraction, IncomingFile, MatchDecision, OcrResult, Status

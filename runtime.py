@@ -7,9 +7,9 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from chartfile.indexer.db import make_engine, migrate, session_factory
 from chartfile.indexer.patients import PatientCache
-from chartfile.indexer.store import FileStore
+from chartfile.ledger.db import make_engine, migrate, session_factory
+from chartfile.ledger.store import FileStore
 from chartfile.ocr import poppler, tesseract
 from chartfile.ocr.engine import OcrEngine
 from chartfile.ocr.pool import OcrPool

@@ -32,9 +32,9 @@ from bench.corpus.documents import DocumentSpec, build_pages
 from bench.corpus.identities import PrintedIdentity
 from bench.corpus.templates import TEMPLATES
 from bench.match_speed import generate_patients, name_lists
-from chartfile.indexer.db import make_engine, migrate, session_factory, transaction
-from chartfile.indexer.models import Document, Intake, Page
 from chartfile.indexer.search import SearchFilters, search
+from chartfile.ledger.db import make_engine, migrate, session_factory, transaction
+from chartfile.ledger.models import Document, Intake, Page
 from chartfile.records import PatientRecord
 from chartfile.settings import DatabaseSettings
 

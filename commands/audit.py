@@ -11,9 +11,9 @@ from rich.table import Table
 
 from chartfile.commands.common import console, database, print_json_line, settings_of
 from chartfile.errors import UsageError
-from chartfile.indexer.audit_queries import list_events
-from chartfile.indexer.db import transaction
-from chartfile.indexer.models import Document
+from chartfile.ledger.audit_queries import list_events
+from chartfile.ledger.db import transaction
+from chartfile.ledger.models import Document
 
 
 def audit_command(

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy.orm import Session, sessionmaker
 
-from chartfile.indexer.db import make_engine, migrate, session_factory
+from chartfile.ledger.db import make_engine, migrate, session_factory
 from chartfile.logs import setup_logging
 from chartfile.runtime import prepare_folders, private_umask
 from chartfile.settings import Settings, find_config, load_settings

@@ -10,8 +10,8 @@ from rich.table import Table
 
 from chartfile.commands.common import console, database, print_json_line, settings_of
 from chartfile.errors import UsageError
-from chartfile.indexer.db import audit, transaction
-from chartfile.indexer.queries import document_detail, document_summary, list_documents
+from chartfile.ledger.db import audit, transaction
+from chartfile.ledger.queries import document_detail, document_summary, list_documents
 from chartfile.records import Status
 
 app = typer.Typer(help="List and inspect processed documents.", no_args_is_help=True)

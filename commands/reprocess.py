@@ -12,7 +12,7 @@ from rich.table import Table
 
 from chartfile.commands.common import console, err_console, print_json_line, progress_bar, settings_of
 from chartfile.errors import ChartfileError, MachineError, UsageError
-from chartfile.indexer.db import transaction
+from chartfile.ledger.db import transaction
 from chartfile.pipeline import Runtime
 from chartfile.records import Status
 from chartfile.reprocess import DEFAULT_STATUSES, Reprocessed, Selection, reprocess_document, select_documents

@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from chartfile.commands.common import console, database, print_json_line, settings_of
 from chartfile.errors import UsageError
 from chartfile.indexer import decisions, split
-from chartfile.indexer.db import audit, transaction
-from chartfile.indexer.models import Document
 from chartfile.indexer.previews import first_page_png
 from chartfile.indexer.review import queue, queue_entry, review_detail
-from chartfile.indexer.store import FileStore, StoreLayout
+from chartfile.ledger.db import audit, transaction
+from chartfile.ledger.models import Document
+from chartfile.ledger.store import FileStore, StoreLayout
 from chartfile.settings import Settings
 
 app = typer.Typer(help="Work the review queue: look, then assign, reject or split.", no_args_is_help=True)

@@ -9,8 +9,8 @@ import typer
 from rich.markup import escape
 
 from chartfile.commands.common import console, database, print_json_line, settings_of
-from chartfile.indexer.db import transaction
 from chartfile.indexer.search import MARK_END, MARK_START, SearchFilters, search
+from chartfile.ledger.db import transaction
 
 Day = Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"], metavar="YYYY-MM-DD")]
 

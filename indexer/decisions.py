@@ -20,10 +20,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from chartfile.errors import UsageError
-from chartfile.indexer.db import audit, transaction
-from chartfile.indexer.models import Document, Patient
-from chartfile.indexer.pdfmeta import PdfIndex, write_with_metadata
-from chartfile.indexer.store import FileStore, StoreLayout
+from chartfile.ledger.db import audit, transaction
+from chartfile.ledger.models import Document, Patient
+from chartfile.ledger.pdfmeta import PdfIndex, write_with_metadata
+from chartfile.ledger.store import FileStore, StoreLayout
 from chartfile.records import Status
 
 QUEUED = (Status.REVIEW, Status.UNMATCHED)

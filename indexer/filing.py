@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from chartfile.indexer.db import audit, transaction
-from chartfile.indexer.models import Document, Intake, Page
-from chartfile.indexer.pdfmeta import PdfIndex, write_with_metadata
-from chartfile.indexer.store import FileStore, StoreLayout
+from chartfile.ledger.db import audit, transaction
+from chartfile.ledger.models import Document, Intake, Page
+from chartfile.ledger.pdfmeta import PdfIndex, write_with_metadata
+from chartfile.ledger.store import FileStore, StoreLayout
 from chartfile.records import (
     Candidate,
     Extraction,

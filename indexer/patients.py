@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from chartfile.errors import UsageError
-from chartfile.indexer.db import transaction, utcnow
-from chartfile.indexer.models import Patient
+from chartfile.ledger.db import transaction, utcnow
+from chartfile.ledger.models import Patient
 from chartfile.matching import PatientIndex
 from chartfile.records import PatientRecord
 

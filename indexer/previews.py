@@ -9,7 +9,7 @@ from pathlib import Path
 from PIL import Image
 
 from chartfile.errors import ChartfileError
-from chartfile.ingest import files
+from chartfile.ledger import files
 from chartfile.ocr import poppler
 
 log = logging.getLogger(__name__)

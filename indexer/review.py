@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from chartfile.indexer.models import Document, Page
-from chartfile.indexer.queries import document_summary
+from chartfile.ledger.models import Document, Page
+from chartfile.ledger.queries import document_summary
 from chartfile.records import Status
 
 CONTEXT_LINES = 1  # lines shown before and after the line holding a value

@@ -19,7 +19,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chartfile.errors import UsageError
-from chartfile.indexer.db import audit, transaction
 from chartfile.indexer.decisions import (
     Clerk,
     Decision,
@@ -31,9 +30,10 @@ from chartfile.indexer.decisions import (
     snapshot,
     store_changes,
 )
-from chartfile.indexer.models import Document, Intake, Page
-from chartfile.indexer.pdfmeta import PdfIndex, write_with_metadata
-from chartfile.ingest import files
+from chartfile.ledger import files
+from chartfile.ledger.db import audit, transaction
+from chartfile.ledger.models import Document, Intake, Page
+from chartfile.ledger.pdfmeta import PdfIndex, write_with_metadata
 from chartfile.records import Status
 
 _RANGE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+))?\s*$")

@@ -15,11 +15,11 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from chartfile.errors import ChartfileError, DatabaseError, StoreError, UnreadableFileError
-from chartfile.indexer.db import audit, transaction
-from chartfile.indexer.models import Intake
-from chartfile.indexer.store import FileStore
-from chartfile.ingest import files
 from chartfile.ingest.sniff import sniff
+from chartfile.ledger import files
+from chartfile.ledger.db import audit, transaction
+from chartfile.ledger.models import Intake
+from chartfile.ledger.store import FileStore
 from chartfile.records import FileKind, IncomingFile
 from chartfile.settings import PathSettings
 

@@ -10,9 +10,9 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from chartfile.errors import ChartfileError
-from chartfile.indexer.db import audit, transaction
-from chartfile.indexer.models import Document, Intake
-from chartfile.ingest import files
+from chartfile.ledger import files
+from chartfile.ledger.db import audit, transaction
+from chartfile.ledger.models import Document, Intake
 from chartfile.records import FiledDocument, IncomingFile, Status
 
 log = logging.getLogger(__name__)

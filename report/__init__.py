@@ -15,11 +15,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from chartfile.errors import StoreError
-from chartfile.indexer import audit_queries
-from chartfile.indexer.db import audit, transaction
-from chartfile.indexer.models import Document
 from chartfile.indexer.previews import first_page_png
 from chartfile.indexer.review import as_utc
+from chartfile.ledger import audit_queries
+from chartfile.ledger.db import audit, transaction
+from chartfile.ledger.models import Document
 from chartfile.report.build import REPORTED, UnmatchedReport, WaitingDocument, build_unmatched
 from chartfile.report.render_csv import render_csv
 from chartfile.report.render_html import render_html

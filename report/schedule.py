@@ -17,8 +17,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from chartfile.errors import ChartfileError
-from chartfile.indexer.db import transaction
-from chartfile.indexer.models import ReportRun
+from chartfile.ledger.db import transaction
+from chartfile.ledger.models import ReportRun
 from chartfile.report import WrittenReport, write_unmatched
 from chartfile.report.mail import send_report
 from chartfile.settings import ReportSettings, Settings

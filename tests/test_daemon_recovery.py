@@ -12,10 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from chartfile.errors import DatabaseError, UnreadableFileError
-from chartfile.indexer.db import make_engine, migrate, session_factory, transaction
-from chartfile.indexer.models import Intake
 from chartfile.ingest.claim import JournaledStore, claim, discard_attempt, recover, release_source
 from chartfile.ingest.quarantine import mark_failed
+from chartfile.ledger.db import make_engine, migrate, session_factory, transaction
+from chartfile.ledger.models import Intake
 from chartfile.runtime import prepare_folders
 from chartfile.settings import Settings
 

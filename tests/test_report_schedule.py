@@ -20,7 +20,7 @@ from conftest import make_workspace, run_cli
 from scenarios import lab_result, text_pdf
 
 from chartfile.errors import ConfigError
-from chartfile.indexer.db import make_engine, migrate, session_factory
+from chartfile.ledger.db import make_engine, migrate, session_factory
 from chartfile.report.schedule import NightlySchedule, run_due_reports
 from chartfile.settings import Settings, load_settings
 

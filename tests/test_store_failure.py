@@ -13,10 +13,10 @@ from scenarios import fax_tiff, lab_result
 from sqlalchemy import select
 
 from chartfile.errors import StoreError
-from chartfile.indexer.db import transaction
-from chartfile.indexer.models import AuditEvent, Document, Intake
 from chartfile.indexer.patients import import_csv
-from chartfile.indexer.store import FileStore
+from chartfile.ledger.db import transaction
+from chartfile.ledger.models import AuditEvent, Document, Intake
+from chartfile.ledger.store import FileStore
 from chartfile.pipeline import process_path
 from chartfile.runtime import open_runtime
 from chartfile.settings import Settings

@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from chartfile.errors import DatabaseError
-from chartfile.indexer.models import AuditEvent
+from chartfile.ledger.models import AuditEvent
 from chartfile.settings import DatabaseSettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"

@@ -1,0 +1,1 @@
+"""ledger: the ground floor."""
