@@ -6,19 +6,27 @@ Used by the tests and by the benchmarks (`bench.soak`), which import it as `test
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
 import yaml
+
+from chartfile.commands.common import os_user, utc_clock
+from chartfile.ledger import Ledger, journal, open_ledger
+from chartfile.ledger.store import FileStore
+from chartfile.runtime import Runtime, open_runtime
+from chartfile.settings import Settings
 
 T = TypeVar("T")
 
@@ -176,3 +184,23 @@ def wait_until(check: Callable[[], T | None], *, timeout: float, what: str, inte
         if time.monotonic() > deadline:
             raise TimeoutError(f"waited {timeout:.0f} s for: {what}")
         time.sleep(interval)
+
+
+@contextmanager
+def ledger_on(settings: Settings, *, clock: Callable[[], dt.datetime] = utc_clock) -> Iterator[Ledger]:
+    """The workspace's ledger in this process, with the CLI's actor and (unless given) its clock."""
+    with open_ledger(settings.paths, settings.database, clock=clock, actor=os_user()) as ledger:
+        yield ledger
+
+
+@contextmanager
+def runtime_on(settings: Settings) -> Iterator[Runtime]:
+    """The pipeline's runtime in this process, as `chartfile process` opens it."""
+    with open_runtime(settings, clock=utc_clock, actor=os_user()) as rt:
+        yield rt
+
+
+def half_filed(work_dir: Path, src: Path, dst: Path) -> None:
+    """The state a crash leaves between a unit of work's store write and its commit: noted, written."""
+    journal.note(work_dir, journal.Entry(dst))
+    FileStore(dst.parent).put(src, dst)
