@@ -1,4 +1,5 @@
-"""The `chartfile` command line: for clerks, IT and scripts."""
+"""The `chartfile` command line: for clerks, IT and scripts. The top of the layering: it may import
+anything; the one place its errors become an exit code and the user's message is `main` (`errors.explain`)."""
 
 from __future__ import annotations
 

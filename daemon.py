@@ -1,6 +1,8 @@
 """The scan-station daemon: watch the inbox, take each file once it is ready, run the pipeline.
 
-The nightly report is the caller's hook (`nightly`): the daemon only says when a minute has passed.
+It owns the inbox loop (readiness, retries with back-off, the free-disk pause, the single-instance lock,
+start-up recovery). It may import the pipeline and what is below it; not the clerk's wing: the nightly
+report is the caller's hook (`nightly`), the daemon only says when a minute has passed.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """The orchestrator: one stage chain, recognize -> extract -> decide -> index -> commit, with the one
 quarantine point. `chartfile process` and the daemon enter it with a claimed inbox file and record a new
-outcome; reprocess enters it with a kept original and replaces the outcome (`Commit`)."""
+outcome; reprocess enters it with a kept original and replaces the outcome (`Commit`). It may import the
+stages (ingest, ocr, matching, indexer), the ledger and what is below; not the daemon, clerk or CLI."""
 
 from __future__ import annotations
 

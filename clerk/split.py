@@ -31,7 +31,7 @@ from chartfile.ledger.documents import (
 from chartfile.ledger.intake import new_intake
 from chartfile.ledger.models import Document
 from chartfile.ledger.unit import Unit
-from chartfile.records import Status
+from chartfile.records import OcrPage, Status
 
 _RANGE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
 
@@ -114,6 +114,28 @@ def _child(unit: Unit, parent: Document, part: PagePart, *, reason: str) -> Deci
     )
     unit.session.flush()
     pages = tuple(read_pages(unit, parent.id, part.first, part.last))
+    row = _child_row(unit, parent, part, intake.id, name=name, sha256=sha256, pages=pages)
+    store_original(unit, row, cut)
+    store_pdf(unit, row, cut)
+    unit.session.add(row)
+    unit.session.flush()
+    write_pages(unit, row.id, pages)
+    after = {"status": row.status, "mrn": part.mrn, "stored_path": row.stored_path, "pages": part.label}
+    unit.audit("split", row.id, parent=parent.id, before=None, after=after, reason=reason)
+    return Decision(row.id, "split", {"parent": parent.id}, after)
+
+
+def _child_row(
+    unit: Unit,
+    parent: Document,
+    part: PagePart,
+    child_id: int,
+    *,
+    name: str,
+    sha256: str,
+    pages: tuple[OcrPage, ...],
+) -> Document:
+    """The child's row: filed to the part's patient, with the parent's type and date."""
     outcome = Outcome(
         Status.FILED,
         (f"pages {part.label} of document {parent.id}, assigned by a clerk",),
@@ -122,8 +144,8 @@ def _child(unit: Unit, parent: Document, part: PagePart, *, reason: str) -> Deci
         doc_date=parent.doc_date,
         pages=pages,
     )
-    row = new_document(
-        intake.id,
+    return new_document(
+        child_id,
         outcome,
         source_name=name,
         sha256=sha256,
@@ -132,19 +154,6 @@ def _child(unit: Unit, parent: Document, part: PagePart, *, reason: str) -> Deci
         page_count=part.last - part.first + 1,
         parent_id=parent.id,
     )
-    store_original(unit, row, cut)
-    store_pdf(unit, row, cut)
-    unit.session.add(row)
-    unit.session.flush()
-    write_pages(unit, row.id, pages)
-    after = {
-        "status": Status.FILED.value,
-        "mrn": part.mrn,
-        "stored_path": row.stored_path,
-        "pages": part.label,
-    }
-    unit.audit("split", row.id, parent=parent.id, before=None, after=after, reason=reason)
-    return Decision(row.id, "split", {"parent": parent.id}, after)
 
 
 def _cut(pdf: Path, part: PagePart, out: Path) -> Path:
