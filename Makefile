@@ -50,7 +50,7 @@ typecheck: $(STAMP)
 	  rc=$$?; rm -rf "$$tmp"; exit $$rc
 
 pytest: $(STAMP)
-	$(BIN)/pytest -n auto --dist loadfile
+	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder
 
 bench: system $(STAMP)
 	$(BIN)/python -m bench.throughput 40

@@ -15,7 +15,7 @@ from conftest import run_cli
 from harness import Daemon, Daemons, Workspace, half_filed, wait_until
 from scenarios import fax_tiff, lab_result, plain_page
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(minutes=2)
 
 PROCESSED = {"filed", "review", "unmatched", "quarantined"}
 PEOPLE = [
