@@ -46,19 +46,8 @@ class Ledger:
     @contextmanager
     def unit(self, *, journal_dir: Path | None = None) -> Iterator[Unit]:
         """One unit of work. Its journal goes into `journal_dir` (a claim's work folder) or a unit folder
-        of its own, made (and locked) when the first file is written."""
-        own: list[journal.UnitFolder] = []
-
-        def folder() -> Path:
-            if journal_dir is not None:
-                return journal_dir
-            if not own:
-                try:
-                    own.append(journal.UnitFolder(self.paths.work, uuid.uuid4().hex))
-                except OSError as e:
-                    raise work_folder_error(self.paths.work, e) from e
-            return own[0].path
-
+        of its own, made (and locked) when the first file is written; kept if undoing the unit failed."""
+        own = _LazyUnitFolder(self.paths.work, journal_dir)
         stores = (self.store, FileStore(self.paths.quarantine))
         work: Unit | None = None
         try:
@@ -67,21 +56,16 @@ class Ledger:
                     session,
                     stores=stores,
                     layout=self.layout,
-                    folder=folder,
+                    folder=own.path,
                     work_root=self.paths.work,
                     now=self.clock(),
                     actor=self.actor,
                 )
                 yield work
         except BaseException:
-            if work is not None:
-                work.undo()
+            own.settle(work.undo if work is not None else None)
             raise
-        else:
-            work.finish()
-        finally:
-            for made in own:
-                made.close()
+        own.settle(work.finish)
 
     @contextmanager
     def work_folder(self) -> Iterator[Path]:
@@ -149,3 +133,35 @@ def open_ledger(
         yield ledger
     finally:
         engine.dispose()
+
+
+class _LazyUnitFolder:
+    """A unit's journal folder: the one given, or a locked unit folder made on first use."""
+
+    def __init__(self, work_root: Path, given: Path | None) -> None:
+        self._work_root = work_root
+        self._given = given
+        self._made: journal.UnitFolder | None = None
+
+    def path(self) -> Path:
+        if self._given is not None:
+            return self._given
+        if self._made is None:
+            try:
+                self._made = journal.UnitFolder(self._work_root, uuid.uuid4().hex)
+            except OSError as e:
+                raise work_folder_error(self._work_root, e) from e
+        return self._made.path
+
+    def settle(self, last_step: Callable[[], None] | None) -> None:
+        """Run the unit's last file step (undo or finish), then remove the folder; should the step fail,
+        only unlock it: its journal is left for recovery."""
+        try:
+            if last_step is not None:
+                last_step()
+        except BaseException:
+            if self._made is not None:
+                self._made.close(remove=False)
+            raise
+        if self._made is not None:
+            self._made.close()

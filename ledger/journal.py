@@ -83,8 +83,10 @@ class UnitFolder:
         self.path = work_root / f"{UNIT_PREFIX}{name}"
         starting.rename(self.path)
 
-    def close(self) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
+    def close(self, *, remove: bool = True) -> None:
+        """Remove the folder (or, when its journal must stay for recovery, only unlock it)."""
+        if remove:
+            shutil.rmtree(self.path, ignore_errors=True)
         os.close(self._fd)
 
 
