@@ -91,7 +91,8 @@ class Ledger:
                     Document.quarantine_path == text,
                 )
             )
-            doc = session.scalars(query.limit(1)).first()
+            # a duplicate's row names its original's files: the original's row records their bytes
+            doc = session.scalars(query.order_by(Document.duplicate_of.is_not(None), Document.id)).first()
             if doc is not None:
                 return (doc.stored_sha256 or "") if doc.stored_path == text else doc.sha256
             if path.suffix == ".json":  # a quarantine note belongs with the file it sits beside

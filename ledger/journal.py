@@ -57,7 +57,7 @@ def undo(folder: Path, expected: Expected) -> None:
         want = expected(entry.path)
         if want is None:
             entry.path.unlink(missing_ok=True)
-        elif entry.backup is not None and entry.backup.is_file() and not _holds(entry.path, want):
+        elif want and entry.backup is not None and entry.backup.is_file() and not _holds(entry.path, want):
             files.durable_copy(entry.backup, entry.path)
     shutil.rmtree(folder, ignore_errors=True)
 
