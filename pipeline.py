@@ -46,10 +46,11 @@ class Commit(Protocol[T_co]):
 
 def process_path(path: Path, rt: Runtime, *, consume: bool = True) -> FiledDocument | None:
     """Run one inbox file through the pipeline. None: it had already been committed."""
-    incoming = claim(path, rt.ledger, consume=consume)
-    if incoming is None:
-        return None
-    result = run_stages(incoming, rt, Record(rt.ledger))
+    with rt.ledger.work_folder() as folder:  # the claim's, locked until its outcome is committed
+        incoming = claim(path, rt.ledger, consume=consume, folder=folder)
+        if incoming is None:
+            return None
+        result = run_stages(incoming, rt, Record(rt.ledger))
     if consume:
         release_source(incoming)
     return result

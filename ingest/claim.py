@@ -28,24 +28,31 @@ class FileChangedError(ChartfileError):
     stage = "ingest"
 
 
-def claim(path: Path, ledger: Ledger, *, consume: bool = True) -> IncomingFile | None:
+def claim(
+    path: Path, ledger: Ledger, *, consume: bool = True, folder: Path | None = None
+) -> IncomingFile | None:
     """Journal `path` and give it a work folder; None when it was already fully processed.
 
     The inbox file itself is left alone: it is removed only after the result is committed.
     A file claimed before (a crash, or a machine fault) keeps its document id.
+    `folder`: a locked folder (`Ledger.work_folder`) that the caller holds until the outcome is
+    committed; it becomes the claim's work folder, so that no other command's recovery touches the
+    claim meanwhile. Without it the claim's folder is unlocked once this returns.
     """
+    if folder is None:
+        with ledger.work_folder() as own:
+            return claim(path, ledger, consume=consume, folder=own)
     work_root = ledger.paths.work
-    with ledger.work_folder() as folder:  # locked: a crash leaves it to the next command's recovery
-        staged = _stage(path, folder, work_root)
-        try:
-            return open_claim(ledger, path, staged, consume=consume)
-        except OperationalError as e:
-            raise DatabaseError(
-                f"cannot journal an inbox file ({e.orig})",
-                hint="the database is busy or not writable; chartfile retries, the file stays in the inbox",
-            ) from e
-        except OSError as e:
-            raise work_folder_error(work_root, e) from e
+    staged = _stage(path, folder, work_root)
+    try:
+        return open_claim(ledger, path, staged, consume=consume)
+    except OperationalError as e:
+        raise DatabaseError(
+            f"cannot journal an inbox file ({e.orig})",
+            hint="the database is busy or not writable; chartfile retries, the file stays in the inbox",
+        ) from e
+    except OSError as e:
+        raise work_folder_error(work_root, e) from e
 
 
 def _stage(path: Path, folder: Path, work_root: Path) -> Staged:

@@ -24,6 +24,12 @@ OPEN_STATES = ("claimed", "failed")
 STAGING_PREFIX = ".claim-"
 
 
+class ClaimedElsewhereError(ChartfileError):
+    """Another chartfile command is processing this very file now: it is taken again once that is done."""
+
+    stage = "ingest"
+
+
 @dataclass(frozen=True, slots=True)
 class Staged:
     """An inbox file copied into a private staging folder below the work root, hashed and sniffed."""
@@ -49,6 +55,11 @@ def open_claim(ledger: Ledger, path: Path, staged: Staged, *, consume: bool) -> 
             files.remove_durably(path)
             journal.undo(ledger.paths.work / str(prior.id), ledger.expected_sha256)  # its files are kept
             return None
+        if prior is not None and prior.state in OPEN_STATES and _in_progress(ledger, prior.id):
+            raise ClaimedElsewhereError(
+                f"document {prior.id} is being processed by another chartfile command",
+                hint="it is taken again once that command has finished",
+            )
         intake = _journal(unit, prior, path, staged)
         unit.session.flush()
         intake.work_path = str(ledger.paths.work / str(intake.id))
@@ -57,6 +68,10 @@ def open_claim(ledger: Ledger, path: Path, staged: Staged, *, consume: bool) -> 
     journal.undo(incoming.work_dir, ledger.expected_sha256)  # an earlier, interrupted attempt
     staged.folder.rename(incoming.work_dir)
     return incoming
+
+
+def _in_progress(ledger: Ledger, intake_id: int) -> bool:
+    return journal.locked(ledger.paths.work / str(intake_id))
 
 
 def _prior_claim(session: Session, path: Path, staged: Staged) -> Intake | None:

@@ -99,6 +99,11 @@ def abandoned_units(work_root: Path) -> list[Path]:
     return found
 
 
+def locked(folder: Path) -> bool:
+    """Whether a running command holds `folder` (a unit folder, or the claim work folder it became)."""
+    return _locked(folder / LOCK)
+
+
 def _locked(lock: Path) -> bool:
     try:
         fd = os.open(lock, os.O_WRONLY)

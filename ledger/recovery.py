@@ -28,17 +28,20 @@ def recover(ledger: Ledger) -> Recovery:
     Staging folders (a crash before the journal row) are removed: their file is still in the inbox.
     An open claim whose inbox file still holds its bytes is claimed again by the scan, under its id; one
     whose inbox file is gone (or holds other bytes now) is put back into the inbox from its work copy.
-    Every journal left behind is applied. Only the one daemon that holds the work folder may call this:
-    it removes every claim's work folder.
+    Every journal left behind is applied. Claims a running command holds (their work folder is locked)
+    are left to it. Only the one daemon that holds the work folder may call this.
     """
     outcomes: dict[str, list[int]] = {"pending": [], "restored": [], "withdrawn": []}
     with ledger.reading() as session:
         open_ids = list(session.scalars(select(Intake.id).where(Intake.state.in_(OPEN_STATES))))
     for intake_id in open_ids:
+        if journal.locked(ledger.paths.work / str(intake_id)):
+            continue  # a running command (`chartfile process`) holds this claim: it is that command's
         outcomes[_recover_claim(ledger, intake_id)].append(intake_id)
     cleared = ledger.undo_abandoned_units()
     for entry in sorted(ledger.paths.work.iterdir()):
-        if entry.is_dir() and (entry.name.startswith(STAGING_PREFIX) or entry.name.isdigit()):
+        ours = entry.name.startswith(STAGING_PREFIX) or entry.name.isdigit()
+        if entry.is_dir() and ours and not journal.locked(entry):
             journal.undo(entry, ledger.expected_sha256)  # a finished claim's files are its row's: kept
             cleared += 1
     return Recovery(tuple(outcomes["restored"]), tuple(outcomes["withdrawn"]), cleared)

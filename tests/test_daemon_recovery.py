@@ -14,9 +14,9 @@ from sqlalchemy import select
 from chartfile.errors import DatabaseError, UnreadableFileError
 from chartfile.ingest.claim import claim, release_source
 from chartfile.ledger import Ledger
-from chartfile.ledger.intake import discard_attempt, mark_failed
+from chartfile.ledger.intake import ClaimedElsewhereError, discard_attempt, mark_failed
 from chartfile.ledger.models import Intake
-from chartfile.ledger.recovery import recover
+from chartfile.ledger.recovery import Recovery, recover
 from chartfile.settings import Settings
 
 NOW = dt.datetime(2026, 11, 2, 10, 0, tzinfo=dt.UTC)
@@ -96,3 +96,22 @@ def test_recovery_restores_withdraws_and_clears(settings: Settings, ledger: Ledg
     assert [s for _, s, _ in states(ledger)] == ["claimed", "withdrawn", "claimed"]
     again = claim(gone.source_path, ledger)
     assert again is not None and again.intake_id == gone.intake_id
+
+
+def test_a_claim_another_command_holds_is_left_to_it(settings: Settings, ledger: Ledger) -> None:
+    """`chartfile process` holds its claim's work folder until its outcome is committed: a daemon
+    starting meanwhile (or a second claim of the same file) must not undo what it is writing."""
+    path = inbox_file(settings)
+    with ledger.work_folder() as folder:
+        held = claim(path, ledger, folder=folder)
+        assert held is not None and held.work_dir.is_dir()
+        stray = settings.paths.store / "review" / "2026-11-02" / f"{held.intake_id:06d}-lab.pdf"
+        half_filed(held.work_dir, held.work_copy, stray)  # written, about to be committed
+        found = recover(ledger)
+        assert found == Recovery((), (), 0) and stray.is_file() and held.work_copy.is_file()
+        with pytest.raises(ClaimedElsewhereError) as busy:
+            claim(path, ledger)
+        assert f"document {held.intake_id} is being processed" in str(busy.value)
+        assert held.work_copy.is_file() and states(ledger) == [(held.intake_id, "claimed", 1)]
+    recover(ledger)  # its command is gone (a crash): now the claim is recovery's
+    assert not stray.exists() and not held.work_dir.exists() and path.is_file()
