@@ -1,4 +1,5 @@
-"""The `chartfile` command line: for clerks, IT and scripts."""
+"""The `chartfile` command line: for clerks, IT and scripts. The top of the layering: it may import
+anything; the one place its errors become an exit code and the user's message is `main` (`errors.explain`)."""
 
 from __future__ import annotations
 
@@ -12,15 +13,14 @@ import typer
 from chartfile import __version__
 from chartfile.commands import documents, patients, report, review
 from chartfile.commands.audit import audit_command
-from chartfile.commands.common import console, database, err_console, print_json_line, settings_of
+from chartfile.commands.common import console, err_console, ledger_of, print_json_line, settings_of
 from chartfile.commands.process import process_command, watch_command
 from chartfile.commands.reprocess import reprocess_command
 from chartfile.commands.search import search_command
 from chartfile.daemon import free_mb
-from chartfile.errors import ChartfileError, UsageError
-from chartfile.indexer.db import transaction
-from chartfile.indexer.queries import intake_counts, last_processed, status_counts
+from chartfile.errors import ChartfileError, UsageError, explain
 from chartfile.ingest.watch import InboxFilter, scan
+from chartfile.ledger.queries import intake_counts, last_processed, status_counts
 from chartfile.settings import CONFIG_ENV, DEFAULT_CONFIG_NAME, DEFAULT_CONFIG_TEXT, load_settings
 
 app = typer.Typer(
@@ -74,7 +74,7 @@ def init_command(
     config.write_text(DEFAULT_CONFIG_TEXT, encoding="utf-8")
     config.chmod(0o600)
     settings = load_settings(config)
-    with database(settings):
+    with ledger_of(settings):
         pass
     console.print(f"wrote {config}; inbox: {settings.paths.inbox}", highlight=False)
     console.print(f"next: chartfile --config {config} patients import PATIENTS.csv", highlight=False)
@@ -87,7 +87,7 @@ def status_command(
 ) -> None:
     """Queue depth, outcomes so far, failed intake, last processed, disk space and pause, version."""
     settings = settings_of(ctx)
-    with database(settings) as sessions, transaction(sessions) as session:
+    with ledger_of(settings) as ledger, ledger.reading() as session:
         intake = intake_counts(session)
         report = {
             "version": __version__,
@@ -113,10 +113,10 @@ def main() -> None:
     try:
         app()
     except ChartfileError as e:
-        err_console.print(f"error: {e.message}", highlight=False, markup=False, soft_wrap=True)
-        if e.hint:
-            err_console.print(f"  what to do: {e.hint}", highlight=False, markup=False, soft_wrap=True)
-        sys.exit(e.exit_code)
+        said = explain(e)
+        for line in said.lines():
+            err_console.print(line, highlight=False, markup=False, soft_wrap=True)
+        sys.exit(said.exit_code)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,12 @@
-"""The scan-station daemon: watch the inbox, take each file once it is ready, run the pipeline."""
+"""The scan-station daemon: watch the inbox, take each file once it is ready, run the pipeline.
+
+It owns the inbox loop (readiness, retries with back-off, the free-disk pause, the single-instance lock,
+start-up recovery). It may import the pipeline and what is below it; not the clerk's wing: the nightly
+report is the caller's hook (`nightly`), the daemon only says when a minute has passed.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import fcntl
 import logging
@@ -11,23 +15,25 @@ import shutil
 import signal
 import stat
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from chartfile.errors import ChartfileError, MachineError, UsageError
-from chartfile.ingest import files
-from chartfile.ingest.claim import FileChangedError, JournaledStore, Recovery, recover
+from chartfile.errors import MachineError, UsageError, explain
+from chartfile.ingest.claim import FileChangedError
 from chartfile.ingest.watch import InboxFilter, StabilityTracker, scan, start_observer
-from chartfile.pipeline import Runtime, process_path
-from chartfile.report.schedule import run_due_reports
+from chartfile.ledger import files
+from chartfile.ledger.recovery import Recovery, recover
+from chartfile.pipeline import process_path
+from chartfile.runtime import Runtime
 from chartfile.settings import IngestSettings, PathSettings
 
 log = logging.getLogger(__name__)
 
 LOCK_NAME = ".daemon.lock"
+Nightly = Callable[[dt.datetime], object]  # writes the reports due at a time; never raises
 _SPECIAL = {
     stat.S_IFIFO: "a FIFO",
     stat.S_IFSOCK: "a socket",
@@ -51,16 +57,14 @@ class DaemonState:
     failed: int = 0
 
 
-def run_daemon(rt: Runtime, stop: threading.Event) -> DaemonState:
+def run_daemon(rt: Runtime, stop: threading.Event, *, nightly: Nightly | None = None) -> DaemonState:
     """Run until `stop` is set; documents being processed then are finished before returning.
 
-    Start-up first finishes or undoes what a crash left behind (`ingest.claim.recover`).
+    Start-up first finishes or undoes what a crash left behind (`ledger.recovery.recover`).
     """
-    paths = rt.settings.paths
-    with _single_instance(paths.work):
-        _log_recovery(recover(paths, sessions=rt.sessions, now=rt.clock()))
-        journaled = JournaledStore(rt.store.root, work_root=paths.work)
-        return _watch(dataclasses.replace(rt, store=journaled), stop)
+    with _single_instance(rt.settings.paths.work):
+        _log_recovery(recover(rt.ledger))
+        return _watch(rt, stop, nightly)
 
 
 def free_mb(paths: PathSettings) -> int:
@@ -95,7 +99,7 @@ def _log_recovery(found: Recovery) -> None:
         log.info("start-up: cleared %d work folder(s) left by an earlier run", found.cleared)
 
 
-def _watch(rt: Runtime, stop: threading.Event) -> DaemonState:
+def _watch(rt: Runtime, stop: threading.Event, nightly: Nightly | None) -> DaemonState:
     ingest, inbox = rt.settings.ingest, rt.settings.paths.inbox
     state = DaemonState(StabilityTracker(ingest.stability_seconds))
     hints: queue.SimpleQueue[Path] = queue.SimpleQueue()
@@ -106,7 +110,7 @@ def _watch(rt: Runtime, stop: threading.Event) -> DaemonState:
     log.info("watching the inbox %s with %d document workers", inbox, workers)
     try:
         with ThreadPoolExecutor(workers, thread_name_prefix="doc", initializer=_shield_children) as pool:
-            _loop(state, pool, rt, hints, stop)
+            _loop(state, pool, rt, hints=hints, stop=stop, nightly=nightly)
             running = sum(job.running() for job in state.in_flight.values())
             log.info("stopping: finishing %d document(s) in progress", running)
             pool.shutdown(wait=True, cancel_futures=True)  # files not started yet stay in the inbox
@@ -130,8 +134,10 @@ def _loop(
     state: DaemonState,
     pool: ThreadPoolExecutor,
     rt: Runtime,
+    *,
     hints: queue.SimpleQueue[Path],
     stop: threading.Event,
+    nightly: Nightly | None,
 ) -> None:
     ingest, inbox = rt.settings.ingest, rt.settings.paths.inbox
     accept = InboxFilter(ingest.ignore_patterns)
@@ -145,7 +151,8 @@ def _loop(
         _reap(state, rt)
         if _intake_open(state, rt):
             _submit_ready(state, pool, rt, limit=ingest.queue_size)
-        _nightly_report(state, rt, now)
+        if nightly is not None:
+            _nightly_report(state, rt, nightly, now)
         stop.wait(ingest.poll_interval_seconds)
     if state.report is not None:
         state.report.join()
@@ -154,7 +161,7 @@ def _loop(
 REPORT_CHECK = dt.timedelta(minutes=1)
 
 
-def _nightly_report(state: DaemonState, rt: Runtime, now: dt.datetime) -> None:
+def _nightly_report(state: DaemonState, rt: Runtime, nightly: Nightly, now: dt.datetime) -> None:
     """At most once a minute, write (in the background) every nightly report that is due, missed ones too."""
     if not rt.settings.report.enabled or (state.report is not None and state.report.is_alive()):
         return
@@ -162,8 +169,8 @@ def _nightly_report(state: DaemonState, rt: Runtime, now: dt.datetime) -> None:
         return
     state.next_report_check = now + REPORT_CHECK
     state.report = threading.Thread(
-        target=run_due_reports,
-        args=(rt.settings, rt.sessions, now),
+        target=nightly,
+        args=(now,),
         name="nightly-report",
         daemon=False,
     )
@@ -266,18 +273,5 @@ def _schedule_retry(
     attempts = state.retry_after.get(path, (now, 0))[1] + 1
     delay = min(ingest.retry_max_seconds, ingest.retry_min_seconds * 2 ** min(attempts - 1, 30))
     state.retry_after[path] = (now + dt.timedelta(seconds=delay), attempts)
-    log.error("an inbox file failed (%s); it stays in the inbox, retrying in %.0f s", _describe(error), delay)
-
-
-def _describe(error: BaseException) -> str:
-    """The first chartfile error in the chain (its message names no patient data), else the type only."""
-    cause: BaseException | None = error
-    for _ in range(10):
-        if cause is None or isinstance(cause, ChartfileError):
-            break
-        cause = cause.__cause__ or cause.__context__
-    if not isinstance(cause, ChartfileError):
-        return type(error).__name__
-    kind = "machine fault" if isinstance(cause, MachineError) else f"{cause.stage} error"
-    then = "" if cause is error else f", then {type(error).__name__}"
-    return f"{kind}: {cause.message}{then}"
+    why = explain(error).log_line()
+    log.error("an inbox file failed (%s); it stays in the inbox, retrying in %.0f s", why, delay)

@@ -1,75 +1,102 @@
-"""The orchestrator: claim -> recognize -> extract -> decide -> file, with the one quarantine point."""
+"""The orchestrator: one stage chain, recognize -> extract -> decide -> index -> commit, with the one
+quarantine point. `chartfile process` and the daemon enter it with a claimed inbox file and record a new
+outcome; reprocess enters it with a kept original and replaces the outcome (`Commit`). It may import the
+stages (ingest, ocr, matching, indexer), the ledger and what is below; not the daemon, clerk or CLI."""
 
 from __future__ import annotations
 
-import datetime as dt
 import errno
 import logging
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, sessionmaker
 
 from chartfile import matching
-from chartfile.errors import DatabaseError, MachineError, StoreError
-from chartfile.indexer import filing
-from chartfile.indexer.db import transaction
-from chartfile.indexer.store import FileStore, StoreLayout
+from chartfile.errors import DatabaseError, MachineError, StoreError, explain
+from chartfile.indexer import index_document
 from chartfile.ingest.claim import claim, release_source
-from chartfile.ingest.quarantine import mark_failed, quarantine
-from chartfile.ocr.engine import OcrEngine
-from chartfile.ocr.pool import OcrPool
+from chartfile.ledger import Ledger, outcomes
+from chartfile.ledger.documents import Outcome
+from chartfile.ledger.intake import mark_failed
 from chartfile.ocr.recognize import recognize
 from chartfile.records import FiledDocument, IncomingFile
-from chartfile.settings import Settings
+from chartfile.runtime import Runtime
 
 log = logging.getLogger(__name__)
+T_co = TypeVar("T_co", covariant=True)
 
 
-@dataclass(frozen=True, slots=True)
-class Runtime:
-    """What the stages need, built once per process (the patient index is loaded once)."""
+class Commit(Protocol[T_co]):
+    """How the chain ends: what it does with an outcome, with bad input and with a machine fault."""
 
-    settings: Settings
-    sessions: sessionmaker[Session]
-    engine: OcrEngine
-    pool: OcrPool
-    store: FileStore
-    patients: Callable[[], matching.PatientIndex]
-    clock: Callable[[], dt.datetime]
+    def known(self, incoming: IncomingFile) -> T_co | None:
+        """An outcome without running the stages (the same bytes were processed before), if any."""
+
+    def outcome(self, incoming: IncomingFile, outcome: Outcome) -> T_co: ...
+
+    def bad_input(self, incoming: IncomingFile, error: Exception) -> T_co: ...
+
+    def machine_fault(self, incoming: IncomingFile, error: MachineError) -> None: ...
 
 
 def process_path(path: Path, rt: Runtime, *, consume: bool = True) -> FiledDocument | None:
     """Run one inbox file through the pipeline. None: it had already been committed."""
-    incoming = claim(
-        path, work_root=rt.settings.paths.work, sessions=rt.sessions, now=rt.clock(), consume=consume
-    )
-    if incoming is None:
-        return None
-    return process_claimed(incoming, rt, consume=consume)
-
-
-def process_claimed(incoming: IncomingFile, rt: Runtime, *, consume: bool = True) -> FiledDocument:
-    """Every outcome is committed before the inbox file goes; a machine fault leaves it in place."""
-    try:
-        with _machine_faults(incoming):
-            result = _run_stages(incoming, rt)
-    except MachineError as e:
-        mark_failed(incoming, e, sessions=rt.sessions, now=rt.clock())
-        raise
-    except Exception as e:  # the one place that quarantines: bad input or a bug, the daemon goes on
-        result = quarantine(
-            incoming, e, folder=rt.settings.paths.quarantine, sessions=rt.sessions, now=rt.clock()
-        )
-    finally:
-        shutil.rmtree(incoming.work_dir, ignore_errors=True)
+    with rt.ledger.work_folder() as folder:  # the claim's, locked until its outcome is committed
+        incoming = claim(path, rt.ledger, consume=consume, folder=folder)
+        if incoming is None:
+            return None
+        result = run_stages(incoming, rt, Record(rt.ledger))
     if consume:
         release_source(incoming)
     return result
+
+
+def run_stages(incoming: IncomingFile, rt: Runtime, commit: Commit[T_co]) -> T_co:
+    """Every outcome is committed before the caller lets go of the source; a machine fault raises."""
+    try:
+        with _machine_faults(incoming):
+            known = commit.known(incoming)
+            if known is not None:
+                return known
+            ocr = recognize(incoming, rt.settings.ocr, engine=rt.engine, pool=rt.pool)
+            extraction = matching.extract(ocr, reference_date=incoming.received_at.date())
+            decision = matching.decide(extraction, rt.patients(), rt.settings.matching)
+            return commit.outcome(incoming, index_document(ocr, extraction, decision))
+    except MachineError as e:
+        commit.machine_fault(incoming, e)
+        raise
+    except Exception as e:  # the one place that quarantines: bad input or a bug, the daemon goes on
+        return commit.bad_input(incoming, e)
+    finally:
+        shutil.rmtree(incoming.work_dir, ignore_errors=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """The commit of a claimed inbox file: a new outcome, a duplicate, or quarantine."""
+
+    ledger: Ledger
+
+    def known(self, incoming: IncomingFile) -> FiledDocument | None:
+        earlier = outcomes.find_processed(self.ledger, incoming.sha256)
+        return None if earlier is None else outcomes.record_duplicate(self.ledger, incoming, earlier)
+
+    def outcome(self, incoming: IncomingFile, outcome: Outcome) -> FiledDocument:
+        filed = outcomes.record(self.ledger, incoming, outcome)
+        log.info("document %d: %s, %d pages", filed.document_id, filed.status.value, filed.page_count)
+        return filed
+
+    def bad_input(self, incoming: IncomingFile, error: Exception) -> FiledDocument:
+        why = explain(error)
+        return outcomes.quarantine(self.ledger, incoming, stage=why.stage, reason=why.message, hint=why.hint)
+
+    def machine_fault(self, incoming: IncomingFile, error: MachineError) -> None:
+        mark_failed(self.ledger, incoming, error)
 
 
 @contextmanager
@@ -89,24 +116,3 @@ def _machine_faults(incoming: IncomingFile) -> Iterator[None]:
             f"document {incoming.intake_id}: the disk is full ({e.strerror})",
             hint="free disk space; chartfile retries and the input is kept",
         ) from e
-
-
-def _run_stages(incoming: IncomingFile, rt: Runtime) -> FiledDocument:
-    with transaction(rt.sessions) as session:
-        earlier = filing.find_processed(session, incoming.sha256)
-    if earlier is not None:
-        return filing.record_duplicate(incoming, earlier, sessions=rt.sessions, now=rt.clock())
-    ocr = recognize(incoming, rt.settings.ocr, engine=rt.engine, pool=rt.pool)
-    extraction = matching.extract(ocr, reference_date=incoming.received_at.date())
-    decision = matching.decide(extraction, rt.patients(), rt.settings.matching)
-    filed = filing.file_document(
-        ocr,
-        extraction,
-        decision,
-        store=rt.store,
-        layout=StoreLayout(rt.settings.paths.store),
-        sessions=rt.sessions,
-        now=rt.clock(),
-    )
-    log.info("document %d: %s, %d pages", filed.document_id, filed.status.value, filed.page_count)
-    return filed

@@ -1,34 +1,56 @@
-"""Builds the pipeline's Runtime from settings: folders, database, OCR engine, worker pool."""
+"""What the pipeline's stages need, built once per process: the ledger, the OCR engine and worker pool,
+and the patient index (loaded once, rebuilt only when the patient list changes)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Iterator
+import gc
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
-from chartfile.indexer.db import make_engine, migrate, session_factory
-from chartfile.indexer.patients import PatientCache
-from chartfile.indexer.store import FileStore
+from chartfile import matching
+from chartfile.ledger import Ledger, open_ledger
+from chartfile.ledger.patients import load_records, patients_version
 from chartfile.ocr import poppler, tesseract
 from chartfile.ocr.engine import OcrEngine
 from chartfile.ocr.pool import OcrPool
-from chartfile.pipeline import Runtime
-from chartfile.settings import PathSettings, Settings
+from chartfile.settings import Settings
 
 
-def private_umask() -> None:
-    """Everything chartfile creates is readable by the service user only."""
-    os.umask(0o077)
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    """What the stages need, built once per process (the patient index is loaded once)."""
+
+    settings: Settings
+    ledger: Ledger
+    engine: OcrEngine
+    pool: OcrPool
+    patients: Callable[[], matching.PatientIndex]
+
+    @property
+    def clock(self) -> Callable[[], dt.datetime]:
+        return self.ledger.clock
 
 
-def prepare_folders(paths: PathSettings) -> None:
-    for folder in (paths.inbox, paths.store, paths.quarantine, paths.work):
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+class PatientCache:
+    """The matcher's index, built once and rebuilt only when the patient table changes."""
 
+    def __init__(self, ledger: Ledger) -> None:
+        self._ledger = ledger
+        self._lock = threading.Lock()
+        self._version: tuple[int, object] | None = None
+        self._index: matching.PatientIndex | None = None
 
-def utc_clock() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    def get(self) -> matching.PatientIndex:
+        with self._lock, self._ledger.reading() as session:
+            version = patients_version(session)
+            if self._index is None or version != self._version:
+                self._index = matching.PatientIndex.from_records(load_records(session))
+                self._version = version
+                gc.freeze()  # a million long-lived records: keep full collections from scanning them
+            return self._index
 
 
 def check_dependencies(settings: Settings) -> str:
@@ -37,28 +59,19 @@ def check_dependencies(settings: Settings) -> str:
 
 
 @contextmanager
-def open_runtime(settings: Settings, *, engine: OcrEngine | None = None) -> Iterator[Runtime]:
-    """A ready Runtime; the database is migrated and the worker pool shut down on exit."""
-    private_umask()
-    prepare_folders(settings.paths)
-    db = make_engine(settings.database)
-    migrate(db)
-    sessions = session_factory(db)
-    if engine is None:
-        check_dependencies(settings)
-        engine = tesseract.TesseractEngine(
-            language=settings.ocr.language, timeout_seconds=settings.ocr.page_timeout_seconds
-        )
-    try:
-        with OcrPool(settings.workers()) as pool:
-            yield Runtime(
-                settings=settings,
-                sessions=sessions,
-                engine=engine,
-                pool=pool,
-                store=FileStore(settings.paths.store),
-                patients=PatientCache(sessions).get,
-                clock=utc_clock,
+def open_runtime(
+    settings: Settings,
+    *,
+    clock: Callable[[], dt.datetime],
+    actor: str,
+    engine: OcrEngine | None = None,
+) -> Iterator[Runtime]:
+    """A ready Runtime on the migrated ledger; the worker pool is shut down on exit."""
+    with open_ledger(settings.paths, settings.database, clock=clock, actor=actor) as ledger:
+        if engine is None:
+            check_dependencies(settings)
+            engine = tesseract.TesseractEngine(
+                language=settings.ocr.language, timeout_seconds=settings.ocr.page_timeout_seconds
             )
-    finally:
-        db.dispose()
+        with OcrPool(settings.workers()) as pool:
+            yield Runtime(settings, ledger, engine, pool, PatientCache(ledger).get)

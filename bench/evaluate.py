@@ -27,8 +27,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from chartfile.indexer.db import make_engine, session_factory, transaction
-from chartfile.indexer.models import Document
+from chartfile.ledger.db import make_engine, session_factory, transaction
+from chartfile.ledger.models import Document
 from chartfile.settings import DEFAULT_CONFIG_TEXT, load_settings
 
 

@@ -7,7 +7,7 @@ triggers are the real ones) and fills it through the ORM in bulk: an intake row,
 pages per document. Page texts are the corpus generator's realistic documents (`bench.corpus`: nine
 document types, letterheads, identity blocks, lab tables, narrative), printed for patients drawn from a
 generated list (names from `../shared/data/synthea`); a few documents also carry a rare surname. Sizes
-grow in place (10k, then 90k more for 100k). Each query runs `indexer.search.search` (bm25 ranking,
+grow in place (10k, then 90k more for 100k). Each query runs `clerk.search.search_in` (bm25 ranking,
 grouped per document, snippets, limit 20) `--runs` times after one warm-up; p50/p99 are per query
 and `hits` is the number of documents returned (at most 20).
 """
@@ -32,9 +32,9 @@ from bench.corpus.documents import DocumentSpec, build_pages
 from bench.corpus.identities import PrintedIdentity
 from bench.corpus.templates import TEMPLATES
 from bench.match_speed import generate_patients, name_lists
-from chartfile.indexer.db import make_engine, migrate, session_factory, transaction
-from chartfile.indexer.models import Document, Intake, Page
-from chartfile.indexer.search import SearchFilters, search
+from chartfile.clerk.search import SearchFilters, search_in
+from chartfile.ledger.db import make_engine, migrate, session_factory, transaction
+from chartfile.ledger.models import Document, Intake, Page
 from chartfile.records import PatientRecord
 from chartfile.settings import DatabaseSettings
 
@@ -131,12 +131,12 @@ def fill(
 
 def time_query(sessions: sessionmaker[Session], query: Query, runs: int) -> tuple[int, list[float]]:
     with transaction(sessions) as session:
-        hits = len(search(session, query.words, query.filters or SearchFilters()))
+        hits = len(search_in(session, query.words, query.filters or SearchFilters()))
     timings = []
     for _ in range(runs):
         start = time.perf_counter()
         with transaction(sessions) as session:
-            search(session, query.words, query.filters or SearchFilters())
+            search_in(session, query.words, query.filters or SearchFilters())
         timings.append((time.perf_counter() - start) * 1000)
     return hits, timings
 

@@ -9,11 +9,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from chartfile.commands.common import console, database, print_json_line, settings_of
-from chartfile.errors import UsageError
-from chartfile.indexer.audit_queries import list_events
-from chartfile.indexer.db import transaction
-from chartfile.indexer.models import Document
+from chartfile.clerk.documents import audit_trail
+from chartfile.commands.common import console, ledger_of, print_json_line, settings_of
 
 
 def audit_command(
@@ -33,11 +30,9 @@ def audit_command(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
     """Who did what to which document, and when, oldest first (received, filed, viewed, assigned, ...)."""
-    with database(settings_of(ctx)) as sessions, transaction(sessions) as session:
-        if document is not None and session.get(Document, document) is None:
-            raise UsageError(f"no document with id {document}", hint="see `chartfile documents list`")
-        events = list_events(
-            session,
+    with ledger_of(settings_of(ctx)) as ledger:
+        events = audit_trail(
+            ledger,
             document_id=document,
             since=since.replace(tzinfo=dt.UTC) if since else None,
             action=action,

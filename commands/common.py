@@ -1,8 +1,12 @@
-"""What every command shares: loading settings once, opening the database, printing JSON lines."""
+"""What every command shares: the edge's clock and actor, loading settings once, opening the ledger,
+printing JSON lines and a progress bar."""
 
 from __future__ import annotations
 
+import datetime as dt
+import getpass
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,15 +16,27 @@ from typing import Any
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from sqlalchemy.orm import Session, sessionmaker
 
-from chartfile.indexer.db import make_engine, migrate, session_factory
+from chartfile.ledger import Ledger, open_ledger
 from chartfile.logs import setup_logging
-from chartfile.runtime import prepare_folders, private_umask
+from chartfile.runtime import Runtime, open_runtime
 from chartfile.settings import Settings, find_config, load_settings
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
+
+
+def utc_clock() -> dt.datetime:
+    """The one clock: every time chartfile records is read from here and passed down."""
+    return dt.datetime.now(dt.UTC)
+
+
+def os_user() -> str:
+    """The one actor: the OS user running the command, for the audit trail."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid:{os.getuid()}"
 
 
 def settings_of(ctx: typer.Context) -> Settings:
@@ -36,16 +52,17 @@ def settings_of(ctx: typer.Context) -> Settings:
 
 
 @contextmanager
-def database(settings: Settings) -> Iterator[sessionmaker[Session]]:
-    """Sessions on the migrated database (folders created with private permissions)."""
-    private_umask()
-    prepare_folders(settings.paths)
-    engine = make_engine(settings.database)
-    migrate(engine)
-    try:
-        yield session_factory(engine)
-    finally:
-        engine.dispose()
+def ledger_of(settings: Settings) -> Iterator[Ledger]:
+    """The migrated ledger (folders created with private permissions), with this edge's clock and actor."""
+    with open_ledger(settings.paths, settings.database, clock=utc_clock, actor=os_user()) as ledger:
+        yield ledger
+
+
+@contextmanager
+def runtime_of(settings: Settings) -> Iterator[Runtime]:
+    """The pipeline's runtime (ledger, OCR engine and pool, patient index), this edge's clock and actor."""
+    with open_runtime(settings, clock=utc_clock, actor=os_user()) as rt:
+        yield rt
 
 
 def print_json_line(value: Any) -> None:

@@ -8,10 +8,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from chartfile.commands.common import console, database, print_json_line, settings_of
-from chartfile.errors import UsageError
-from chartfile.indexer.db import audit, transaction
-from chartfile.indexer.queries import document_detail, document_summary, list_documents
+from chartfile.clerk.documents import list_summaries, show_document
+from chartfile.commands.common import console, ledger_of, print_json_line, settings_of
 from chartfile.records import Status
 
 app = typer.Typer(help="List and inspect processed documents.", no_args_is_help=True)
@@ -25,8 +23,8 @@ def list_command(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
     """List documents, oldest first."""
-    with database(settings_of(ctx)) as sessions, transaction(sessions) as session:
-        rows = [document_summary(d) for d in list_documents(session, status=status, limit=limit)]
+    with ledger_of(settings_of(ctx)) as ledger:
+        rows = list_summaries(ledger, status=status, limit=limit)
     if as_json:
         for row in rows:
             print_json_line(row)
@@ -55,11 +53,8 @@ def show_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Everything known about one document, including why it was (not) matched. The view is audited."""
-    with database(settings_of(ctx)) as sessions, transaction(sessions) as session:
-        detail = document_detail(session, document_id)
-        if detail is None:
-            raise UsageError(f"no document with id {document_id}", hint="see `chartfile documents list`")
-        audit(session, "viewed", document_id, command="documents show")
+    with ledger_of(settings_of(ctx)) as ledger:
+        detail = show_document(ledger, document_id)
     if as_json:
         print_json_line(detail)
         return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import functools
 import logging
 import signal
 import threading
@@ -12,12 +13,20 @@ from typing import Annotated
 
 import typer
 
-from chartfile.commands.common import console, err_console, print_json_line, progress_bar, settings_of
+from chartfile.clerk.report.schedule import run_due_reports
+from chartfile.commands.common import (
+    console,
+    err_console,
+    print_json_line,
+    progress_bar,
+    runtime_of,
+    settings_of,
+)
 from chartfile.daemon import run_daemon
-from chartfile.errors import ChartfileError, UsageError
+from chartfile.errors import UsageError, explain
 from chartfile.ingest.watch import InboxFilter, scan
-from chartfile.pipeline import Runtime, process_path
-from chartfile.runtime import open_runtime
+from chartfile.pipeline import process_path
+from chartfile.runtime import Runtime
 
 log = logging.getLogger(__name__)
 OUTCOMES = ("filed", "review", "unmatched", "quarantined", "duplicate", "already-done", "failed")
@@ -40,7 +49,7 @@ def process_command(
     """
     settings = settings_of(ctx)
     files = _expand(paths, InboxFilter(settings.ingest.ignore_patterns))
-    with open_runtime(settings) as rt:
+    with runtime_of(settings) as rt:
         counts = _run_all(files, rt, consume=not keep_source, show_progress=not as_json)
     summary = {name: counts.get(name, 0) for name in OUTCOMES} | {"total": len(files)}
     if as_json:
@@ -77,8 +86,7 @@ def _run_all(files: list[Path], rt: Runtime, *, consume: bool, show_progress: bo
 
 def _outcome(error: BaseException | None, job: object) -> str:
     if error is not None:
-        message = str(error) if isinstance(error, ChartfileError) else type(error).__name__
-        err_console.print(f"error: {message}", highlight=False)
+        err_console.print(f"error: {explain(error).line()}", highlight=False)
         return "failed"
     result = job.result()  # type: ignore[attr-defined]
     return "already-done" if result is None else str(result.status.value)
@@ -93,6 +101,6 @@ def watch_command(ctx: typer.Context) -> None:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    with open_runtime(settings) as rt:
-        state = run_daemon(rt, stop)
+    with runtime_of(settings) as rt:
+        state = run_daemon(rt, stop, nightly=functools.partial(run_due_reports, settings, rt.ledger))
     log.info("stopped: %d processed, %d failed this run", state.processed, state.failed)

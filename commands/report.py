@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from chartfile.commands.common import console, database, print_json_line, settings_of
+from chartfile.clerk.report import write_unmatched
+from chartfile.commands.common import console, ledger_of, print_json_line, settings_of
 from chartfile.errors import UsageError
-from chartfile.report import write_unmatched
 from chartfile.settings import ReportSettings
 
 app = typer.Typer(help="Reports for the clerks.", no_args_is_help=True)
@@ -55,11 +55,11 @@ def unmatched_command(
     if date is not None and (since is not None or as_of is not None):
         raise UsageError("give --date or --since/--as-of, not both", hint="--date D: as of that night")
     settings = settings_of(ctx)
-    moment = _moment(settings.report, date=date, as_of=as_of)
-    with database(settings) as sessions:
+    with ledger_of(settings) as ledger:
+        moment = _moment(settings.report, date=date, as_of=as_of, now=ledger.clock())
         written = write_unmatched(
             settings,
-            sessions,
+            ledger,
             report_date=moment.date(),
             as_of=moment,
             since=since.date() if since else None,
@@ -76,11 +76,13 @@ def unmatched_command(
     console.print(f"wrote {written.html} and {written.csv}", highlight=False)
 
 
-def _moment(settings: ReportSettings, *, date: dt.datetime | None, as_of: dt.datetime | None) -> dt.datetime:
+def _moment(
+    settings: ReportSettings, *, date: dt.datetime | None, as_of: dt.datetime | None, now: dt.datetime
+) -> dt.datetime:
     """The time the report is as of: that night's `nightly_time`, the moment given, or now."""
     zone = settings.zone()
     if date is not None:
         return dt.datetime.combine(date.date(), settings.nightly_time, tzinfo=zone)
     if as_of is not None:
         return as_of.replace(tzinfo=zone)
-    return dt.datetime.now(dt.UTC).astimezone(zone)
+    return now.astimezone(zone)

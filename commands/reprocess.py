@@ -10,13 +10,24 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from chartfile.commands.common import console, err_console, print_json_line, progress_bar, settings_of
-from chartfile.errors import ChartfileError, MachineError, UsageError
-from chartfile.indexer.db import transaction
-from chartfile.pipeline import Runtime
+from chartfile.clerk.reprocess import (
+    DEFAULT_STATUSES,
+    Reprocessed,
+    Selection,
+    reprocess_document,
+    select_documents,
+)
+from chartfile.commands.common import (
+    console,
+    err_console,
+    print_json_line,
+    progress_bar,
+    runtime_of,
+    settings_of,
+)
+from chartfile.errors import MachineError, UsageError, explain
 from chartfile.records import Status
-from chartfile.reprocess import DEFAULT_STATUSES, Reprocessed, Selection, reprocess_document, select_documents
-from chartfile.runtime import open_runtime
+from chartfile.runtime import Runtime
 
 Since = Annotated[
     dt.datetime | None,
@@ -71,9 +82,8 @@ def reprocess_command(
         batch=batch.expanduser().resolve() if batch else None,
         include_decided=include_decided,
     )
-    with open_runtime(settings) as rt:
-        with transaction(rt.sessions) as session:
-            chosen, skipped = select_documents(session, selection)
+    with runtime_of(settings) as rt:
+        chosen, skipped = select_documents(rt.ledger, selection)
         results = [*_run(chosen, rt, show_progress=not as_json), *skipped]
     counts = collections.Counter(r.outcome for r in results)
     summary = {name: counts.get(name, 0) for name in ("changed", "unchanged", "skipped", "failed")}
@@ -107,7 +117,7 @@ def _run(ids: list[int], rt: Runtime, *, show_progress: bool) -> list[Reprocesse
             try:
                 results.append(reprocess_document(document_id, rt))
             except (MachineError, OSError) as e:  # the row and its files are as they were
-                message = e.message if isinstance(e, ChartfileError) else type(e).__name__
+                message = explain(e).line()
                 err_console.print(f"error: document {document_id}: {message}", highlight=False, markup=False)
                 results.append(Reprocessed(document_id, "failed", {}, {}, message))
             progress.advance(task)

@@ -2,34 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
-from sqlalchemy.orm import Session, sessionmaker
 
-from chartfile.commands.common import console, database, print_json_line, settings_of
+from chartfile.clerk import decisions, split
+from chartfile.clerk.review import show_for_review, waiting
+from chartfile.commands.common import console, ledger_of, print_json_line, settings_of
 from chartfile.errors import UsageError
-from chartfile.indexer import decisions, split
-from chartfile.indexer.db import audit, transaction
-from chartfile.indexer.models import Document
-from chartfile.indexer.previews import first_page_png
-from chartfile.indexer.review import queue, queue_entry, review_detail
-from chartfile.indexer.store import FileStore, StoreLayout
-from chartfile.settings import Settings
 
 app = typer.Typer(help="Work the review queue: look, then assign, reject or split.", no_args_is_help=True)
 
 DocumentId = Annotated[int, typer.Argument(metavar="ID", help="Document id.")]
 Mrn = Annotated[str, typer.Argument(metavar="MRN", help="The patient's MRN.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON (one object per line).")]
-
-
-def clerk_of(settings: Settings, sessions: sessionmaker[Session]) -> decisions.Clerk:
-    store = settings.paths.store
-    return decisions.Clerk(sessions, FileStore(store), StoreLayout(store), settings.paths.work)
 
 
 def _print_decisions(made: list[decisions.Decision], as_json: bool) -> None:
@@ -47,9 +34,8 @@ def _print_decisions(made: list[decisions.Decision], as_json: bool) -> None:
 @app.command("list")
 def list_command(ctx: typer.Context, as_json: AsJson = False) -> None:
     """Documents waiting for review, oldest first, with their candidates and scores."""
-    now = dt.datetime.now(dt.UTC)
-    with database(settings_of(ctx)) as sessions, transaction(sessions) as session:
-        rows = [queue_entry(doc, now=now) for doc in queue(session)]
+    with ledger_of(settings_of(ctx)) as ledger:
+        rows = waiting(ledger, now=ledger.clock())
     if as_json:
         for row in rows:
             print_json_line(row)
@@ -75,30 +61,12 @@ def show_command(ctx: typer.Context, document_id: DocumentId, as_json: AsJson = 
 
     The view is audited.
     """
-    settings = settings_of(ctx)
-    with database(settings) as sessions, transaction(sessions) as session:
-        doc = session.get(Document, document_id)
-        if doc is None:
-            raise UsageError(f"no document with id {document_id}", hint="see `chartfile review list`")
-        detail = review_detail(session, doc) | {"preview_path": _preview(doc, settings)}
-        audit(session, "viewed", document_id, command="review show")
+    with ledger_of(settings_of(ctx)) as ledger:
+        detail = show_for_review(ledger, document_id)
     if as_json:
         print_json_line(detail)
         return
     _render(detail)
-
-
-def _preview(doc: Document, settings: Settings) -> str | None:
-    if not doc.stored_path or not doc.stored_sha256:
-        return None
-    png = first_page_png(
-        Path(doc.stored_path),
-        document_id=doc.id,
-        stored_sha256=doc.stored_sha256,
-        store_root=settings.paths.store,
-        scratch=settings.paths.work,
-    )
-    return str(png) if png else None
 
 
 def _render(detail: dict[str, Any]) -> None:
@@ -133,9 +101,8 @@ def assign_command(
     as_json: AsJson = False,
 ) -> None:
     """File a review (or unmatched) document to the patient with MRN."""
-    settings = settings_of(ctx)
-    with database(settings) as sessions:
-        made = decisions.assign(clerk_of(settings, sessions), document_id, mrn, reason=reason)
+    with ledger_of(settings_of(ctx)) as ledger:
+        made = decisions.assign(ledger, document_id, mrn, reason=reason)
     _print_decisions([made], as_json)
 
 
@@ -147,9 +114,8 @@ def reject_command(
     as_json: AsJson = False,
 ) -> None:
     """Mark a document as not a patient document (status `rejected`; kept under store/rejected/)."""
-    settings = settings_of(ctx)
-    with database(settings) as sessions:
-        made = decisions.reject(clerk_of(settings, sessions), document_id, reason=_required(reason))
+    with ledger_of(settings_of(ctx)) as ledger:
+        made = decisions.reject(ledger, document_id, reason=_required(reason))
     _print_decisions([made], as_json)
 
 
@@ -167,11 +133,9 @@ def split_command(
 
     For example: chartfile review split 12 --pages 1-2 --mrn A --pages 3-4 --mrn B
     """
-    settings = settings_of(ctx)
     parts = split.parse_parts(pages, mrns)
-    with database(settings) as sessions:
-        clerk = clerk_of(settings, sessions)
-        made = split.split_document(clerk, document_id, parts, reason=reason, now=dt.datetime.now(dt.UTC))
+    with ledger_of(settings_of(ctx)) as ledger:
+        made = split.split_document(ledger, document_id, parts, reason=reason)
     _print_decisions(made, as_json)
 
 
@@ -184,9 +148,8 @@ def refile_command(
     as_json: AsJson = False,
 ) -> None:
     """Move a filed document to another patient (the stored PDF moves too)."""
-    settings = settings_of(ctx)
-    with database(settings) as sessions:
-        made = decisions.refile(clerk_of(settings, sessions), document_id, mrn, reason=_required(reason))
+    with ledger_of(settings_of(ctx)) as ledger:
+        made = decisions.refile(ledger, document_id, mrn, reason=_required(reason))
     _print_decisions([made], as_json)
 
 
@@ -201,9 +164,8 @@ def merge_command(
     as_json: AsJson = False,
 ) -> None:
     """Merge two patient records: OLD_MRN's documents move to NEW_MRN; OLD_MRN is no longer matched."""
-    settings = settings_of(ctx)
-    with database(settings) as sessions:
-        made = decisions.merge_patients(clerk_of(settings, sessions), old_mrn, new_mrn, reason=reason)
+    with ledger_of(settings_of(ctx)) as ledger:
+        made = decisions.merge_patients(ledger, old_mrn, new_mrn, reason=reason)
     _print_decisions(made, as_json)
     if not as_json:
         console.print(f"merged: {len(made)} document(s) moved", highlight=False)

@@ -8,9 +8,8 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from chartfile.commands.common import console, database, print_json_line, settings_of
-from chartfile.indexer.db import transaction
-from chartfile.indexer.search import MARK_END, MARK_START, SearchFilters, search
+from chartfile.clerk.search import MARK_END, MARK_START, SearchFilters, search
+from chartfile.commands.common import console, ledger_of, print_json_line, settings_of
 
 Day = Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"], metavar="YYYY-MM-DD")]
 
@@ -43,8 +42,8 @@ def search_command(
         date_from=date_from.date() if date_from else None,
         date_to=date_to.date() if date_to else None,
     )
-    with database(settings_of(ctx)) as sessions, transaction(sessions) as session:
-        hits = search(session, words, filters, limit=limit)
+    with ledger_of(settings_of(ctx)) as ledger:
+        hits = search(ledger, words, filters, limit=limit)
     if as_json:
         for hit in hits:
             print_json_line(hit.as_json())

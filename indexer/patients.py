@@ -1,23 +1,16 @@
-"""The patient master list: CSV import (validated, upsert by MRN) and loading for the matcher."""
+"""The patient master list's file format (the EHR's CSV export): its columns, and each row read and
+validated into a patient row (pure: the time is given; problems are named by line, never by value)."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import gc
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
-
 from chartfile.errors import UsageError
-from chartfile.indexer.db import transaction, utcnow
-from chartfile.indexer.models import Patient
-from chartfile.matching import PatientIndex
-from chartfile.records import PatientRecord
+from chartfile.ledger.models import Patient
 
 COLUMNS = (
     "mrn",
@@ -44,15 +37,6 @@ class RowProblem:
     reasons: tuple[str, ...]
 
 
-@dataclass(slots=True)
-class ImportReport:
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: list[RowProblem] = field(default_factory=list)
-    merges: list[tuple[int, str, str]] = field(default_factory=list)  # (line, old MRN, new MRN) to apply
-
-
 def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, row) for every data row; a missing required column is a usage error."""
     try:
@@ -73,13 +57,13 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
             yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if isinstance(k, str)}
 
 
-def validate_row(row: dict[str, str]) -> tuple[Patient | None, tuple[str, ...]]:
-    """A Patient for a valid row, else the reasons it is not valid (pure)."""
+def validate_row(row: dict[str, str], *, now: dt.datetime) -> tuple[Patient | None, tuple[str, ...]]:
+    """A Patient for a valid row, else the reasons it is not valid (pure: the time is given)."""
     reasons = [f"{name} is empty" for name in REQUIRED if not row.get(name)]
     dob = _parse_dob(row.get("dob", ""))
     if row.get("dob") and dob is None:
         reasons.append("dob is not a real date in YYYY-MM-DD form")
-    if dob is not None and not dt.date(1880, 1, 1) <= dob <= dt.date.today():
+    if dob is not None and not dt.date(1880, 1, 1) <= dob <= now.date():
         reasons.append("dob is outside 1880 to today")
     if len(row.get("mrn", "")) > 64:
         reasons.append("mrn is longer than 64 characters")
@@ -88,7 +72,7 @@ def validate_row(row: dict[str, str]) -> tuple[Patient | None, tuple[str, ...]]:
     if reasons or dob is None:
         return None, tuple(reasons)
     values = {name: row.get(name, "") for name in COLUMNS if name != "dob"}
-    return Patient(**values, dob=dob, updated_at=utcnow()), ()
+    return Patient(**values, dob=dob, updated_at=now), ()
 
 
 def _parse_dob(text: str) -> dt.date | None:
@@ -96,81 +80,3 @@ def _parse_dob(text: str) -> dt.date | None:
         return dt.date.fromisoformat(text) if len(text) == 10 else None
     except ValueError:
         return None
-
-
-def import_csv(path: Path, sessions: sessionmaker[Session]) -> ImportReport:
-    """Upsert every valid row by MRN in one transaction; invalid rows are reported, not imported."""
-    report = ImportReport()
-    with transaction(sessions) as session:
-        existing = {p.mrn: p for p in session.scalars(select(Patient))}
-        for line, row in read_rows(path):
-            patient, reasons = validate_row(row)
-            if patient is None:
-                report.rejected.append(RowProblem(line, reasons))
-                continue
-            present = tuple(name for name in COLUMNS if name in row)
-            _upsert(session, existing, patient, present, report)
-            target = row.get(MERGED_INTO, "")
-            if target and existing[patient.mrn].merged_into != target:
-                report.merges.append((line, patient.mrn, target))
-    return report
-
-
-def _upsert(
-    session: Session,
-    existing: dict[str, Patient],
-    patient: Patient,
-    present: tuple[str, ...],
-    report: ImportReport,
-) -> None:
-    """Insert, or update only the columns the file has (a missing column keeps what is stored)."""
-    current = existing.get(patient.mrn)
-    if current is None:
-        session.add(patient)
-        existing[patient.mrn] = patient
-        report.inserted += 1
-        return
-    changed = [n for n in present if getattr(current, n) != getattr(patient, n)]
-    for name in changed:
-        setattr(current, name, getattr(patient, name))
-    if changed:
-        current.updated_at = patient.updated_at
-        report.updated += 1
-    else:
-        report.unchanged += 1
-
-
-def load_records(session: Session) -> list[PatientRecord]:
-    rows = session.execute(
-        select(
-            Patient.mrn,
-            Patient.last_name,
-            Patient.first_name,
-            Patient.middle_name,
-            Patient.dob,
-            Patient.sex,
-            Patient.address,
-            Patient.phone,
-            Patient.zip,
-        ).where(Patient.merged_into.is_(None))  # a merged record's documents now belong to the one kept
-    )
-    return [PatientRecord(*row) for row in rows]
-
-
-class PatientCache:
-    """The matcher's index, built once and rebuilt only when the patient table changes."""
-
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
-        self._sessions = sessions
-        self._lock = threading.Lock()
-        self._version: tuple[int, object] | None = None
-        self._index: PatientIndex | None = None
-
-    def get(self) -> PatientIndex:
-        with self._lock, transaction(self._sessions) as session:
-            count, newest = session.execute(select(func.count(), func.max(Patient.updated_at))).one()
-            if self._index is None or (count, newest) != self._version:
-                self._index = PatientIndex.from_records(load_records(session))
-                self._version = (count, newest)
-                gc.freeze()  # a million long-lived records: keep full collections from scanning them
-            return self._index

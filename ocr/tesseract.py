@@ -9,8 +9,6 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-import pytesseract
-
 from chartfile.errors import DependencyMissingError
 from chartfile.ocr.engine import PageEngineError, PageOcr, PageTimeoutError
 from chartfile.records import Word
@@ -30,6 +28,8 @@ class TesseractEngine:
         self, images: Sequence[Path], out_base: Path, *, dpi: int | None, text_only: bool = False
     ) -> tuple[PageOcr, ...]:
         """Several pages in one run: Tesseract starts and loads its model once (~0.07 s a page saved)."""
+        import pytesseract  # noqa: PLC0415  on first use: it loads pandas if installed (0.4 s a command)
+
         config = f"--psm {self.psm} -c tessedit_create_tsv=1"
         if text_only:
             config += " -c textonly_pdf=1"
@@ -58,6 +58,8 @@ class TesseractEngine:
         Ten characters are not enough in general: an upside-down noisy scan measured "Rotate: 0" (0.03)
         on 10 and "Rotate: 180" (5.0) on 50.
         """
+        import pytesseract  # noqa: PLC0415  on first use: it loads pandas if installed (0.4 s a command)
+
         for characters in (50, 10):
             try:
                 report = pytesseract.image_to_osd(
@@ -121,6 +123,8 @@ def parse_tsv(tsv: str, *, pages: int = 1) -> tuple[tuple[Word, ...], ...]:
 
 def check_installed(language: str) -> str:
     """Tesseract's version; raises a clear error when it or the language data is missing."""
+    import pytesseract  # noqa: PLC0415  on first use: it loads pandas if installed (0.4 s a command)
+
     if shutil.which(pytesseract.pytesseract.tesseract_cmd) is None:
         raise DependencyMissingError(
             "tesseract is not installed", hint="apt-get install tesseract-ocr tesseract-ocr-eng"

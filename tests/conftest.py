@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from harness import Daemon, Daemons, Workspace
 
-from bench.soak import Daemon, Daemons, Workspace
 from chartfile.settings import DEFAULT_CONFIG_TEXT, Settings, load_settings
 
 PATIENTS_CSV = """mrn,last_name,first_name,middle_name,dob,sex,phone,address,city,state,zip
@@ -72,3 +72,15 @@ def started(ws: Workspace, daemons: Daemons) -> Daemon:
     daemon = daemons.start(ws.config)
     daemon.wait_for_log("watching the inbox", timeout=60)
     return daemon
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest test files first (by the `slow` marker's `minutes` estimate), so that the workers of
+    `pytest -n auto --dist loadfile --no-loadscope-reorder` (make test) finish together instead of one
+    starting the longest file last (xdist would otherwise send files with the most tests first)."""
+    cost: dict[Path, float] = {}
+    for item in items:
+        marker = item.get_closest_marker("slow")
+        minutes = float(marker.kwargs.get("minutes", 0.5)) if marker else 0.0
+        cost[item.path] = max(cost.get(item.path, 0.0), minutes)
+    items.sort(key=lambda item: -cost[item.path])

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli, started
+from harness import Daemons, Workspace, wait_until
 from scenarios import fax_tiff, lab_result, plain_page, text_pdf
-
-from bench.soak import Daemons, Workspace, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -69,7 +68,11 @@ def test_unreadable_files_are_quarantined_or_skipped_and_the_daemon_goes_on(
     wait_until(lambda: len(ws.documents()) == 3, timeout=120, what="three bad files quarantined")
     fax = fax_tiff([lab_result("Adaeze Okonkwo", "11/23/1984", "4471204")], ws.root / "after.tif")
     drop(fax, inbox)
-    wait_until(lambda: len(ws.documents()) == 4, timeout=120, what="the good fax after them")
+    wait_until(  # the inbox file goes only after its row is committed: wait for both
+        lambda: len(ws.documents()) == 4 and not (inbox / "after.tif").exists(),
+        timeout=120,
+        what="the good fax after them",
+    )
     rows = {row["source_name"]: row for row in ws.documents()}
     for name in ("truncated.pdf", "letter.docx", "empty.pdf"):
         assert rows[name]["status"] == "quarantined", name

@@ -12,12 +12,10 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
+from harness import Daemon, Daemons, Workspace, half_filed, wait_until
 from scenarios import fax_tiff, lab_result, plain_page
 
-from bench.soak import Daemon, Daemons, Workspace, wait_until
-from chartfile.ingest.claim import JournaledStore
-
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(minutes=2)
 
 PROCESSED = {"filed", "review", "unmatched", "quarantined"}
 PEOPLE = [
@@ -175,7 +173,7 @@ def test_startup_clears_staging_folders_and_half_filed_store_files(ws: Workspace
     intake_id, work_copy = claimed_then_killed(ws, daemons, fax)
     # The state of a crash after the store files were written, before the row was committed:
     stray = ws.folder("store") / "review" / "2001-01-01" / f"{intake_id:06d}-stray.pdf"
-    JournaledStore(ws.folder("store"), work_root=ws.folder("work")).put(work_copy, stray)
+    half_filed(work_copy.parent, work_copy, stray)
     # ...and of a crash while another file was being copied in, before its claim was journaled:
     staging = ws.folder("work") / ".claim-5e1f0c2a"
     staging.mkdir()

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli, started
+from harness import Daemons, Workspace, wait_until
 from scenarios import fax_tiff, lab_result
-
-from bench.soak import Daemons, Workspace, wait_until
 
 pytestmark = pytest.mark.slow
 

@@ -10,9 +10,8 @@ from typing import Any
 
 import pytest
 from conftest import run_cli
+from harness import Daemon, Daemons, Workspace, wait_until
 from scenarios import fax_tiff, lab_result
-
-from bench.soak import Daemon, Daemons, Workspace, wait_until
 
 pytestmark = pytest.mark.slow
 

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
+from harness import Daemons, Workspace, wait_until
 from PIL import Image, ImageDraw, ImageFont
 
 from bench.corpus.fonts import font_path
 from bench.corpus.writers import write_png
-from bench.soak import Daemons, Workspace, wait_until
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(minutes=6)
 
 FILES = int(os.environ.get("CHARTFILE_SOAK_FILES", "1000"))
 # The daemon's own memory (tesseract runs as separate processes): Python, SQLAlchemy, pikepdf, Pillow and

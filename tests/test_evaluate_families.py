@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from bench.evaluate import Tally, family_table, group_keys, score
-from chartfile.indexer.models import Document
+from chartfile.ledger.models import Document
 
 
 def _truth(file: str, family: str, half: str, expected: str | None, **extra: Any) -> dict[str, Any]:

@@ -8,9 +8,9 @@ import io
 
 import pytest
 
-from chartfile.report.build import BUCKETS, WaitingDocument, bucket, build_unmatched
-from chartfile.report.render_csv import render_csv
-from chartfile.report.render_html import render_html
+from chartfile.clerk.report.build import BUCKETS, WaitingDocument, bucket, build_unmatched
+from chartfile.clerk.report.render_csv import render_csv
+from chartfile.clerk.report.render_html import render_html
 
 AS_OF = dt.datetime(2026, 11, 20, 6, 0, tzinfo=dt.UTC)
 

@@ -17,11 +17,11 @@ import pytest
 import yaml
 from aiosmtpd.controller import Controller
 from conftest import make_workspace, run_cli
+from harness import ledger_on
 from scenarios import lab_result, text_pdf
 
+from chartfile.clerk.report.schedule import NightlySchedule, run_due_reports
 from chartfile.errors import ConfigError
-from chartfile.indexer.db import make_engine, migrate, session_factory
-from chartfile.report.schedule import NightlySchedule, run_due_reports
 from chartfile.settings import Settings, load_settings
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -122,19 +122,18 @@ def test_due_reports_are_written_emailed_and_missed_nights_caught_up(
         smtp_from="chartfile@clinic.test",
         smtp_to=["clerks@clinic.test"],
     )
-    engine = make_engine(settings.database)
-    migrate(engine)
-    sessions = session_factory(engine)
-    today = dt.datetime.now(dt.UTC).date()
-    tomorrow_morning = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(7, 0), tzinfo=dt.UTC)
+    with ledger_on(settings) as ledger:
+        today = dt.datetime.now(dt.UTC).date()
+        tomorrow_morning = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(7, 0), tzinfo=dt.UTC)
 
-    first = run_due_reports(settings, sessions, tomorrow_morning)
-    assert [p.name for p in first] == [f"unmatched-{today + dt.timedelta(days=1)}.html"]
-    assert run_due_reports(settings, sessions, tomorrow_morning + dt.timedelta(hours=1)) == []
-    after_downtime = tomorrow_morning + dt.timedelta(days=2)  # the daemon was down for a night
-    caught_up = run_due_reports(settings, sessions, after_downtime)
-    assert [p.name for p in caught_up] == [f"unmatched-{today + dt.timedelta(days=d)}.html" for d in (2, 3)]
-    engine.dispose()
+        first = run_due_reports(settings, ledger, tomorrow_morning)
+        assert [p.name for p in first] == [f"unmatched-{today + dt.timedelta(days=1)}.html"]
+        assert run_due_reports(settings, ledger, tomorrow_morning + dt.timedelta(hours=1)) == []
+        after_downtime = tomorrow_morning + dt.timedelta(days=2)  # the daemon was down for a night
+        caught_up = run_due_reports(settings, ledger, after_downtime)
+        assert [p.name for p in caught_up] == [
+            f"unmatched-{today + dt.timedelta(days=d)}.html" for d in (2, 3)
+        ]
 
     assert len(inbox.messages) == 3
     message = inbox.messages[1]
@@ -169,11 +168,9 @@ def test_a_mail_server_that_is_down_does_not_stop_the_report(ws: Path, tmp_path:
         smtp_to=["clerks@clinic.test"],
         smtp_timeout_seconds=5,
     )
-    engine = make_engine(settings.database)
-    sessions = session_factory(engine)
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=10)
-    written = run_due_reports(settings, sessions, later)
-    engine.dispose()
+    with ledger_on(settings) as ledger:
+        written = run_due_reports(settings, ledger, later)
     assert len(written) >= 1 and all(p.is_file() for p in written)
     with sqlite3.connect(ws / "data" / "chartfile.db") as db:
         emailed = db.execute("SELECT emailed FROM report_runs ORDER BY report_date DESC").fetchone()[0]
@@ -182,12 +179,8 @@ def test_a_mail_server_that_is_down_does_not_stop_the_report(ws: Path, tmp_path:
 
 def test_disabled_reports_write_nothing(ws: Path) -> None:
     settings = settings_with(ws, enabled=False)
-    engine = make_engine(settings.database)
-    assert (
-        run_due_reports(settings, session_factory(engine), dt.datetime.now(dt.UTC) + dt.timedelta(days=30))
-        == []
-    )
-    engine.dispose()
+    with ledger_on(settings) as ledger:
+        assert run_due_reports(settings, ledger, dt.datetime.now(dt.UTC) + dt.timedelta(days=30)) == []
 
 
 @pytest.mark.parametrize(

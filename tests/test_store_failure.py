@@ -9,16 +9,15 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
+from harness import runtime_on
 from scenarios import fax_tiff, lab_result
 from sqlalchemy import select
 
+from chartfile.clerk.patients import import_csv
 from chartfile.errors import StoreError
-from chartfile.indexer.db import transaction
-from chartfile.indexer.models import AuditEvent, Document, Intake
-from chartfile.indexer.patients import import_csv
-from chartfile.indexer.store import FileStore
+from chartfile.ledger.models import AuditEvent, Document, Intake
+from chartfile.ledger.store import FileStore
 from chartfile.pipeline import process_path
-from chartfile.runtime import open_runtime
 from chartfile.settings import Settings
 
 
@@ -38,13 +37,14 @@ def test_failing_store_write_keeps_the_inbox_file_and_files_nothing(
     settings.paths.inbox.mkdir(parents=True, exist_ok=True)
     fax = fax_tiff([lab_result("Adaeze Okonkwo", "11/23/1984", "4471204")], settings.paths.inbox / "fax.tif")
     before = fax.read_bytes()
-    with open_runtime(settings) as rt:
-        import_csv(workspace / "patients.csv", rt.sessions)
-        broken = dataclasses.replace(rt, store=DiskFullStore(settings.paths.store))
+    with runtime_on(settings) as rt:
+        import_csv(workspace / "patients.csv", rt.ledger)
+        broken_ledger = dataclasses.replace(rt.ledger, store=DiskFullStore(settings.paths.store))
+        broken = dataclasses.replace(rt, ledger=broken_ledger)
         with pytest.raises(StoreError):
             process_path(fax, broken)
         assert fax.read_bytes() == before
-        with transaction(rt.sessions) as session:
+        with rt.ledger.reading() as session:
             assert session.scalars(select(Document)).all() == []
             (intake,) = session.scalars(select(Intake)).all()
             assert intake.state == "failed" and "No space left" in intake.last_error

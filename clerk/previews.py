@@ -8,8 +8,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from chartfile.errors import ChartfileError
-from chartfile.ingest import files
+from chartfile.errors import ChartfileError, explain
+from chartfile.ledger import files
 from chartfile.ocr import poppler
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,6 @@ def first_page_png(
                 image.save(png, format="PNG", optimize=True)
             files.durable_copy(png, target)
     except (ChartfileError, OSError) as e:
-        log.warning("document %d: no preview (%s)", document_id, type(e).__name__)
+        log.warning("document %d: no preview (%s)", document_id, explain(e).log_line())
         return None
     return target

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chartfile.errors import StoreError
-from chartfile.ingest import files
+from chartfile.ledger import files
 from chartfile.records import Status
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")

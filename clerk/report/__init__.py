@@ -12,17 +12,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
+from chartfile.clerk.previews import first_page_png
+from chartfile.clerk.report.build import REPORTED, UnmatchedReport, WaitingDocument, build_unmatched
+from chartfile.clerk.report.render_csv import render_csv
+from chartfile.clerk.report.render_html import render_html
 from chartfile.errors import StoreError
-from chartfile.indexer import audit_queries
-from chartfile.indexer.db import audit, transaction
-from chartfile.indexer.models import Document
-from chartfile.indexer.previews import first_page_png
-from chartfile.indexer.review import as_utc
-from chartfile.report.build import REPORTED, UnmatchedReport, WaitingDocument, build_unmatched
-from chartfile.report.render_csv import render_csv
-from chartfile.report.render_html import render_html
+from chartfile.ledger import Ledger, audit_queries
+from chartfile.ledger.documents import as_utc
+from chartfile.ledger.models import Document
 from chartfile.settings import PathSettings, Settings
 
 
@@ -35,7 +34,7 @@ class WrittenReport:
 
 def write_unmatched(
     settings: Settings,
-    sessions: sessionmaker[Session],
+    ledger: Ledger,
     *,
     report_date: dt.date,
     as_of: dt.datetime,
@@ -44,7 +43,7 @@ def write_unmatched(
 ) -> WrittenReport:
     """Write unmatched-DATE.html and .csv into `out_dir`; each listed document gets an `exported` row."""
     since_at = dt.datetime.combine(since, dt.time(), tzinfo=settings.report.zone()) if since else None
-    with transaction(sessions) as session:
+    with ledger.reading() as session:
         found = waiting_documents(session, as_of=as_of, since=since_at)
     waiting = [_waiting(doc, status, settings.paths) for doc, status in found]
     report = build_unmatched(waiting, as_of=as_of, report_date=report_date, since=since)
@@ -58,9 +57,9 @@ def write_unmatched(
             f"cannot write the report into {out_dir} ({e.strerror or type(e).__name__})",
             hint="check that the folder exists and is writable by the service user",
         ) from e
-    with transaction(sessions) as session:
+    with ledger.unit() as unit:
         for document_id in report.document_ids:
-            audit(session, "exported", document_id, report=str(html), report_date=report_date.isoformat())
+            unit.audit("exported", document_id, report=str(html), report_date=report_date.isoformat())
     return WrittenReport(report, html, csv)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from chartfile.errors import UsageError
+from chartfile.ledger import Ledger
 from chartfile.records import Status
 
 MARK_START, MARK_END, ELLIPSIS = "«", "»", "…"
@@ -106,11 +107,17 @@ def _filters_sql(filters: SearchFilters) -> tuple[str, dict[str, Any]]:
     return " AND ".join(clauses), params
 
 
-def search(session: Session, words: str, filters: SearchFilters, *, limit: int = 20) -> list[DocumentHit]:
+def search(ledger: Ledger, words: str, filters: SearchFilters, *, limit: int = 20) -> list[DocumentHit]:
     """The `limit` best documents for `words` (by their best page), each with its best pages' snippets.
 
     The best pages are taken from FTS5 in rank order (`ORDER BY rank LIMIT k`: snippets are made for those
     rows only), k growing until `limit` documents are found or no page is left."""
+    with ledger.reading() as session:
+        return search_in(session, words, filters, limit=limit)
+
+
+def search_in(session: Session, words: str, filters: SearchFilters, *, limit: int = 20) -> list[DocumentHit]:
+    """`search` in a session the caller holds."""
     if session.get_bind().dialect.name != "sqlite":
         raise UsageError("search needs the SQLite index (FTS5)", hint="database.url must be a sqlite URL")
     query = fts_query(words)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import getpass
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +14,6 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from chartfile.errors import DatabaseError
-from chartfile.indexer.models import AuditEvent
 from chartfile.settings import DatabaseSettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -75,20 +71,3 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work: commits on success, rolls back on any error."""
     with factory() as session, session.begin():
         yield session
-
-
-def actor() -> str:
-    """The OS user acting, for the audit trail."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return f"uid:{os.getuid()}"
-
-
-def audit(session: Session, action: str, document_id: int | None, **detail: Any) -> None:
-    """Append one audit row in the caller's transaction."""
-    session.add(AuditEvent(at=utcnow(), actor=actor(), action=action, document_id=document_id, detail=detail))
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from chartfile.report.build import UnmatchedReport
+from chartfile.clerk.report.build import UnmatchedReport
 
 HEADER = ("status", "id", "age_hours", "age_bucket", "source_name", "pages", "candidates")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

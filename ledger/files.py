@@ -74,19 +74,6 @@ def durable_copy(src: Path, dst: Path) -> str:
     return digest.hexdigest()
 
 
-def durable_move(src: Path, dst: Path) -> None:
-    """Rename when on one file system, else copy + verify + delete; the data exists somewhere always."""
-    dst.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
-        os.replace(src, dst)
-    except OSError:
-        expected = sha256_of(src)
-        if durable_copy(src, dst) != expected or sha256_of(dst) != expected:
-            raise OSError(f"copy to {dst} did not verify") from None
-        src.unlink()
-    fsync_dir(dst.parent)
-
-
 def append_line(path: Path, line: str) -> None:
     """Append one line and fsync it (and the folder, so a new file's name survives a crash too)."""
     with path.open("a", encoding="utf-8") as handle:

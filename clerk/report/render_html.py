@@ -6,7 +6,7 @@ import base64
 from html import escape
 from pathlib import Path
 
-from chartfile.report.build import BUCKETS, ReportRow, StatusSection, UnmatchedReport
+from chartfile.clerk.report.build import BUCKETS, ReportRow, StatusSection, UnmatchedReport
 
 _CSS = """
 body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; margin: 24px; color: #1a1a1a; }

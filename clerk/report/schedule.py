@@ -14,13 +14,13 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from chartfile.errors import ChartfileError
-from chartfile.indexer.db import transaction
-from chartfile.indexer.models import ReportRun
-from chartfile.report import WrittenReport, write_unmatched
-from chartfile.report.mail import send_report
+from chartfile.clerk.report import WrittenReport, write_unmatched
+from chartfile.clerk.report.mail import send_report
+from chartfile.errors import ChartfileError, explain
+from chartfile.ledger import Ledger
+from chartfile.ledger.models import ReportRun
 from chartfile.settings import ReportSettings, Settings
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ def schedule_for(settings: ReportSettings, session: Session) -> NightlySchedule:
     )
 
 
-def run_due_reports(settings: Settings, sessions: sessionmaker[Session], now: dt.datetime) -> list[Path]:
+def run_due_reports(settings: Settings, ledger: Ledger, now: dt.datetime) -> list[Path]:
     """Write (and email) every report due at `now`; returns the HTML files written.
 
     For the daemon's loop: never raises for a failed report; it is logged and tried again next call.
@@ -71,23 +71,23 @@ def run_due_reports(settings: Settings, sessions: sessionmaker[Session], now: dt
         return []
     written: list[Path] = []
     try:
-        with transaction(sessions) as session:
+        with ledger.reading() as session:
             schedule = schedule_for(settings.report, session)
         for night in schedule.due(now):
             result = write_unmatched(
                 settings,
-                sessions,
+                ledger,
                 report_date=night,
                 as_of=schedule.cutoff(night),
                 since=None,
                 out_dir=settings.report.output,
             )
             emailed = _email(settings.report, result)
-            _record(sessions, result, emailed=emailed, now=now)
+            _record(ledger, result, emailed=emailed, now=now)
             written.append(result.html)
             log.info("nightly report for %s: %d document(s) waiting", night, result.report.total)
     except (ChartfileError, OSError, SQLAlchemyError) as e:
-        log.error("the nightly report could not be written (%s); it is tried again", _describe(e))
+        log.error("the nightly report could not be written (%s); it is tried again", explain(e).log_line())
     return written
 
 
@@ -100,17 +100,15 @@ def _email(settings: ReportSettings, result: WrittenReport) -> bool:
         log.error(
             "the nightly report of %s was written but not emailed (%s)",
             result.report.report_date,
-            _describe(e),
+            explain(e).log_line(),
         )
         return False
     return True
 
 
-def _record(
-    sessions: sessionmaker[Session], result: WrittenReport, *, emailed: bool, now: dt.datetime
-) -> None:
-    with transaction(sessions) as session:
-        session.add(
+def _record(ledger: Ledger, result: WrittenReport, *, emailed: bool, now: dt.datetime) -> None:
+    with ledger.unit() as unit:
+        unit.session.add(
             ReportRun(
                 report_date=result.report.report_date,
                 ran_at=now,
@@ -120,7 +118,3 @@ def _record(
                 emailed=emailed,
             )
         )
-
-
-def _describe(error: BaseException) -> str:
-    return error.message if isinstance(error, ChartfileError) else type(error).__name__

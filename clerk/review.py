@@ -9,23 +9,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from chartfile.indexer.models import Document, Page
-from chartfile.indexer.queries import document_summary
+from chartfile.clerk.previews import first_page_png
+from chartfile.errors import UsageError
+from chartfile.ledger import Ledger
+from chartfile.ledger.documents import as_utc
+from chartfile.ledger.models import Document, Page
+from chartfile.ledger.queries import document_summary
 from chartfile.records import Status
+from chartfile.settings import PathSettings
 
 CONTEXT_LINES = 1  # lines shown before and after the line holding a value
 MAX_LINE_CHARS = 160
 MAX_IDENTITIES = 3
-
-
-def as_utc(value: dt.datetime) -> dt.datetime:
-    """Database datetimes are UTC; SQLite hands them back without a zone."""
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 def queue(session: Session, *, statuses: Iterable[Status] = (Status.REVIEW,)) -> list[Document]:
@@ -125,3 +126,33 @@ def lines_around(text: str, at: int) -> list[str]:
     before = [ln for ln in lines[:index] if ln.strip()][-CONTEXT_LINES:]
     after = [ln for ln in lines[index + 1 :] if ln.strip()][:CONTEXT_LINES]
     return [" ".join(ln.split())[:MAX_LINE_CHARS] for ln in (*before, lines[index], *after) if ln.strip()]
+
+
+def waiting(ledger: Ledger, *, now: dt.datetime) -> list[dict[str, Any]]:
+    """`review list`: the documents waiting for review, oldest first, with their age at `now`."""
+    with ledger.reading() as session:
+        return [queue_entry(doc, now=now) for doc in queue(session)]
+
+
+def show_for_review(ledger: Ledger, document_id: int) -> dict[str, Any]:
+    """`review show`: the evidence for one document and its first-page preview; the view is audited."""
+    with ledger.unit() as unit:
+        doc = unit.session.get(Document, document_id)
+        if doc is None:
+            raise UsageError(f"no document with id {document_id}", hint="see `chartfile review list`")
+        detail = review_detail(unit.session, doc) | {"preview_path": _preview(doc, ledger.paths)}
+        unit.audit("viewed", document_id, command="review show")
+    return detail
+
+
+def _preview(doc: Document, paths: PathSettings) -> str | None:
+    if not doc.stored_path or not doc.stored_sha256:
+        return None
+    png = first_page_png(
+        Path(doc.stored_path),
+        document_id=doc.id,
+        stored_sha256=doc.stored_sha256,
+        store_root=paths.store,
+        scratch=paths.work,
+    )
+    return str(png) if png else None

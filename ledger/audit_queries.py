@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from chartfile.indexer.models import AuditEvent
+from chartfile.ledger.models import AuditEvent
 from chartfile.records import Status
 
 DECIDED_ACTIONS = ("assigned", "rejected", "refiled", "split")

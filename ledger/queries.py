@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from chartfile.indexer.models import AuditEvent, Document, Intake, Page
+from chartfile.ledger.models import AuditEvent, Document, Intake, Page
 
 
 def document_summary(doc: Document) -> dict[str, Any]:

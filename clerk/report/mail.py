@@ -5,8 +5,8 @@ from __future__ import annotations
 import smtplib
 from email.message import EmailMessage
 
-from chartfile.report import WrittenReport
-from chartfile.report.build import BUCKETS
+from chartfile.clerk.report import WrittenReport
+from chartfile.clerk.report.build import BUCKETS
 from chartfile.settings import ReportSettings
 
 

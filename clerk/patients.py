@@ -1,0 +1,90 @@
+"""The patient master list from the EHR: CSV import (validated, upsert by MRN), and the merges it names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from chartfile.clerk.decisions import merge_patients
+from chartfile.errors import UsageError, explain
+from chartfile.indexer.patients import COLUMNS, MERGED_INTO, RowProblem, read_rows, validate_row
+from chartfile.ledger import Ledger
+from chartfile.ledger.models import Patient
+
+
+@dataclass(slots=True)
+class ImportReport:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[RowProblem] = field(default_factory=list)
+    merges: list[tuple[int, str, str]] = field(default_factory=list)  # (line, old MRN, new MRN) applied
+    documents_moved: int = 0
+
+
+def import_csv(path: Path, ledger: Ledger) -> ImportReport:
+    """Upsert every valid row by MRN in one transaction; invalid rows are reported, not imported.
+
+    Then each `merged_into` row's record is merged into its target (documents move, audited); a merge
+    that cannot be made is reported by its line.
+    """
+    report = ImportReport()
+    with ledger.unit() as unit:
+        session = unit.session
+        existing = {p.mrn: p for p in session.scalars(select(Patient))}
+        for line, row in read_rows(path):
+            patient, reasons = validate_row(row, now=unit.now)
+            if patient is None:
+                report.rejected.append(RowProblem(line, reasons))
+                continue
+            present = tuple(name for name in COLUMNS if name in row)
+            _upsert(session, existing, patient, present, report)
+            target = row.get(MERGED_INTO, "")
+            if target and existing[patient.mrn].merged_into != target:
+                report.merges.append((line, patient.mrn, target))
+    report.documents_moved = _apply_merges(report, ledger, path)
+    return report
+
+
+def _apply_merges(report: ImportReport, ledger: Ledger, source: Path) -> int:
+    """Merge each `merged_into` row's record into its target; a failed merge is reported by line."""
+    moved, applied = 0, []
+    for line, old_mrn, new_mrn in report.merges:
+        try:
+            made = merge_patients(
+                ledger, old_mrn, new_mrn, reason=f"patient list import ({source.name}, line {line})"
+            )
+        except UsageError as e:
+            report.rejected.append(RowProblem(line, (f"{MERGED_INTO}: {explain(e).message}",)))
+            continue
+        moved += len(made)
+        applied.append((line, old_mrn, new_mrn))
+    report.merges = applied
+    return moved
+
+
+def _upsert(
+    session: Session,
+    existing: dict[str, Patient],
+    patient: Patient,
+    present: tuple[str, ...],
+    report: ImportReport,
+) -> None:
+    """Insert, or update only the columns the file has (a missing column keeps what is stored)."""
+    current = existing.get(patient.mrn)
+    if current is None:
+        session.add(patient)
+        existing[patient.mrn] = patient
+        report.inserted += 1
+        return
+    changed = [n for n in present if getattr(current, n) != getattr(patient, n)]
+    for name in changed:
+        setattr(current, name, getattr(patient, name))
+    if changed:
+        current.updated_at = patient.updated_at
+        report.updated += 1
+    else:
+        report.unchanged += 1

@@ -1,0 +1,168 @@
+"""The ledger: the database, the store and the work folder of one installation, and its units of work."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from chartfile.ledger import journal
+from chartfile.ledger.db import make_engine, migrate, session_factory, transaction
+from chartfile.ledger.models import Document
+from chartfile.ledger.store import FileStore, StoreLayout
+from chartfile.ledger.unit import Unit, work_folder_error
+from chartfile.settings import DatabaseSettings, PathSettings
+
+Clock = Callable[[], dt.datetime]
+
+
+@dataclass(frozen=True, slots=True)
+class Ledger:
+    """What every change needs: sessions, the store, the folders, and the clock and actor of the edge."""
+
+    sessions: sessionmaker[Session]
+    store: FileStore
+    paths: PathSettings
+    clock: Clock
+    actor: str
+
+    @property
+    def layout(self) -> StoreLayout:
+        return StoreLayout(self.paths.store)
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for reads (committed at the end, so a read may add audit rows through a unit)."""
+        with transaction(self.sessions) as session:
+            yield session
+
+    @contextmanager
+    def unit(self, *, journal_dir: Path | None = None) -> Iterator[Unit]:
+        """One unit of work. Its journal goes into `journal_dir` (a claim's work folder) or a unit folder
+        of its own, made (and locked) when the first file is written; kept if undoing the unit failed."""
+        own = _LazyUnitFolder(self.paths.work, journal_dir)
+        stores = (self.store, FileStore(self.paths.quarantine))
+        work: Unit | None = None
+        try:
+            with transaction(self.sessions) as session:
+                work = Unit(
+                    session,
+                    stores=stores,
+                    layout=self.layout,
+                    folder=own.path,
+                    work_root=self.paths.work,
+                    now=self.clock(),
+                    actor=self.actor,
+                )
+                yield work
+        except BaseException:
+            own.settle(work.undo if work is not None else None)
+            raise
+        own.settle(work.finish)
+
+    @contextmanager
+    def work_folder(self) -> Iterator[Path]:
+        """A private folder below the work root, locked while in use: its journal, if any, is applied by
+        a later command's recovery should this one crash."""
+        try:
+            folder = journal.UnitFolder(self.paths.work, uuid.uuid4().hex)
+        except OSError as e:
+            raise work_folder_error(self.paths.work, e) from e
+        try:
+            yield folder.path
+        finally:
+            folder.close()
+
+    def expected_sha256(self, path: Path) -> str | None:
+        """What a document row records for `path`: its SHA-256, "" (kept, unchecked), or None (no row)."""
+        text = str(path)
+        with self.reading() as session:
+            query = select(Document).where(
+                or_(
+                    Document.stored_path == text,
+                    Document.original_path == text,
+                    Document.quarantine_path == text,
+                )
+            )
+            # a duplicate's row names its original's files: the original's row records their bytes
+            doc = session.scalars(query.order_by(Document.duplicate_of.is_not(None), Document.id)).first()
+            if doc is not None:
+                return (doc.stored_sha256 or "") if doc.stored_path == text else doc.sha256
+            if path.suffix == ".json":  # a quarantine note belongs with the file it sits beside
+                stem = f"{path.with_suffix('')}."
+                beside = select(Document.id).where(Document.quarantine_path.startswith(stem, autoescape=True))
+                return "" if session.scalars(beside.limit(1)).first() is not None else None
+        return None
+
+    def undo_abandoned_units(self) -> int:
+        """Apply the journal of every unit folder a crashed command left; how many there were."""
+        abandoned = journal.abandoned_units(self.paths.work)
+        for folder in abandoned:
+            journal.undo(folder, self.expected_sha256)
+        return len(abandoned)
+
+
+def private_umask() -> None:
+    """Everything chartfile creates is readable by the service user only."""
+    os.umask(0o077)
+
+
+def prepare_folders(paths: PathSettings) -> None:
+    for folder in (paths.inbox, paths.store, paths.quarantine, paths.work):
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
+@contextmanager
+def open_ledger(
+    paths: PathSettings, database: DatabaseSettings, *, clock: Clock, actor: str
+) -> Iterator[Ledger]:
+    """The migrated database and the folders (private), with what a crashed command left undone."""
+    private_umask()
+    prepare_folders(paths)
+    engine = make_engine(database)
+    migrate(engine)
+    try:
+        ledger = Ledger(session_factory(engine), FileStore(paths.store), paths, clock, actor)
+        ledger.undo_abandoned_units()
+        yield ledger
+    finally:
+        engine.dispose()
+
+
+class _LazyUnitFolder:
+    """A unit's journal folder: the one given, or a locked unit folder made on first use."""
+
+    def __init__(self, work_root: Path, given: Path | None) -> None:
+        self._work_root = work_root
+        self._given = given
+        self._made: journal.UnitFolder | None = None
+
+    def path(self) -> Path:
+        if self._given is not None:
+            return self._given
+        if self._made is None:
+            try:
+                self._made = journal.UnitFolder(self._work_root, uuid.uuid4().hex)
+            except OSError as e:
+                raise work_folder_error(self._work_root, e) from e
+        return self._made.path
+
+    def settle(self, last_step: Callable[[], None] | None) -> None:
+        """Run the unit's last file step (undo or finish), then remove the folder; should the step fail,
+        only unlock it: its journal is left for recovery."""
+        try:
+            if last_step is not None:
+                last_step()
+        except BaseException:
+            if self._made is not None:
+                self._made.close(remove=False)
+            raise
+        if self._made is not None:
+            self._made.close()

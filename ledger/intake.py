@@ -1,0 +1,168 @@
+"""The claim journal (`intake` rows): every inbox file is journaled under its document id before any work,
+finished once its outcome is committed, and recovered at start-up after a crash."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from chartfile.errors import ChartfileError
+from chartfile.ledger import files, journal
+from chartfile.ledger.book import Ledger
+from chartfile.ledger.models import Intake
+from chartfile.ledger.unit import Unit
+from chartfile.records import FileKind, IncomingFile
+
+log = logging.getLogger(__name__)
+
+OPEN_STATES = ("claimed", "failed")
+STAGING_PREFIX = ".claim-"
+
+
+class ClaimedElsewhereError(ChartfileError):
+    """Another chartfile command is processing this very file now: it is taken again once that is done."""
+
+    stage = "ingest"
+
+
+@dataclass(frozen=True, slots=True)
+class Staged:
+    """An inbox file copied into a private staging folder below the work root, hashed and sniffed."""
+
+    folder: Path
+    copy: Path
+    fingerprint: str
+    sha256: str
+    size_bytes: int
+    kind: FileKind | None
+
+
+def open_claim(ledger: Ledger, path: Path, staged: Staged, *, consume: bool) -> IncomingFile | None:
+    """Journal `path` and move its staged copy into its work folder; None when it was fully processed.
+
+    A file claimed before (a crash, or a machine fault) keeps its document id; what its earlier attempt
+    wrote into the store is undone first.
+    """
+    with ledger.unit() as unit:
+        prior = _prior_claim(unit.session, path, staged)
+        if prior is not None and prior.state == "done" and consume and prior.sha256 == staged.sha256:
+            log.info("document %d: already committed; removing its leftover inbox file", prior.id)
+            files.remove_durably(path)
+            journal.undo(ledger.paths.work / str(prior.id), ledger.expected_sha256)  # its files are kept
+            return None
+        if prior is not None and prior.state in OPEN_STATES and _in_progress(ledger, prior.id):
+            raise ClaimedElsewhereError(
+                f"document {prior.id} is being processed by another chartfile command",
+                hint="it is taken again once that command has finished",
+            )
+        intake = _journal(unit, prior, path, staged)
+        unit.session.flush()
+        intake.work_path = str(ledger.paths.work / str(intake.id))
+        unit.audit("received", intake.id, sha256=staged.sha256, attempt=intake.attempts)
+        incoming = _incoming(intake, staged)
+    journal.undo(incoming.work_dir, ledger.expected_sha256)  # an earlier, interrupted attempt
+    staged.folder.rename(incoming.work_dir)
+    return incoming
+
+
+def _in_progress(ledger: Ledger, intake_id: int) -> bool:
+    return journal.locked(ledger.paths.work / str(intake_id))
+
+
+def _prior_claim(session: Session, path: Path, staged: Staged) -> Intake | None:
+    """The claim of this very file; else an unfinished claim of the same bytes at the same path."""
+    same_path = select(Intake).where(Intake.source_path == str(path)).order_by(Intake.id.desc())
+    exact = session.scalars(same_path.where(Intake.source_fingerprint == staged.fingerprint)).first()
+    if exact is not None:
+        return exact
+    unfinished = same_path.where(Intake.sha256 == staged.sha256, Intake.state.in_(OPEN_STATES))
+    return session.scalars(unfinished).first()
+
+
+def _journal(unit: Unit, prior: Intake | None, path: Path, staged: Staged) -> Intake:
+    kind = staged.kind.value if staged.kind else "unknown"
+    if prior is not None and prior.state in OPEN_STATES and prior.sha256 == staged.sha256:
+        prior.state, prior.attempts = "claimed", prior.attempts + 1
+        prior.source_fingerprint, prior.kind = staged.fingerprint, kind
+        return prior
+    return new_intake(
+        unit,
+        source_path=str(path),
+        source_name=path.name,
+        fingerprint=staged.fingerprint,
+        sha256=staged.sha256,
+        size_bytes=staged.size_bytes,
+        kind=kind,
+        done=False,
+    )
+
+
+def new_intake(
+    unit: Unit,
+    *,
+    source_path: str,
+    source_name: str,
+    fingerprint: str,
+    sha256: str,
+    size_bytes: int,
+    kind: str,
+    done: bool,
+) -> Intake:
+    """A journal row (it gives a document its id): claimed, or done from the start (a split child)."""
+    intake = Intake(
+        source_path=source_path,
+        source_name=source_name,
+        source_fingerprint=fingerprint,
+        sha256=sha256,
+        size_bytes=size_bytes,
+        kind=kind,
+        work_path="",
+        state="done" if done else "claimed",
+        attempts=0 if done else 1,
+        last_error="",
+        claimed_at=unit.now,
+        finished_at=unit.now if done else None,
+    )
+    unit.session.add(intake)
+    return intake
+
+
+def _incoming(intake: Intake, staged: Staged) -> IncomingFile:
+    work_dir = Path(intake.work_path)
+    return IncomingFile(
+        intake_id=intake.id,
+        source_path=Path(intake.source_path),
+        source_name=intake.source_name,
+        work_copy=work_dir / staged.copy.name,
+        work_dir=work_dir,
+        sha256=intake.sha256,
+        size_bytes=intake.size_bytes,
+        kind=staged.kind,
+        received_at=intake.claimed_at,
+    )
+
+
+def finish_claim(unit: Unit, intake_id: int, state: str, error: str) -> None:
+    intake = unit.session.get(Intake, intake_id)
+    assert intake is not None
+    intake.state, intake.finished_at, intake.last_error = state, unit.now, error
+
+
+def mark_failed(ledger: Ledger, incoming: IncomingFile, error: ChartfileError) -> None:
+    """A fault of the machine, not the input: journal it; the inbox file stays for a later retry."""
+    stage, message = error.stage, error.message
+    with ledger.unit() as unit:
+        finish_claim(unit, incoming.intake_id, "failed", f"{stage}: {message}")
+        unit.audit("failed", incoming.intake_id, stage=stage, reason=message)
+    log.error("document %d not processed (%s): %s; input kept for retry", incoming.intake_id, stage, message)
+
+
+def discard_attempt(ledger: Ledger, work_dir: Path) -> None:
+    """Undo an unfinished attempt: the store files its journal noted, then its work folder."""
+    journal.undo(work_dir, ledger.expected_sha256)
+    shutil.rmtree(work_dir, ignore_errors=True)

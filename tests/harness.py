@@ -1,0 +1,206 @@
+"""The test harness: a workspace's folders and index, real `chartfile watch` daemons, polling with a timeout.
+
+Used by the tests and by the benchmarks (`bench.soak`), which import it as `tests.harness`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
+
+import yaml
+
+from chartfile.commands.common import os_user, utc_clock
+from chartfile.ledger import Ledger, journal, open_ledger
+from chartfile.ledger.store import FileStore
+from chartfile.runtime import Runtime, open_runtime
+from chartfile.settings import Settings
+
+T = TypeVar("T")
+
+
+def cli_env() -> dict[str, str]:
+    """The environment of a `chartfile` subprocess: this one's, without a config path of its own."""
+    return {k: v for k, v in os.environ.items() if k != "CHARTFILE_CONFIG"}
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    """A folder with config.yaml whose data (inbox, store, work, quarantine, database) is in data/."""
+
+    root: Path
+
+    @property
+    def config(self) -> Path:
+        return self.root / "config.yaml"
+
+    def folder(self, name: str) -> Path:
+        """inbox, store, work or quarantine."""
+        return self.root / "data" / name
+
+    @property
+    def db(self) -> Path:
+        return self.root / "data" / "chartfile.db"
+
+    def configure(self, **sections: dict[str, Any]) -> None:
+        """Merge settings into config.yaml, section by section."""
+        raw = yaml.safe_load(self.config.read_text(encoding="utf-8"))
+        for name, values in sections.items():
+            raw[name] = (raw.get(name) or {}) | values
+        self.config.write_text(yaml.safe_dump(raw), encoding="utf-8")
+
+    def rows(self, sql: str, *params: Any) -> list[dict[str, Any]]:
+        return rows(self.db, sql, params)
+
+    def documents(self) -> list[dict[str, Any]]:
+        return self.rows("SELECT * FROM documents ORDER BY id")
+
+    def intake(self) -> list[dict[str, Any]]:
+        return self.rows("SELECT * FROM intake ORDER BY id")
+
+
+class Daemon:
+    """`chartfile --config CONFIG watch` in its own process group, logging into CONFIG's folder."""
+
+    def __init__(self, config: Path) -> None:
+        self.config = config
+        self.log_path = config.parent / "daemon.log"
+        self.proc: subprocess.Popen[bytes] | None = None
+        self._log_from = 0
+
+    def start(self) -> Daemon:
+        self._log_from = self.log_path.stat().st_size if self.log_path.exists() else 0
+        with self.log_path.open("ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "chartfile", "--config", str(self.config), "watch"],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=cli_env(),
+                start_new_session=True,  # its own process group: Ctrl-C and crashes hit it alone
+            )
+        return self
+
+    @property
+    def pid(self) -> int:
+        assert self.proc is not None, "not started"
+        return self.proc.pid
+
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def log(self) -> str:
+        """What this run has logged so far."""
+        with self.log_path.open("rb") as handle:
+            handle.seek(self._log_from)
+            return handle.read().decode("utf-8", errors="replace")
+
+    def wait_for_log(self, text: str, *, timeout: float) -> str:
+        return wait_until(lambda: self.log() if text in self.log() else None, timeout=timeout, what=text)
+
+    def peak_rss_mb(self) -> float:
+        """The daemon process's peak resident memory (VmHWM), read while it runs."""
+        status = Path(f"/proc/{self.pid}/status").read_text(encoding="ascii")
+        kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
+        return kb / 1024
+
+    def children(self, program: str) -> list[int]:
+        """Process ids of the daemon's running child processes whose command line names `program`."""
+        found = []
+        for proc in Path("/proc").iterdir():
+            if not proc.name.isdigit():
+                continue
+            with contextlib.suppress(OSError):
+                parent = (proc / "stat").read_text(encoding="utf-8", errors="replace").rsplit(")", 1)[1]
+                if int(parent.split()[1]) == self.pid and program.encode() in (proc / "cmdline").read_bytes():
+                    found.append(int(proc.name))
+        return found
+
+    def stop(self, signum: int = signal.SIGTERM, *, group: bool = False, timeout: float = 300) -> int:
+        """Send `signum` (to the whole process group, as a terminal's Ctrl-C does); the exit code."""
+        (os.killpg if group else os.kill)(self.pid, signum)
+        assert self.proc is not None
+        return self.proc.wait(timeout=timeout)
+
+    def crash(self) -> None:
+        """SIGKILL the daemon and everything it started, like a power cut for the process tree."""
+        if self.running():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.pid, signal.SIGKILL)
+            assert self.proc is not None
+            self.proc.wait(timeout=30)
+
+
+@dataclass
+class Daemons:
+    """Starts daemons and kills whichever still run on exit: the finalizer of a test fixture."""
+
+    started: list[Daemon] = field(default_factory=list)
+
+    def start(self, config: Path) -> Daemon:
+        daemon = Daemon(config).start()
+        self.started.append(daemon)
+        return daemon
+
+    def __enter__(self) -> Daemons:
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        for daemon in self.started:
+            daemon.crash()
+
+
+def rows(db: Path, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+    """Rows of a query on the index (none while the database does not exist yet)."""
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{db}?mode=rw", uri=True, timeout=30)) as conn:
+            conn.row_factory = sqlite3.Row
+            return [dict(row) for row in conn.execute(sql, params)]
+    except sqlite3.OperationalError as e:
+        if "no such table" in str(e) or "unable to open" in str(e):
+            return []
+        raise
+
+
+def wait_until(check: Callable[[], T | None], *, timeout: float, what: str, interval: float = 0.2) -> T:
+    """Poll `check` until it returns something true (a row, a non-empty list); fail after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"waited {timeout:.0f} s for: {what}")
+        time.sleep(interval)
+
+
+@contextmanager
+def ledger_on(settings: Settings, *, clock: Callable[[], dt.datetime] = utc_clock) -> Iterator[Ledger]:
+    """The workspace's ledger in this process, with the CLI's actor and (unless given) its clock."""
+    with open_ledger(settings.paths, settings.database, clock=clock, actor=os_user()) as ledger:
+        yield ledger
+
+
+@contextmanager
+def runtime_on(settings: Settings) -> Iterator[Runtime]:
+    """The pipeline's runtime in this process, as `chartfile process` opens it."""
+    with open_runtime(settings, clock=utc_clock, actor=os_user()) as rt:
+        yield rt
+
+
+def half_filed(work_dir: Path, src: Path, dst: Path) -> None:
+    """The state a crash leaves between a unit of work's store write and its commit: noted, written."""
+    journal.note(work_dir, journal.Entry(dst))
+    FileStore(dst.parent).put(src, dst)

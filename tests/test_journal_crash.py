@@ -1,0 +1,115 @@
+"""A command killed inside a unit of work (after its store writes, before its commit) leaves a journal;
+the next chartfile command, whatever it is, applies it: the store is as the rows say, nothing is lost."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+from harness import cli_env
+from scenarios import lab_result, text_pdf
+
+KILLED_IN_A_UNIT = textwrap.dedent(
+    """
+    import os, signal, sys
+    from pathlib import Path
+    from chartfile.commands.common import os_user, utc_clock
+    from chartfile.ledger import open_ledger
+    from chartfile.ledger.documents import move_stored
+    from chartfile.ledger.models import Document
+    from chartfile.records import Status
+    from chartfile.settings import load_settings
+
+    settings = load_settings(Path(sys.argv[1]))
+    document_id, action, arg = int(sys.argv[2]), sys.argv[3], sys.argv[4]
+    with open_ledger(settings.paths, settings.database, clock=utc_clock, actor=os_user()) as ledger:
+        with ledger.unit() as unit:
+            doc = unit.session.get(Document, document_id)
+            if action == "move":
+                move_stored(unit, doc, status=Status.FILED, mrn=arg)
+            else:
+                unit.place(Path(arg), Path(doc.stored_path))
+            unit.session.flush()
+            os.kill(os.getpid(), signal.SIGKILL)  # a power cut before the commit
+    """
+)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def filed(workspace: Path) -> dict[str, object]:
+    """One born-digital lab result filed to 4471205 (no OCR needed)."""
+    run_cli(workspace, "patients", "import", str(workspace / "patients.csv"), check=True)
+    pdf = text_pdf([lab_result("Margaret Lindqvist", "07/15/1949", "4471205")], workspace / "lab.pdf")
+    run_cli(workspace, "process", str(pdf), check=True)
+    (doc,) = [
+        json.loads(line) for line in run_cli(workspace, "documents", "list", "--json").stdout.splitlines()
+    ]
+    assert doc["status"] == "filed" and doc["patient_mrn"] == "4471205"
+    return dict(doc)
+
+
+def killed_in_a_unit(workspace: Path, document_id: int, action: str, arg: str) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            KILLED_IN_A_UNIT,
+            str(workspace / "config.yaml"),
+            str(document_id),
+            action,
+            arg,
+        ],
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == -9, done.stderr
+
+
+def store_files(workspace: Path) -> set[Path]:
+    return {p for p in (workspace / "data" / "store").rglob("*") if p.is_file() and "previews" not in p.parts}
+
+
+def unit_folders(workspace: Path) -> list[str]:
+    return [p.name for p in (workspace / "data" / "work").iterdir() if p.name.startswith("unit-")]
+
+
+def test_a_move_killed_before_its_commit_is_undone_by_the_next_command(
+    workspace: Path, filed: dict[str, object]
+) -> None:
+    before = store_files(workspace)
+    killed_in_a_unit(workspace, int(str(filed["id"])), "move", "4471206")
+    written = store_files(workspace) - before
+    assert len(written) == 1 and "4471206" in str(next(iter(written)))  # the half-done move's new file
+    assert len(unit_folders(workspace)) == 1
+    run_cli(workspace, "documents", "list", check=True)  # any command: it applies the journal first
+    assert store_files(workspace) == before and unit_folders(workspace) == []
+    detail = json.loads(run_cli(workspace, "documents", "show", str(filed["id"]), "--json").stdout)
+    assert detail["patient_mrn"] == "4471205" and detail["stored_path"] == filed["stored_path"]
+    assert sha256(Path(str(detail["stored_path"]))) == detail["stored_sha256"]
+    moved = run_cli(workspace, "documents", "refile", str(filed["id"]), "4471206", "--reason", "test")
+    assert moved.returncode == 0, moved.stderr
+
+
+def test_a_file_replaced_in_place_is_put_back_when_the_unit_died(
+    workspace: Path, filed: dict[str, object]
+) -> None:
+    stored = Path(str(filed["stored_path"]))
+    kept = sha256(stored)
+    other = text_pdf([lab_result("Rafael Castellano", "01/30/1972", "4471206")], workspace / "other.pdf")
+    killed_in_a_unit(workspace, int(str(filed["id"])), "place", str(other))
+    assert sha256(stored) == sha256(other)  # overwritten, uncommitted: the row still records `kept`
+    run_cli(workspace, "status", check=True)
+    assert sha256(stored) == kept and unit_folders(workspace) == []
