@@ -65,9 +65,10 @@ def open_runtime(
     clock: Callable[[], dt.datetime],
     actor: str,
     engine: OcrEngine | None = None,
+    program: str = "chartfile",
 ) -> Iterator[Runtime]:
     """A ready Runtime on the migrated ledger; the worker pool is shut down on exit."""
-    with open_ledger(settings.paths, settings.database, clock=clock, actor=actor) as ledger:
+    with open_ledger(settings.paths, settings.database, clock=clock, actor=actor, program=program) as ledger:
         if engine is None:
             check_dependencies(settings)
             engine = tesseract.TesseractEngine(

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from chartfile.clerk.patients import import_csv
-from chartfile.commands.common import console, err_console, ledger_of, print_json_line, settings_of
+from chartfile.commands.common import console, err_console, ledger_of, print_json_line, settings_of, shown
 from chartfile.indexer.patients import COLUMNS, MERGED_INTO
 
 app = typer.Typer(help="Manage the patient master list.", no_args_is_help=True)
@@ -50,4 +50,4 @@ def import_command(
         f"{len(report.merges)} merged ({moved} document(s) moved); {len(rejected)} rejected"
     )
     for problem in report.rejected:
-        err_console.print(f"line {problem.line}: {'; '.join(problem.reasons)}", highlight=False)
+        err_console.print(shown(f"line {problem.line}: {'; '.join(problem.reasons)}"))
