@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 from chartfile import matching
 from chartfile.errors import MachineError, StoreError, explain
 from chartfile.indexer import index_document
-from chartfile.ingest.claim import claim, release_source
+from chartfile.ingest.claim import check_name, claim, release_source
 from chartfile.ledger import Ledger, outcomes
 from chartfile.ledger.claims import ClaimedElsewhereError
 from chartfile.ledger.db import database_fault
@@ -79,6 +79,7 @@ def run_stages(incoming: IncomingFile, rt: Runtime, commit: Commit[T_co]) -> T_c
     """Every outcome is committed before the caller lets go of the source; a machine fault raises."""
     try:
         with _machine_faults(incoming):
+            check_name(incoming)
             known = commit.known(incoming)
             if known is not None:
                 return known

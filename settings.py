@@ -86,7 +86,7 @@ class OcrSettings(_Section):
     despeckle: Literal["off", "auto", "on"] = "auto"
     speckle_ppm_threshold: Annotated[float, Field(ge=0)] = 150.0
     retry_below_confidence: Annotated[float, Field(ge=0, le=100)] = 60.0
-    max_page_megapixels: Annotated[float, Field(gt=0, le=400)] = 60.0
+    max_page_megapixels: Annotated[float, Field(gt=0, le=400)] = 40.0
     max_pages: Annotated[int, Field(ge=1, le=100_000)] = 2000
     max_work_mb: Annotated[int, Field(ge=16, le=1_000_000)] = 2048
 

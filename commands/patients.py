@@ -25,12 +25,22 @@ def import_command(
             "record was merged into; its documents move there, audited)",
         ),
     ],
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            help="The file's encoding (default: found: UTF-8, UTF-8 or UTF-16 with a BOM, else Windows-1252 "
+            "with a warning)."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as one JSON object.")] = False,
 ) -> None:
-    """Import or update patients from a CSV file (upsert by MRN). Invalid rows are reported and skipped."""
+    """Import or update patients from a CSV file (upsert by MRN). Invalid rows are reported and skipped.
+
+    An MRN repeated with other values imports none of its rows; malformed quoting refuses the file.
+    """
     settings = settings_of(ctx)
     with ledger_of(settings) as ledger:
-        report = import_csv(csv_file, ledger)
+        report = import_csv(csv_file, ledger, encoding=encoding)
     moved = report.documents_moved
     rejected = [{"line": p.line, "reasons": list(p.reasons)} for p in report.rejected]
     if as_json:
@@ -42,6 +52,8 @@ def import_command(
                 "merged": len(report.merges),
                 "documents_moved": moved,
                 "rejected": rejected,
+                "encoding": report.encoding,
+                "warnings": report.warnings,
             }
         )
         return
@@ -49,5 +61,7 @@ def import_command(
         f"imported: {report.inserted} new, {report.updated} updated, {report.unchanged} unchanged; "
         f"{len(report.merges)} merged ({moved} document(s) moved); {len(rejected)} rejected"
     )
-    for problem in report.rejected:
+    for warning in report.warnings:
+        err_console.print(shown(f"warning: {warning}"))
+    for problem in sorted(report.rejected, key=lambda p: p.line):
         err_console.print(shown(f"line {problem.line}: {'; '.join(problem.reasons)}"))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
 
-from chartfile.errors import ChartfileError, UnreadableFileError
+from chartfile.errors import ChartfileError, InputError, UnreadableFileError
 from chartfile.ingest.sniff import sniff
 from chartfile.ledger import Ledger, files
 from chartfile.ledger.claims import ClaimedElsewhereError
@@ -35,6 +35,11 @@ class SourceGoneError(ChartfileError):
     """The inbox file went before it could be claimed: another run took it, or its sender removed it."""
 
     stage = "ingest"
+
+
+class UnsafeNameError(InputError):
+    """The inbox file's name is not valid UTF-8: it is quarantined under its document id (the note keeps
+    the name's bytes, escaped) instead of being retried for ever."""
 
 
 class NotRegularFileError(UnreadableFileError):
@@ -142,6 +147,16 @@ def _unreadable(path: Path, e: OSError) -> UnreadableFileError:
         f"cannot read {which} ({e.strerror or type(e).__name__})",
         hint=f"`find {path.parent} -inum INODE` shows it; check its permissions; chartfile leaves it there",
     )
+
+
+def check_name(incoming: IncomingFile) -> None:
+    """The first step of the chain for an inbox file: a name that is not text is bad input."""
+    if not files.is_text(incoming.source_path.name):
+        raise UnsafeNameError(
+            f"document {incoming.intake_id}: the file's name is not valid UTF-8 text",
+            hint="the note's source_name gives the name's bytes (escaped); rename the file (or fix the "
+            "sender's character set) and drop it into the inbox again",
+        )
 
 
 def release_source(incoming: IncomingFile) -> None:
