@@ -127,9 +127,17 @@ def _machine_faults(incoming: IncomingFile) -> Iterator[None]:
     except OperationalError as e:  # "database is locked", disk I/O error: the message names no data
         raise database_fault(e, subject=f"document {incoming.intake_id}: ") from e
     except OSError as e:
+        if e.errno in _SHORT_OF_RESOURCES:  # starting tesseract or poppler failed: not the input's fault
+            raise MachineError(
+                f"document {incoming.intake_id}: the machine is short of memory or processes ({e.strerror})",
+                hint="chartfile retries and the input is kept; check the machine's memory and process limits",
+            ) from e
         if e.errno not in (errno.ENOSPC, errno.EDQUOT):
             raise
         raise StoreError(
             f"document {incoming.intake_id}: the disk is full ({e.strerror})",
             hint="free disk space; chartfile retries and the input is kept",
         ) from e
+
+
+_SHORT_OF_RESOURCES = (errno.ENOMEM, errno.EAGAIN, errno.EMFILE, errno.ENFILE)

@@ -56,12 +56,7 @@ class ClaimBook:
 
     def take(self, *, sha256: str, source_path: str, fingerprint: str) -> None:
         """Claim these bytes for this process, or raise ClaimedElsewhereError naming the holder."""
-        earlier = self._held.get(sha256)
-        if earlier is not None and self._in_force(sha256, earlier):
-            raise self._held_here(sha256)
-        ticket = uuid.uuid4().hex
-        with self._freed:
-            self._held[sha256] = ticket
+        ticket = self._reserve(sha256)
         try:
             with transaction(self._sessions) as session:
                 self._take(session, self._row(sha256, ticket, source_path, fingerprint))
@@ -69,6 +64,18 @@ class ClaimBook:
             self._forget(sha256, ticket)
             raise
         self._start_renewing()
+
+    def _reserve(self, sha256: str) -> str:
+        """A ticket for these bytes in this process, unless another thread's claim of them stands."""
+        while True:
+            with self._freed:
+                earlier = self._held.get(sha256)
+                if earlier is None:
+                    ticket = uuid.uuid4().hex
+                    self._held[sha256] = ticket
+                    return ticket
+            if self._in_force(sha256, earlier):  # else it was forgotten (its outcome committed): again
+                raise self._held_here(sha256)
 
     def _take(self, session: Session, values: dict[str, Any]) -> None:
         sha256, now = values["sha256"], values["taken_at"]
@@ -90,11 +97,12 @@ class ClaimBook:
         log.info("took over a claim left by %s (document %s)", current.holder_name, current.intake_id)
 
     def _in_force(self, sha256: str, ticket: str) -> bool:
-        """Whether this process's earlier claim of these bytes still stands (its outcome not committed)."""
+        """Whether this process's earlier claim of these bytes still stands (its outcome not committed,
+        or it is being taken now: its row not written yet)."""
         with transaction(self._sessions) as session:
             current = session.get(Claim, sha256)
-            if current is not None and current.holder == ticket:
-                return True
+            if current is None or current.holder == ticket:
+                return self._held.get(sha256) == ticket
         self._forget(sha256, ticket)
         return False
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future
+from concurrent.futures import Future, wait
 from pathlib import Path
 
 from chartfile.errors import OcrError, UnreadableFileError, UnsupportedFileError
@@ -64,11 +64,27 @@ def _within_budget(
         yield source
 
 
+Pending = deque[tuple[list[PageSource], Future[list[PageRead | PageFault]] | None]]
+
+
 def _read_in_order(
     sources: Iterator[PageSource], settings: OcrSettings, engine: OcrEngine, pool: OcrPool
 ) -> Iterator[OcrPage]:
-    """Pages in order; consecutive pages go to Tesseract together (one start-up), shared over idle workers."""
-    pending: deque[tuple[list[PageSource], Future[list[PageRead | PageFault]] | None]] = deque()
+    """Pages in order; should the document fail half way (a page over a limit, a damaged page), the runs
+    already given to Tesseract are called off or waited for: none writes into a folder being removed."""
+    pending: Pending = deque()
+    try:
+        yield from _read_runs(sources, settings, engine, pool, pending)
+    finally:
+        for _, job in pending:
+            if job is not None and not job.cancel():
+                wait([job])
+
+
+def _read_runs(
+    sources: Iterator[PageSource], settings: OcrSettings, engine: OcrEngine, pool: OcrPool, pending: Pending
+) -> Iterator[OcrPage]:
+    """Consecutive pages go to Tesseract together (one start-up), shared over idle workers."""
     run: list[PageSource] = []
     limit = 1
 

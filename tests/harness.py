@@ -65,6 +65,11 @@ class Workspace:
     def rows(self, sql: str, *params: Any) -> list[dict[str, Any]]:
         return rows(self.db, sql, params)
 
+    def execute(self, sql: str, *params: Any) -> None:
+        """Change the index as another program (or station) would: one committed statement."""
+        with contextlib.closing(sqlite3.connect(self.db, timeout=30)) as conn, conn:
+            conn.execute(sql, params)
+
     def documents(self) -> list[dict[str, Any]]:
         return self.rows("SELECT * FROM documents ORDER BY id")
 
