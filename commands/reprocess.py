@@ -120,7 +120,12 @@ def _run(ids: list[int], rt: Runtime, *, show_progress: bool) -> list[Reprocesse
                 results.append(reprocess_document(document_id, rt))
             except (MachineError, OSError) as e:  # the row and its files are as they were
                 message = explain(e).line()
-                err_console.print(shown(f"error: document {document_id}: {message}"))
+                named = (
+                    message
+                    if message.startswith(f"document {document_id}:")
+                    else f"document {document_id}: {message}"
+                )
+                err_console.print(shown(f"error: {named}"))
                 results.append(Reprocessed(document_id, "failed", {}, {}, message))
             progress.advance(task)
     return results

@@ -76,7 +76,7 @@ def database_fault(error: SQLAlchemyError, *, subject: str = "") -> DatabaseErro
     """A database fault as the one error every command and the daemon report (exit 3, retried)."""
     return DatabaseError(
         f"{subject}the database could not be used ({fault_reason(error)})",
-        hint="chartfile retries; check that nothing else holds the database for long",
+        hint="the daemon retries by itself; run a command again once nothing else holds the database",
     )
 
 
