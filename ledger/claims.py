@@ -49,33 +49,45 @@ class ClaimBook:
         self._lease = dt.timedelta(seconds=lease_seconds)
         self._clock = clock
         self._held: dict[str, str] = {}  # sha256 -> ticket
+        self._taking: set[str] = set()  # tickets whose row is being written (not in the database yet)
         self._lock = threading.Lock()
         self._freed = threading.Condition(self._lock)
         self._stop = threading.Event()
         self._renewer: threading.Thread | None = None
 
-    def take(self, *, sha256: str, source_path: str, fingerprint: str) -> None:
-        """Claim these bytes for this process, or raise ClaimedElsewhereError naming the holder."""
-        ticket = self._reserve(sha256)
-        try:
-            with transaction(self._sessions) as session:
-                self._take(session, self._row(sha256, ticket, source_path, fingerprint))
-        except BaseException:
-            self._forget(sha256, ticket)
-            raise
-        self._start_renewing()
-
-    def _reserve(self, sha256: str) -> str:
-        """A ticket for these bytes in this process, unless another thread's claim of them stands."""
+    def reserve(self, sha256: str) -> str:
+        """A ticket for these bytes in this process, unless another thread's claim of them stands (then
+        ClaimedElsewhereError with `mine`). Then `take` it in the transaction that journals the file."""
         while True:
             with self._freed:
                 earlier = self._held.get(sha256)
                 if earlier is None:
                     ticket = uuid.uuid4().hex
                     self._held[sha256] = ticket
+                    self._taking.add(ticket)
                     return ticket
             if self._in_force(sha256, earlier):  # else it was forgotten (its outcome committed): again
                 raise self._held_here(sha256)
+
+    def take(self, session: Session, *, sha256: str, ticket: str, source_path: str, fingerprint: str) -> None:
+        """Claim the bytes in the caller's transaction (its first write), or raise ClaimedElsewhereError
+        naming the holder. After the commit: `taken`; on any failure: `forget`."""
+        self._take(session, self._row(sha256, ticket, source_path, fingerprint))
+
+    def taken(self, sha256: str, ticket: str, *, keep: bool) -> None:
+        """The transaction that took the claim committed: renew it while held (`keep`), else let go."""
+        with self._lock:
+            self._taking.discard(ticket)
+        if keep:
+            self._start_renewing()
+        else:
+            self._forget(sha256, ticket)
+
+    def forget(self, sha256: str, ticket: str) -> None:
+        """The transaction that took the claim failed: nothing of it is in the database."""
+        with self._lock:
+            self._taking.discard(ticket)
+        self._forget(sha256, ticket)
 
     def _take(self, session: Session, values: dict[str, Any]) -> None:
         sha256, now = values["sha256"], values["taken_at"]
@@ -97,14 +109,15 @@ class ClaimBook:
         log.info("took over a claim left by %s (document %s)", current.holder_name, current.intake_id)
 
     def _in_force(self, sha256: str, ticket: str) -> bool:
-        """Whether this process's earlier claim of these bytes still stands (its outcome not committed,
-        or it is being taken now: its row not written yet)."""
+        """Whether this process's earlier claim of these bytes still stands: being taken now (its row not
+        written yet), or its row there (its outcome not committed: the commit deletes the row)."""
         with transaction(self._sessions) as session:
             current = session.get(Claim, sha256)
-            if current is None or current.holder == ticket:
-                return self._held.get(sha256) == ticket
-        self._forget(sha256, ticket)
-        return False
+            with self._lock:
+                standing = ticket in self._taking or (current is not None and current.holder == ticket)
+        if not standing:
+            self._forget(sha256, ticket)
+        return standing
 
     def _held_here(self, sha256: str) -> ClaimedElsewhereError:
         """Another thread of this process holds these bytes (a second file with the same content)."""
@@ -139,14 +152,17 @@ class ClaimBook:
         )
 
     def drop(self, sha256: str) -> None:
-        """Let go of a claim (its outcome committed, or given up); its row goes unless another run has it."""
+        """Let go of a claim (its outcome committed, or given up); its row goes unless another run has it.
+        A committed outcome deleted the row already: then this only reads (no write, no lock)."""
         ticket = self._held.get(sha256)
         if ticket is None:
             return
         self._forget(sha256, ticket)
         try:
             with transaction(self._sessions) as session:
-                session.execute(delete(Claim).where(Claim.sha256 == sha256, Claim.holder == ticket))
+                current = session.get(Claim, sha256)
+                if current is not None and current.holder == ticket:
+                    session.execute(delete(Claim).where(Claim.sha256 == sha256, Claim.holder == ticket))
         except OperationalError as e:  # its lease runs out by itself: nobody renews it any more
             log.warning("a claim could not be released now (%s); it expires by itself", type(e).__name__)
 

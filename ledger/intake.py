@@ -57,21 +57,31 @@ def open_claim(ledger: Ledger, path: Path, staged: Staged, *, consume: bool) -> 
     wrote into the store is undone first. The caller lets go of the claim (`ledger.claims.drop`) once the
     outcome is committed (the commit itself removes the claim's row).
     """
-    ledger.claims.take(sha256=staged.sha256, source_path=files.text_of(path), fingerprint=staged.fingerprint)
+    ticket = ledger.claims.reserve(staged.sha256)
     try:
-        incoming = _journal_claim(ledger, path, staged, consume=consume)
+        incoming = _journal_claim(ledger, path, staged, consume=consume, ticket=ticket)
     except BaseException:
-        ledger.claims.drop(staged.sha256)
+        ledger.claims.forget(staged.sha256, ticket)
         raise
-    if incoming is None:
-        ledger.claims.drop(staged.sha256)
+    ledger.claims.taken(staged.sha256, ticket, keep=incoming is not None)
     return incoming
 
 
-def _journal_claim(ledger: Ledger, path: Path, staged: Staged, *, consume: bool) -> IncomingFile | None:
+def _journal_claim(
+    ledger: Ledger, path: Path, staged: Staged, *, consume: bool, ticket: str
+) -> IncomingFile | None:
+    """One transaction: the claim (its first write: the database decides who wins), then the journal."""
     with ledger.unit() as unit:
+        ledger.claims.take(
+            unit.session,
+            sha256=staged.sha256,
+            ticket=ticket,
+            source_path=files.text_of(path),
+            fingerprint=staged.fingerprint,
+        )
         prior = _prior_claim(unit.session, path, staged)
         if prior is not None and prior.state == "done" and consume and prior.sha256 == staged.sha256:
+            unit.session.execute(delete(Claim).where(Claim.holder == ticket))  # nothing left to claim
             log.info("document %d: already committed; removing its leftover inbox file", prior.id)
             files.remove_durably(path)
             journal.undo(ledger.paths.work / str(prior.id), ledger.expected_sha256)  # its files are kept
