@@ -93,9 +93,10 @@ def main() -> None:
         root = Path(tmp)
         bombs = [vector_page_pdf(root / "vector_page_7200pt.pdf"), g4_bomb_tiff(root / "fax_25000x25000.tif")]
         for bomb in bombs:
+            size = bomb.stat().st_size  # the file goes to quarantine
             seconds, peak, summary = run_process(write_config(root / bomb.stem).config, [bomb])
             print(
-                f"{bomb.name} ({bomb.stat().st_size} bytes): {summary['quarantined']} quarantined in "
+                f"{bomb.name} ({size} bytes): {summary['quarantined']} quarantined in "
                 f"{seconds:.1f} s, tree peak {peak:.0f} MB (target < {TARGET_MB})"
             )
         pages = largest_pages(root)
