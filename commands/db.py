@@ -8,8 +8,16 @@ from typing import Annotated
 import typer
 
 from chartfile.commands.audit import render_report
-from chartfile.commands.common import console, err_console, labelled, ledger_of, print_json_line, settings_of
-from chartfile.errors import AuditTrailError
+from chartfile.commands.common import (
+    console,
+    err_console,
+    labelled,
+    ledger_of,
+    print_json_line,
+    settings_of,
+    shown,
+)
+from chartfile.errors import explain
 from chartfile.ledger.health import check, problem
 
 app = typer.Typer(help="The database, for IT: check it, repair its guards.", no_args_is_help=True)
@@ -44,7 +52,8 @@ def check_command(
             console.print(labelled("guards put back", ", ".join(health.repaired_guards)))
         if health.stale_claims_freed:
             console.print(labelled("stale claims freed", health.stale_claims_freed))
-    said = problem(health)
-    if said is not None:
-        err_console.print(f"error: {said}")
-        raise typer.Exit(AuditTrailError.exit_code if not health.audit.ok else 1)
+    wrong = problem(health)
+    if wrong is not None:
+        for line in explain(wrong).lines():
+            err_console.print(shown(line))
+        raise typer.Exit(wrong.exit_code)

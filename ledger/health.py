@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from chartfile.errors import ChartfileError
 from chartfile.ledger import guards
 from chartfile.ledger.book import Ledger
 from chartfile.ledger.chain_verify import ChainReport, integrity_error
@@ -72,13 +73,19 @@ def _repair(ledger: Ledger) -> tuple[list[str], int]:
     return put_back, freed
 
 
-def problem(health: Health) -> str | None:
-    """The first thing wrong, as a line for IT (None: nothing)."""
+def problem(health: Health) -> ChartfileError | None:
+    """The first thing wrong, as an error for IT (None: nothing)."""
     error = integrity_error(health.audit)
     if error is not None:
-        return str(error)
+        return error
     if health.database != "ok":
-        return f"SQLite's quick_check reports a damaged database: {health.database[:200]}"
+        return ChartfileError(
+            f"SQLite's quick_check reports a damaged database: {health.database[:200]}",
+            hint="stop chartfile and restore the database from a backup (with its audit site key)",
+        )
     if not health.key_private:
-        return "the audit site key file can be read by other users: chmod 600 it"
+        return ChartfileError(
+            "the audit site key file can be read by other users",
+            hint="chmod 600 it (and chown it to the service user)",
+        )
     return None

@@ -177,3 +177,10 @@ def test_rows_written_before_the_chain_are_sealed_when_it_starts(workspace: Path
     ws.execute("UPDATE audit_events SET actor = 'nobody' WHERE id = 2")
     code, report = verify(ws)
     assert code == AUDIT_BROKEN and "older than the chain's start (row 4)" in report["first_break"]["reason"]  # type: ignore[index]
+
+
+def test_db_check_says_when_the_site_key_can_be_read_by_others(ws: Workspace) -> None:
+    (ws.root / "data" / "audit.key").chmod(0o644)
+    done = run_cli(ws.root, "db", "check")
+    assert done.returncode == 1 and "error: the audit site key file can be read by other users" in done.stderr
+    assert "what to do: chmod 600 it" in done.stderr
