@@ -139,6 +139,9 @@ class IdentityCandidate:
     found_by: str = "label"  # "label": read from labelled fields; "search": a listed patient's words found
     ocr: bool = True  # the name was read by OCR (an OCR confusion can explain a difference)
     rows_apart: int = 0  # how far the birth date or MRN was from the name (rows)
+    name_words: tuple[int, int, int] | None = (
+        None  # search readings: (cell, first word, last word) of the name
+    )
 
 
 @dataclass(frozen=True, slots=True)

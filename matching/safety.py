@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from chartfile.matching.compare import compare_dob, compare_first, compare_surname
+from chartfile.matching.normalize import squash
 from chartfile.records import Candidate, Extraction, IdentityCandidate, PatientRecord, Role
 from chartfile.settings import MatchingSettings
 
@@ -138,10 +139,38 @@ def _other_people(
     strong = [o for o in others if o.reading.role is not Role.OTHER and _strong(o.candidate, o.reading.ocr)]
     if strong:
         found.append("the document also names another listed patient with a birth date or MRN")
+    labelled = [
+        o
+        for o in others
+        if o.reading.role is Role.PATIENT and _named(o.candidate, o.reading.ocr) and _elsewhere(o, best)
+    ]
+    if labelled and not strong:
+        found.append("a patient field on the document names another listed patient")
     patient = records[best.position]
     if any(_names_someone_else(identity, patient) for identity in extraction.identities):
         found.append("a patient field on the document names someone other than the best candidate")
     return found
+
+
+def _elsewhere(other: Scored, best: Scored) -> bool:
+    """Another printed name, not the best's own words read against a namesake (or part of them), and
+    not contradicted by its own birth date or MRN."""
+    if _contradictions(other):
+        return False
+    mine, theirs = best.reading.name_words, other.reading.name_words
+    if mine is not None and theirs is not None:
+        return mine[0] != theirs[0] or theirs[2] < mine[1] or theirs[1] > mine[2]
+
+    def printed(reading: IdentityCandidate) -> tuple[str, str]:
+        return squash(reading.last_name or ""), squash(reading.first_name or "")
+
+    return printed(other.reading) != printed(best.reading)
+
+
+def _named(candidate: Candidate, ocr: bool) -> bool:
+    """The reading's printed name is this patient's (a search reading: the name was found beside a
+    patient label, not read from a birth date or number alone)."""
+    return "name" in agreeing_fields(candidate, ocr=ocr)
 
 
 def _strong(candidate: Candidate, ocr: bool) -> bool:

@@ -190,6 +190,13 @@ def test_a_second_listed_patient_on_a_later_page_keeps_a_batch_fax_in_review() -
     assert set(candidates[:2]) == {"1000001", "1000002"}
 
 
+def test_a_labelled_patient_without_a_birth_date_keeps_a_second_patients_page_from_filing() -> None:
+    """A batch EOB: page 1 names its patient without a birth date, page 2 another patient with one."""
+    first = "EXPLANATION OF BENEFITS\nPatient: Harold Whitfield\nClaim 88213    Paid $40.00\n"
+    second = "EXPLANATION OF BENEFITS\nPatient: Adaeze Okonkwo\nDOB: 11/23/1984\nClaim 88214\n"
+    assert decided(document(first, second))[:2] == (Status.REVIEW, None)
+
+
 def test_a_listed_patient_beside_a_labelled_stranger_stays_in_review() -> None:
     page = "Patient: Zebulon Quartermaine   DOB: 02/29/1988\nHarold Whitfield 03/04/1957\n"
     assert decided(document(page))[:2] == (Status.REVIEW, None)
