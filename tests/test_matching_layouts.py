@@ -7,12 +7,12 @@ or more spaces separate cells, a line is a row), so a caption sits over its valu
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
+from scenarios import ocr_of
 
 from chartfile.matching import PatientIndex, decide, extract
-from chartfile.records import FileKind, IncomingFile, OcrPage, OcrResult, PatientRecord, Status, Word
+from chartfile.records import OcrPage, OcrResult, PatientRecord, Status, Word
 from chartfile.settings import MatchingSettings
 
 D = dt.date
@@ -29,19 +29,7 @@ SETTINGS = MatchingSettings()
 
 
 def document(*pages: str, source: str = "ocr") -> OcrResult:
-    incoming = IncomingFile(
-        intake_id=1,
-        source_path=Path("in.pdf"),
-        source_name="in.pdf",
-        work_copy=Path("w/in.pdf"),
-        work_dir=Path("w"),
-        sha256="0" * 64,
-        size_bytes=1,
-        kind=FileKind.PDF,
-        received_at=dt.datetime(2026, 11, 2, tzinfo=dt.UTC),
-    )
-    ocr_pages = tuple(OcrPage(number=i + 1, text=text, source=source) for i, text in enumerate(pages))
-    return OcrResult(incoming=incoming, pages=ocr_pages, searchable_pdf=Path("w/s.pdf"))
+    return ocr_of(*pages, source=source)
 
 
 def decided(result: OcrResult) -> tuple[Status, str | None, list[str]]:
