@@ -55,7 +55,12 @@ def role_of(
     return Role.PATIENT if generic else Role.UNSTATED
 
 
-_PATIENT_FIELD = re.compile(r"^\W*(?:\d{1,2}[a-z]?[.)]\s*)?(?:patient|pt)\b[^:]{0,25}(?::|$)", re.IGNORECASE)
+_PATIENT_FIELD = re.compile(
+    r"^\W*(?:\d{1,2}[a-z]?[.)]\s*)?(?:patient|pt)\b(?:['’]s)?"
+    r"(?!\s*(?:acc|acct|account|id\b|#|no\b|num|signature|sign|address|phone|relation|status|type|control|"
+    r"portal|balance|responsib|condition|information))[^:]{0,25}(?::|$)",
+    re.IGNORECASE,
+)  # a field for the patient's name: "Patient:", "PATIENT'S NAME"; not "Patient Acct #:" or "Patient ID"
 
 
 def page_has_patient_field(cells: Sequence[Cell]) -> bool:

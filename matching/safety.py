@@ -139,6 +139,9 @@ def _other_people(
     strong = [o for o in others if o.reading.role is not Role.OTHER and _strong(o.candidate, o.reading.ocr)]
     if strong:
         found.append("the document also names another listed patient with a birth date or MRN")
+    alike = [o for o in others if o.reading.role is not Role.OTHER and _alike(o) and _elsewhere(o, best)]
+    if alike and not strong:
+        found.append("the document also prints another listed patient's birth date beside a name like theirs")
     labelled = [
         o
         for o in others
@@ -165,6 +168,17 @@ def _elsewhere(other: Scored, best: Scored) -> bool:
         return squash(reading.last_name or ""), squash(reading.first_name or "")
 
     return printed(other.reading) != printed(best.reading)
+
+
+def _alike(other: Scored) -> bool:
+    """Another listed patient's birth date printed beside a name spelled like theirs (a second patient
+    whose name was misspelled or misread is still a second patient)."""
+    level = _levels(other.candidate)
+    return (
+        level.get("dob") in {"exact", "day-month-swapped"}
+        and level.get("surname") in {"exact", "ocr", "part", "close", "near"}
+        and level.get("first_name") in {"exact", "nickname", "ocr", "close"}
+    )
 
 
 def _named(candidate: Candidate, ocr: bool) -> bool:

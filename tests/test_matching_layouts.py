@@ -185,6 +185,30 @@ def test_a_labelled_patient_without_a_birth_date_keeps_a_second_patients_page_fr
     assert decided(document(first, second))[:2] == (Status.REVIEW, None)
 
 
+def test_a_second_patient_whose_name_is_misspelled_still_keeps_a_batch_fax_in_review() -> None:
+    """Page 1 is a listed patient with a typo in the surname and a birth date; page 2 another listed
+    patient, printed exactly with birth date and MRN: filing page 2's patient would misfile page 1."""
+    first = "STATEMENT\nMember: Okonkwa, Adaeze\nDate of Birth: 11/23/1984\nClaim 88213\n"
+    second = "STATEMENT\nMember: Whitfield, Harold\nDate of Birth: 03/04/1957\nMRN 1000001\n"
+    status, filed, candidates = decided(document(first, second))
+    assert (status, filed) == (Status.REVIEW, None)
+    assert {"1000001", "1000002"} <= set(candidates)
+
+
+def test_a_member_with_a_misspelled_surname_beside_the_subscriber_still_counts_as_a_patient() -> None:
+    """The member's surname is misspelled and the subscriber shares it: the member (read beside their own
+    first name, not the subscriber's) is a second patient, so page 2's patient is not filed."""
+    first = (
+        "CLAIM SUMMARY\nSubscriber:    Okonkwa, Chidi    Member:    Okonkwa, Adaeze\n"
+        "Subscriber ID:    ZX1182    Member DOB:    11/23/1984\nPatient Acct #:    A17882\n"
+    )
+    second = (
+        "CLAIM SUMMARY\nClaimant:    Whitfield, Harold\nClaimant DOB:    03/04/1957\n"
+        "Patient Acct #:    1000001\n"
+    )
+    assert decided(document(first, second, source="text-layer"))[:2] == (Status.REVIEW, None)
+
+
 def test_a_listed_patient_beside_a_labelled_stranger_stays_in_review() -> None:
     page = "Patient: Zebulon Quartermaine   DOB: 02/29/1988\nHarold Whitfield 03/04/1957\n"
     assert decided(document(page))[:2] == (Status.REVIEW, None)
