@@ -170,10 +170,11 @@ class PatientIndex:
             return found
         names = self._name_block(identity)
         days = dob_variants(identity.dob)
-        if len(names) < len(days) * 30:  # walk the smaller side: the name block, or those born then
+        born = [self.born_on(day) for day in days]
+        if len(names) < sum(len(b) for b in born):  # walk the smaller side
             found |= {p for p in names if self.records[p].dob in days}
         else:
-            found |= {p for day in days for p in self.born_on(day) if p in names}
+            found |= {p for block in born for p in block if p in names}
         if identity.last_name:
             keys = surname_keys(identity.last_name) | surname_keys(identity.first_name or "")
             near = (p for day in near_dob_variants(identity.dob) for p in self.born_on(day))

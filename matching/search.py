@@ -193,7 +193,7 @@ def _read_like(
         score_cutoff=_FUZZY_SURNAME,
     )
     for row, (position, record) in enumerate(zip(positions, records, strict=True)):
-        alike = [near[column] for column in range(len(near)) if scores[row][column] > 0]
+        alike = [near[column] for column in scores[row].nonzero()[0]]
         if alike:
             firsts = first_keys(record.first_name)
             token = min(alike, key=lambda t: (not _beside(words, t, firsts), _distance(words, t.cell, cell)))
