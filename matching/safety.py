@@ -8,6 +8,7 @@ reads, without patient data.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -156,18 +157,20 @@ def _other_people(
 
 
 def _elsewhere(other: Scored, best: Scored) -> bool:
-    """Another printed name, not the best's own words read against a namesake (or part of them), and
-    not contradicted by its own birth date or MRN."""
-    if _contradictions(other):
-        return False
+    """Another person printed elsewhere on the document: not the best's own words read against a
+    namesake (or a part of them), and not the best's printed name and birth date repeated (a running
+    header on page 2)."""
     mine, theirs = best.reading.name_words, other.reading.name_words
     if mine is not None and theirs is not None:
-        return mine[0] != theirs[0] or theirs[2] < mine[1] or theirs[1] > mine[2]
+        overlapping = mine[0] == theirs[0] and theirs[1] <= mine[2] and theirs[2] >= mine[1]
+        if overlapping:
+            return False
+    return _printed(other.reading) != _printed(best.reading)
 
-    def printed(reading: IdentityCandidate) -> tuple[str, str]:
-        return squash(reading.last_name or ""), squash(reading.first_name or "")
 
-    return printed(other.reading) != printed(best.reading)
+def _printed(reading: IdentityCandidate) -> tuple[frozenset[str], dt.date | None]:
+    names = frozenset(squash(n) for n in (reading.last_name, reading.first_name) if n)
+    return names, reading.dob
 
 
 def _alike(other: Scored) -> bool:

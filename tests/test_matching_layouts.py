@@ -209,6 +209,14 @@ def test_a_member_with_a_misspelled_surname_beside_the_subscriber_still_counts_a
     assert decided(document(first, second, source="text-layer"))[:2] == (Status.REVIEW, None)
 
 
+def test_an_unlisted_namesake_on_page_one_keeps_page_twos_patient_from_filing() -> None:
+    """Page 1 is about a namesake of a listed patient (same name, another birth date: not on the list);
+    page 2 about a listed patient. The document holds two people; it must not be filed to either."""
+    first = "CLAIM SUMMARY\nClaimant:    WHITFIELD, HAROLD\nClaimant DOB:    08/19/1962\n"
+    second = "CLAIM SUMMARY\nClaimant:    OKONKWO, ADAEZE\nClaimant DOB:    11/23/1984\n"
+    assert decided(document(first, second))[:2] == (Status.REVIEW, None)
+
+
 def test_a_listed_patient_beside_a_labelled_stranger_stays_in_review() -> None:
     page = "Patient: Zebulon Quartermaine   DOB: 02/29/1988\nHarold Whitfield 03/04/1957\n"
     assert decided(document(page))[:2] == (Status.REVIEW, None)
