@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from chartfile.matching.compare import compare_dob, compare_first, compare_surname
 from chartfile.matching.normalize import squash
+from chartfile.matching.roles import label_role, page_has_patient_field
+from chartfile.matching.tokens import PageWords, birth_date_label
 from chartfile.records import Candidate, Extraction, IdentityCandidate, PatientRecord, Role
 from chartfile.settings import MatchingSettings
 
@@ -24,6 +26,12 @@ _MRN_AGREES = {"exact", "ocr-confusable"}
 _SPELLED_DIFFERENTLY = {"close", "near"}
 _CLEARLY_DIFFERENT_FIRST = {"else", "near"}
 _TWIN = "another patient has the same surname, birth date and a similar first name: filing needs the MRN"
+_SAME_BIRTH_DATE = {
+    "exact",
+    "day-month-swapped",
+    "century",
+    "one-digit",
+}  # one birth date, read or printed badly
 _CONTRADICTION_FIELDS = {"surname", "first_name", "dob", "mrn"}  # a middle name is weak evidence, no veto
 
 
@@ -60,10 +68,16 @@ def blockers(
     margin: float,
     settings: MatchingSettings,
     records: Sequence[PatientRecord],
+    *,
+    words: PageWords | None = None,
 ) -> list[str]:
     """Every reason the best candidate may not be filed (empty: file it)."""
     best = ranked[0]
     found = _evidence_rules(best, margin, settings)
+    if words is not None:
+        found += _other_birth_dates(
+            words, records[best.position], has_patient_field=page_has_patient_field(words.cells)
+        )
     found += _spelling(best)
     found += _contradictions(best)
     found += _twins(best, ranked[1:], records)
@@ -154,6 +168,21 @@ def _other_people(
     if any(_names_someone_else(identity, patient) for identity in extraction.identities):
         found.append("a patient field on the document names someone other than the best candidate")
     return found
+
+
+def _other_birth_dates(words: PageWords, patient: PatientRecord, *, has_patient_field: bool) -> list[str]:
+    """A date printed right after a birth-date label (or under a birth-date caption) that is not the
+    patient's (nor a slip or swap of it), and whose label does not name someone else (insured,
+    subscriber, guarantor, mother): the document is about a second person, listed or not."""
+    for seen in words.dates:
+        label = birth_date_label(words, seen)
+        if label is None or compare_dob(seen.value, patient.dob).level in _SAME_BIRTH_DATE:
+            continue
+        text = words.cells[seen.cell].text
+        before = text[: max(0, text.find(seen.text))]
+        if label_role(words.cells, seen.cell, before, has_patient_field=has_patient_field) is not Role.OTHER:
+            return ["the document prints another person's birth date as a patient's"]
+    return []
 
 
 def _elsewhere(other: Scored, best: Scored) -> bool:

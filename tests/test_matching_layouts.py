@@ -217,6 +217,15 @@ def test_an_unlisted_namesake_on_page_one_keeps_page_twos_patient_from_filing() 
     assert decided(document(first, second))[:2] == (Status.REVIEW, None)
 
 
+def test_a_second_patients_birth_date_keeps_the_document_in_review_even_when_their_name_is_unread() -> None:
+    first = "STATEMENT\nPatient: Harold Whitfield    DOB: 03/04/1957\n"
+    second = "STATEMENT\nClaimant: ########\nClaimant DOB: 02/29/1988\n"
+    status, _, candidates = decided(document(first, second))
+    assert status is Status.REVIEW and candidates[0] == "1000001"
+    insured = "STATEMENT\nPatient: Harold Whitfield    DOB: 03/04/1957\nInsured DOB: 02/29/1988\n"
+    assert decided(document(insured))[:2] == (Status.FILED, "1000001")  # someone else's, by its label
+
+
 def test_a_listed_patient_beside_a_labelled_stranger_stays_in_review() -> None:
     page = "Patient: Zebulon Quartermaine   DOB: 02/29/1988\nHarold Whitfield 03/04/1957\n"
     assert decided(document(page))[:2] == (Status.REVIEW, None)
