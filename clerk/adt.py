@@ -24,6 +24,12 @@ from chartfile.settings import Settings
 
 log = logging.getLogger(__name__)
 _ACK_IDS = itertools.count(1)
+SAID = {
+    "inserted": "patient added",
+    "updated": "patient updated",
+    "unchanged": "patient unchanged",
+    "stale": "older than the stored record: not applied",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +71,7 @@ class Receiver:
                 code="101",
                 control_id=header.control_id,
             )
-        text = f"patient {applied.result}"
+        text = SAID[applied.result]
         if news.prior_mrn is not None:
             how, moved = merge_into(
                 self.ledger, news.prior_mrn, news.update.patient.mrn, reason=news.update.source

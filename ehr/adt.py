@@ -138,23 +138,23 @@ def _demographics(pid: Any, header: Header, *, authority: str) -> Demographics:
         raise _content("PID-3 has no MRN", "101", header)
     if len(mrn) > 64:
         raise _content("PID-3's MRN is longer than 64 characters", "102", header)
-    dob_text = _sub(pid, 7, 1, 1)
+    dob_text = _sub(pid, 7, 1)
     dob = read_time(dob_text, zone=dt.UTC)
     if dob_text and dob_text != HL7_NULL and dob is None:
         raise _content("PID-7 (birth date) is not a date", "102", header)
-    street, other = _sub(pid, 11, 1, 1), _sub(pid, 11, 1, 2)
+    street, other = _sub(pid, 11, 1), _sub(pid, 11, 2)
     return Demographics(
         mrn=mrn,
-        last_name=_sub(pid, 5, 1, 1),
-        first_name=_sub(pid, 5, 1, 2),
-        middle_name=_sub(pid, 5, 1, 3),
+        last_name=_sub(pid, 5, 1),
+        first_name=_sub(pid, 5, 2),
+        middle_name=_sub(pid, 5, 3),
         dob=dob.date() if dob else None,
-        sex=_sub(pid, 8, 1, 1),
+        sex=_sub(pid, 8, 1),
         phone=_phone(pid),
         address=", ".join(part for part in (street, other) if part),
-        city=_sub(pid, 11, 1, 3),
-        state=_sub(pid, 11, 1, 4),
-        zip=_sub(pid, 11, 1, 5),
+        city=_sub(pid, 11, 3),
+        state=_sub(pid, 11, 4),
+        zip=_sub(pid, 11, 5),
     )
 
 
@@ -193,10 +193,10 @@ def _mrn(segment: Any, field: int, authority: str) -> str:
 
 
 def _phone(pid: Any) -> str:
-    number = _sub(pid, 13, 1, 1)
+    number = _sub(pid, 13, 1)
     if number:
         return number
-    area, local = _sub(pid, 13, 1, 6), _sub(pid, 13, 1, 7)
+    area, local = _sub(pid, 13, 6), _sub(pid, 13, 7)
     return f"{area}-{local}" if area and local else local
 
 
