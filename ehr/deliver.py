@@ -120,12 +120,16 @@ def read_ack(answer: bytes, expected_id: str) -> DeliveryResult:
 def deliver_pass(
     ledger: Ledger, settings: EhrSettings, senders: Senders, *, progress: Progress | None = None
 ) -> collections.Counter[str]:
-    """Lease and send one batch of due messages; how many of each outcome."""
+    """Send up to `batch_size` due messages, each leased just before it is sent; how many of each outcome."""
     delivery = settings.delivery
-    lease_seconds = 3 * delivery.timeout_seconds + 30
+    lease_seconds = 2 * delivery.timeout_seconds + 5  # then a sender that died is replaced
     counts: collections.Counter[str] = collections.Counter()
     down: dict[str, DeliveryResult] = {}  # a target that could not be reached is not tried again this pass
-    for job in deliveries.lease(ledger, limit=delivery.batch_size, lease_seconds=lease_seconds):
+    for _ in range(delivery.batch_size):
+        leased = deliveries.lease(ledger, limit=1, lease_seconds=lease_seconds)
+        if not leased:
+            break
+        (job,) = leased
         result = down.get(job.target) or senders.send(job)
         if result.outcome == "not-sent" and result.detail.startswith("cannot reach"):
             down[job.target] = result

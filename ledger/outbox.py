@@ -66,13 +66,14 @@ def document_changed(
             if row.state == PENDING:
                 row.state, row.lease_until = SUPERSEDED, None
         replaces = _parent_version(unit, split_from, target)
-        for message in plan(held(mine), now_on, fresh=fresh, merged=merged, replaces=replaces):
+        for message in plan(held(mine), now_on, doc.id, fresh=fresh, merged=merged, replaces=replaces):
             unit.session.add(_row(unit, doc.id, target, message))
 
 
 def plan(
     holds: Held | None,
     now_on: str | None,
+    document_id: int,
     *,
     fresh: int,
     merged: bool = False,
@@ -90,7 +91,7 @@ def plan(
     cancel = Message(ENTERED_IN_ERROR, holds.mrn, holds.version)
     if now_on is None:
         return [cancel]
-    return [cancel, Message(REPLACED, now_on, fresh, None)]
+    return [cancel, Message(REPLACED, now_on, fresh, (document_id, holds.version))]
 
 
 def held(rows: Sequence[Delivery]) -> Held | None:
