@@ -9,11 +9,13 @@ export never overwrites newer data). A `link` of type replaced-by names the reco
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.patient import Patient
 from pydantic import ValidationError
 
 from chartfile.errors import UsageError
@@ -41,35 +43,55 @@ class FhirPatients:
 
 
 def read_bundle(path: Path, *, mrn_system: str) -> FhirPatients:
-    """Every Patient of the Bundle at `path`; an unreadable or invalid Bundle is a usage error."""
-    try:
-        bundle = Bundle.model_validate_json(path.read_bytes())
-    except OSError as e:
-        raise UsageError(f"cannot open {path} ({e.strerror})", hint="check the path") from e
-    except (ValidationError, ValueError) as e:
-        raise UsageError(
-            f"{path}: not a valid FHIR R4 Bundle ({_first_error(e)})",
-            hint="export the patients as a FHIR Bundle of Patient resources (JSON)",
-        ) from e
+    """Every Patient of the Bundle at `path`, each validated on its own (a bad entry is reported by its
+    number); a file that is not a Bundle is a usage error."""
+    bundle, entries = _envelope(path)
     stamp = _utc(bundle.timestamp) or _utc(bundle.meta.lastUpdated if bundle.meta else None)
-    patients = [(n, entry) for n, entry in enumerate(bundle.entry or [], 1)]
-    ids = {
-        key: patient_mrn(entry.resource, mrn_system)
-        for _, entry in patients
-        if _is_patient(entry)
-        for key in _keys(entry)
-    }
     found = FhirPatients()
-    for number, entry in patients:
-        if not _is_patient(entry):
+    patients: list[tuple[int, dict[str, Any], Any]] = []
+    for number, entry in enumerate(entries, 1):
+        resource = entry.get("resource") if isinstance(entry, dict) else None
+        if not isinstance(resource, dict) or resource.get("resourceType") != "Patient":
             found.skipped += 1
             continue
-        update, problem = _read(entry.resource, number, ids, mrn_system=mrn_system, stamp=stamp, source=path)
+        try:
+            patients.append((number, entry, Patient.model_validate(resource)))
+        except ValidationError as e:
+            found.problems.append(EntryProblem(number, f"not a valid Patient ({_first_error(e)})"))
+    ids = {key: patient_mrn(p, mrn_system) for _, entry, p in patients for key in _keys(entry, p)}
+    for number, _, resource in patients:
+        update, problem = _read(resource, number, ids, mrn_system=mrn_system, stamp=stamp, source=path)
         if problem is not None:
             found.problems.append(EntryProblem(number, problem))
         elif update is not None:
             found.updates.append(update)
     return found
+
+
+def _envelope(path: Path) -> tuple[Bundle, list[Any]]:
+    """The Bundle without its entries (validated), and its entries as read."""
+    try:
+        raw = json.loads(path.read_bytes())
+    except OSError as e:
+        raise UsageError(f"cannot open {path} ({e.strerror})", hint="check the path") from e
+    except ValueError as e:
+        raise _not_a_bundle(path, "not JSON") from e
+    if not isinstance(raw, dict) or raw.get("resourceType") != "Bundle":
+        raise _not_a_bundle(path, "its resourceType is not Bundle")
+    entries = raw.get("entry") or []
+    if not isinstance(entries, list):
+        raise _not_a_bundle(path, "entry is not a list")
+    try:
+        return Bundle.model_validate(raw | {"entry": []}), entries
+    except ValidationError as e:
+        raise _not_a_bundle(path, _first_error(e)) from e
+
+
+def _not_a_bundle(path: Path, why: str) -> UsageError:
+    return UsageError(
+        f"{path}: not a valid FHIR R4 Bundle ({why})",
+        hint="export the patients as a FHIR Bundle of Patient resources (JSON)",
+    )
 
 
 def _read(
@@ -149,14 +171,10 @@ def _replaced_by(patient: Any, ids: dict[str, str], mrn_system: str) -> str | No
     return None
 
 
-def _is_patient(entry: Any) -> bool:
-    return entry.resource is not None and entry.resource.get_resource_type() == "Patient"
-
-
-def _keys(entry: Any) -> list[str]:
+def _keys(entry: dict[str, Any], patient: Any) -> list[str]:
     """How other entries may refer to this one: Patient/<id>, or its fullUrl."""
-    keys = [f"Patient/{entry.resource.id}"] if entry.resource.id else []
-    return keys + ([str(entry.fullUrl)] if entry.fullUrl else [])
+    keys = [f"Patient/{patient.id}"] if patient.id else []
+    return keys + ([str(entry["fullUrl"])] if entry.get("fullUrl") else [])
 
 
 def _utc(value: Any) -> dt.datetime | None:
