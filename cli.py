@@ -89,7 +89,8 @@ def status_command(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Queue depth, outcomes so far, failed intake, last processed, disk space and pause, version."""
+    """Queue depth, outcomes so far, failed intake, last processed, disk space and pause, version, and the
+    deliveries to the EHR by state (with how many are failing)."""
     settings = settings_of(ctx)
     with ledger_of(settings) as ledger, ledger.reading() as session:
         intake = intake_counts(session)
