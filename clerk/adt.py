@@ -8,8 +8,8 @@ Logged by control id and event, never by patient.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import logging
+import uuid
 from dataclasses import dataclass
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -23,7 +23,6 @@ from chartfile.ledger import Ledger
 from chartfile.settings import Settings
 
 log = logging.getLogger(__name__)
-_ACK_IDS = itertools.count(1)
 SAID = {
     "inserted": "patient added",
     "updated": "patient updated",
@@ -111,7 +110,7 @@ class Receiver:
             application=listener.receiving_application,
             facility=listener.receiving_facility,
             now=now,
-            control_id=f"CFACK{now:%Y%m%d%H%M%S}{next(_ACK_IDS)}",
+            control_id=f"CFA{uuid.uuid4().hex[:17]}",  # MSH-10: at most 20 characters
         )
         return text.encode("utf-8")
 
