@@ -49,10 +49,14 @@ def import_command(
         )
     if fhir is not None:
         _import_fhir(fhir, settings, as_json=as_json)
-        return
-    assert csv_file is not None
+    else:
+        assert csv_file is not None
+        _import_csv(csv_file, settings, as_json=as_json)
+
+
+def _import_csv(path: Path, settings: Settings, *, as_json: bool) -> None:
     with ledger_of(settings) as ledger:
-        report = import_csv(csv_file, ledger)
+        report = import_csv(path, ledger)
     moved = report.documents_moved
     rejected = [{"line": p.line, "reasons": list(p.reasons)} for p in report.rejected]
     if as_json:
