@@ -11,15 +11,17 @@ from typing import Annotated
 import typer
 
 from chartfile import __version__
-from chartfile.commands import documents, patients, report, review
+from chartfile.commands import documents, hl7, patients, report, review
 from chartfile.commands.audit import audit_command
 from chartfile.commands.common import console, err_console, ledger_of, print_json_line, settings_of
+from chartfile.commands.deliver import deliver_command
 from chartfile.commands.process import process_command, watch_command
 from chartfile.commands.reprocess import reprocess_command
 from chartfile.commands.search import search_command
 from chartfile.daemon import free_mb
 from chartfile.errors import ChartfileError, UsageError, explain
 from chartfile.ingest.watch import InboxFilter, scan
+from chartfile.ledger.deliveries import failing_count, state_counts
 from chartfile.ledger.queries import intake_counts, last_processed, status_counts
 from chartfile.settings import CONFIG_ENV, DEFAULT_CONFIG_NAME, DEFAULT_CONFIG_TEXT, load_settings
 
@@ -38,6 +40,8 @@ app.add_typer(report.app, name="report")
 app.command("reprocess")(reprocess_command)
 app.command("audit")(audit_command)
 app.command("search")(search_command)
+app.add_typer(hl7.app, name="hl7")
+app.command("deliver")(deliver_command)
 documents.app.command("refile")(review.refile_command)
 patients.app.command("merge")(review.merge_command)
 
@@ -85,7 +89,8 @@ def status_command(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Queue depth, outcomes so far, failed intake, last processed, disk space and pause, version."""
+    """Queue depth, outcomes so far, failed intake, last processed, disk space and pause, version, and the
+    deliveries to the EHR by state (with how many are failing)."""
     settings = settings_of(ctx)
     with ledger_of(settings) as ledger, ledger.reading() as session:
         intake = intake_counts(session)
@@ -100,6 +105,8 @@ def status_command(
             "last_processed_at": last_processed(session),
             "store_free_bytes": shutil.disk_usage(settings.paths.store).free,
             "paused": free_mb(settings.paths) < settings.ingest.min_free_mb,
+            "deliveries": state_counts(session),
+            "deliveries_failing": failing_count(session),
         }
     if as_json:
         print_json_line(report)

@@ -67,7 +67,8 @@ def open_runtime(
     engine: OcrEngine | None = None,
 ) -> Iterator[Runtime]:
     """A ready Runtime on the migrated ledger; the worker pool is shut down on exit."""
-    with open_ledger(settings.paths, settings.database, clock=clock, actor=actor) as ledger:
+    targets = settings.ehr.targets()
+    with open_ledger(settings.paths, settings.database, clock=clock, actor=actor, targets=targets) as ledger:
         if engine is None:
             check_dependencies(settings)
             engine = tesseract.TesseractEngine(

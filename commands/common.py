@@ -54,7 +54,10 @@ def settings_of(ctx: typer.Context) -> Settings:
 @contextmanager
 def ledger_of(settings: Settings) -> Iterator[Ledger]:
     """The migrated ledger (folders created with private permissions), with this edge's clock and actor."""
-    with open_ledger(settings.paths, settings.database, clock=utc_clock, actor=os_user()) as ledger:
+    targets = settings.ehr.targets()
+    with open_ledger(
+        settings.paths, settings.database, clock=utc_clock, actor=os_user(), targets=targets
+    ) as ledger:
         yield ledger
 
 

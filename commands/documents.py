@@ -92,3 +92,19 @@ def _render_detail(detail: dict[str, Any]) -> None:
     console.print("[bold]audit[/bold]:")
     for event in detail["audit"]:
         console.print(f"  {event['at'][:19]} {event['actor']} {event['action']}", highlight=False)
+    _render_deliveries(detail.get("deliveries", []))
+
+
+def _render_deliveries(rows: list[dict[str, Any]]) -> None:
+    """Each message to the EHR about the document: target, what, state, attempts, last answer."""
+    if not rows:
+        return
+    console.print("[bold]deliveries[/bold] (to the EHR):")
+    for row in rows:
+        said = row["receipt"] if row["state"] == "delivered" else row["last_error"]
+        when = row["delivered_at"] or row["next_attempt_at"] or ""
+        line = (
+            f"  {row['target']:<7} v{row['version']} {row['event']:<16} {row['state']:<10} "
+            f"attempts {row['attempts']}  {when[:19]}  {said}"
+        )
+        console.print(line, highlight=False, markup=False)

@@ -32,6 +32,7 @@ class Ledger:
     paths: PathSettings
     clock: Clock
     actor: str
+    targets: tuple[str, ...] = ()  # the EHR delivery targets enabled: each outcome queues a message to each
 
     @property
     def layout(self) -> StoreLayout:
@@ -60,6 +61,7 @@ class Ledger:
                     work_root=self.paths.work,
                     now=self.clock(),
                     actor=self.actor,
+                    targets=self.targets,
                 )
                 yield work
         except BaseException:
@@ -121,7 +123,12 @@ def prepare_folders(paths: PathSettings) -> None:
 
 @contextmanager
 def open_ledger(
-    paths: PathSettings, database: DatabaseSettings, *, clock: Clock, actor: str
+    paths: PathSettings,
+    database: DatabaseSettings,
+    *,
+    clock: Clock,
+    actor: str,
+    targets: tuple[str, ...] = (),
 ) -> Iterator[Ledger]:
     """The migrated database and the folders (private), with what a crashed command left undone."""
     private_umask()
@@ -129,7 +136,7 @@ def open_ledger(
     engine = make_engine(database)
     migrate(engine)
     try:
-        ledger = Ledger(session_factory(engine), FileStore(paths.store), paths, clock, actor)
+        ledger = Ledger(session_factory(engine), FileStore(paths.store), paths, clock, actor, targets)
         ledger.undo_abandoned_units()
         yield ledger
     finally:
