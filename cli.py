@@ -15,8 +15,9 @@ import typer
 from sqlalchemy.exc import SQLAlchemyError
 
 from chartfile import __version__
-from chartfile.commands import audit, db, documents, patients, report, review
+from chartfile.commands import audit, db, documents, hl7, patients, report, review
 from chartfile.commands.common import console, err_console, ledger_of, print_json_line, settings_of, shown
+from chartfile.commands.deliver import deliver_command
 from chartfile.commands.process import process_command, watch_command
 from chartfile.commands.reprocess import reprocess_command
 from chartfile.commands.search import search_command
@@ -24,6 +25,7 @@ from chartfile.daemon import free_mb
 from chartfile.errors import ChartfileError, UsageError, explain
 from chartfile.ingest.watch import InboxFilter, scan
 from chartfile.ledger.db import database_fault
+from chartfile.ledger.deliveries import failing_count, state_counts
 from chartfile.ledger.queries import intake_counts, last_processed, status_counts
 from chartfile.settings import CONFIG_ENV, DEFAULT_CONFIG_NAME, DEFAULT_CONFIG_TEXT, load_settings
 
@@ -43,6 +45,8 @@ app.command("reprocess")(reprocess_command)
 app.add_typer(audit.app, name="audit")
 app.add_typer(db.app, name="db")
 app.command("search")(search_command)
+app.add_typer(hl7.app, name="hl7")
+app.command("deliver")(deliver_command)
 documents.app.command("refile")(review.refile_command)
 patients.app.command("merge")(review.merge_command)
 
@@ -95,7 +99,8 @@ def status_command(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Queue depth, outcomes so far, failed intake, last processed, disk space and pause, version."""
+    """Queue depth, outcomes so far, failed intake, last processed, disk space and pause, version, and the
+    deliveries to the EHR by state (with how many are failing)."""
     settings = settings_of(ctx)
     with ledger_of(settings) as ledger, ledger.reading() as session:
         intake = intake_counts(session)
@@ -110,6 +115,8 @@ def status_command(
             "last_processed_at": last_processed(session),
             "store_free_bytes": shutil.disk_usage(settings.paths.store).free,
             "paused": free_mb(settings.paths) < settings.ingest.min_free_mb,
+            "deliveries": state_counts(session),
+            "deliveries_failing": failing_count(session),
         }
     if as_json:
         print_json_line(report)

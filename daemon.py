@@ -1,8 +1,9 @@
 """The scan-station daemon: watch the inbox, take each file once it is ready, run the pipeline.
 
 It owns the inbox loop (readiness, retries with back-off, the free-disk pause, the single-instance lock,
-start-up recovery). It may import the pipeline and what is below it; not the clerk's wing: the nightly
-report is the caller's hook (`nightly`), the daemon only says when a minute has passed.
+start-up recovery) and runs the EHR delivery worker beside it. It may import the pipeline and what is below
+it; not the clerk's wing: the nightly report is the caller's hook (`nightly`), the daemon only says when a
+minute has passed.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from chartfile.ehr.deliver import DeliveryWorker
 from chartfile.errors import MachineError, UsageError, explain
 from chartfile.ingest.claim import FileChangedError, NotRegularFileError, SourceGoneError
 from chartfile.ingest.watch import InboxFilter, StabilityTracker, scan, start_observer
@@ -74,7 +76,24 @@ def run_daemon(rt: Runtime, stop: threading.Event, *, nightly: Nightly | None = 
             trail.sealed,
         )
         _log_recovery(recover(rt.ledger))
-        return _watch(rt, stop, nightly)
+        with _deliveries(rt):
+            return _watch(rt, stop, nightly)
+
+
+@contextmanager
+def _deliveries(rt: Runtime) -> Iterator[None]:
+    """With delivery targets enabled, the outbox is sent by a background thread, stopped on the way out."""
+    if not rt.settings.ehr.targets():
+        yield
+        return
+    done = threading.Event()
+    worker = DeliveryWorker(rt.ledger, rt.settings.ehr, done)
+    worker.start()
+    try:
+        yield
+    finally:
+        done.set()
+        worker.join()
 
 
 def free_mb(paths: PathSettings) -> int:

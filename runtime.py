@@ -88,7 +88,10 @@ def open_runtime(
 ) -> Iterator[Runtime]:
     """A ready Runtime on the migrated ledger; the worker pool is shut down on exit."""
     return_large_blocks_to_the_os()
-    with open_ledger(settings.paths, settings.database, clock=clock, actor=actor, program=program) as ledger:
+    targets = settings.ehr.targets()
+    with open_ledger(
+        settings.paths, settings.database, clock=clock, actor=actor, program=program, targets=targets
+    ) as ledger:
         if engine is None:
             check_dependencies(settings)
             engine = tesseract.TesseractEngine(

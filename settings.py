@@ -13,6 +13,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from chartfile.errors import ConfigError
+from chartfile.settings_ehr import EhrSettings
 
 CONFIG_ENV = "CHARTFILE_CONFIG"
 DEFAULT_CONFIG_NAME = "config.yaml"
@@ -208,6 +209,7 @@ class Settings(_Section):
     matching: MatchingSettings = MatchingSettings()
     logging: LogSettings = LogSettings()
     report: ReportSettings = ReportSettings()
+    ehr: EhrSettings = EhrSettings()
     config_path: Path | None = None
 
     @model_validator(mode="after")
@@ -286,7 +288,21 @@ def _resolve_paths(raw: dict[str, Any], base: Path) -> dict[str, Any]:
     report = data.get("report", {})
     if isinstance(report, dict):
         data["report"] = report | {"output": _absolute(report.get("output", ReportSettings().output), base)}
+    data["ehr"] = _resolve_ehr_paths(data.get("ehr") or {}, base)
     return data
+
+
+def _resolve_ehr_paths(ehr: Any, base: Path) -> Any:
+    """The listener's kept folder and the FHIR token file, relative to the config file's folder."""
+    if not isinstance(ehr, dict):
+        return ehr
+    listener, fhir = ehr.get("listener", {}), ehr.get("fhir", {})
+    if isinstance(listener, dict):
+        kept = listener.get("kept", EhrSettings().listener.kept)
+        ehr = ehr | {"listener": listener | {"kept": _absolute(kept, base)}}
+    if isinstance(fhir, dict) and fhir.get("bearer_token_file"):
+        ehr = ehr | {"fhir": fhir | {"bearer_token_file": _absolute(fhir["bearer_token_file"], base)}}
+    return ehr
 
 
 def _absolute(value: Any, base: Path) -> Any:

@@ -86,7 +86,12 @@ def ledger_of(settings: Settings, *, new_audit_key: bool = False) -> Iterator[Le
 
     `new_audit_key`: only for `audit reseal --new-key` (the site key is lost for good)."""
     with open_ledger(
-        settings.paths, settings.database, clock=utc_clock, actor=os_user(), new_audit_key=new_audit_key
+        settings.paths,
+        settings.database,
+        clock=utc_clock,
+        actor=os_user(),
+        new_audit_key=new_audit_key,
+        targets=settings.ehr.targets(),
     ) as ledger:
         yield ledger
 

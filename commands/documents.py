@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from chartfile.clerk.documents import list_summaries, show_document
 from chartfile.commands.common import (
@@ -102,3 +103,19 @@ def _render_detail(detail: dict[str, Any]) -> None:
     console.print(text("audit:", "bold"))
     for event in detail["audit"]:
         console.print(shown(f"  {event['at'][:19]} {event['actor']} {event['action']}"))
+    _render_deliveries(detail.get("deliveries", []))
+
+
+def _render_deliveries(rows: list[dict[str, Any]]) -> None:
+    """Each message to the EHR about the document: target, what, state, attempts, last answer."""
+    if not rows:
+        return
+    console.print(Text.assemble(("deliveries", "bold"), " (to the EHR):"))
+    for row in rows:
+        said = row["receipt"] if row["state"] == "delivered" else row["last_error"]
+        when = row["delivered_at"] or row["next_attempt_at"] or ""
+        line = (
+            f"  {row['target']:<7} v{row['version']} {row['event']:<16} {row['state']:<10} "
+            f"attempts {row['attempts']}  {when[:19]}  {said}"
+        )
+        console.print(shown(line))

@@ -39,6 +39,7 @@ class Ledger:
     actor: str
     claims: ClaimBook
     audit_key: bytes = field(repr=False)
+    targets: tuple[str, ...] = ()  # the EHR delivery targets enabled: each outcome queues a message to each
 
     @property
     def layout(self) -> StoreLayout:
@@ -68,6 +69,7 @@ class Ledger:
                     now=self.clock(),
                     actor=self.actor,
                     chain=ChainWriter(self.audit_key),
+                    targets=self.targets,
                 )
                 yield work
         except BaseException:
@@ -172,6 +174,7 @@ def open_ledger(
     actor: str,
     program: str = "chartfile",
     new_audit_key: bool = False,
+    targets: tuple[str, ...] = (),
 ) -> Iterator[Ledger]:
     """The migrated database and the folders (private), with what a crashed command left undone.
 
@@ -188,7 +191,7 @@ def open_ledger(
             key = site_key(session, paths.audit_key, new_key=new_audit_key)
         holder = Holder.this_process(program, actor)
         claims = ClaimBook(sessions, holder=holder, lease_seconds=database.claim_lease_seconds, clock=clock)
-        ledger = Ledger(sessions, FileStore(paths.store), paths, clock, actor, claims, key)
+        ledger = Ledger(sessions, FileStore(paths.store), paths, clock, actor, claims, key, targets)
         try:
             ledger.undo_abandoned_units()
             yield ledger

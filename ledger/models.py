@@ -43,6 +43,10 @@ class Patient(Base):
     zip: Mapped[str] = mapped_column(String(32), default="")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     merged_into: Mapped[str | None] = mapped_column(String(64), nullable=True, default=None)
+    # when the EHR last changed this record (ADT message / FHIR resource time): older news is not applied
+    source_time: Mapped[dt.datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True, default=None
+    )
 
 
 class Intake(Base):
@@ -173,3 +177,27 @@ class ReportRun(Base):
     csv_path: Mapped[str] = mapped_column(Text)
     documents: Mapped[int] = mapped_column(Integer)
     emailed: Mapped[bool] = mapped_column(default=False)
+
+
+class Delivery(Base):
+    """The outbox: one message to the EHR about a document, written in the unit that caused it."""
+
+    __tablename__ = "deliveries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    target: Mapped[str] = mapped_column(String(16))  # mdm, fhir, command
+    event: Mapped[str] = mapped_column(String(24))  # filed, replaced, entered-in-error
+    version: Mapped[int] = mapped_column(Integer)  # the document's delivery version this message is about
+    patient_mrn: Mapped[str] = mapped_column(String(64))  # whose chart it goes to (or is taken from)
+    replaces: Mapped[int | None] = mapped_column(Integer, nullable=True)  # version replaced (and its doc)
+    replaces_document: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    state: Mapped[str] = mapped_column(String(16), index=True)  # pending, sending, retrying, delivered, ...
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    first_failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_error: Mapped[str] = mapped_column(Text, default="")  # never patient data
+    receipt: Mapped[str] = mapped_column(Text, default="")  # what the receiver answered (ACK code, status)

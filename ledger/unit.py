@@ -34,11 +34,13 @@ class Unit:
         now: dt.datetime,
         actor: str,
         chain: ChainWriter,
+        targets: tuple[str, ...] = (),
     ) -> None:
         self.session = session
         self.layout = layout
         self.now = now
         self.actor = actor
+        self.targets = targets  # EHR delivery targets: an outcome queues a message to each (ledger.outbox)
         self._stores = stores
         self._folder = folder
         self._work_root = work_root

@@ -83,18 +83,22 @@ def rotations(pdf: Path, pages: int) -> list[int]:
     return [box.rotation for box in page_boxes(pdf, pages)]
 
 
-def text_layers(pdf: Path) -> list[str]:
-    """The text layer of every page (empty strings for image-only pages)."""
+def _pdftotext(pdf: Path, mode: str) -> str:
     try:
         done = subprocess.run(
-            ["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"],
+            ["pdftotext", mode, "-enc", "UTF-8", str(pdf), "-"],
             capture_output=True,
             timeout=_TIMEOUT_SECONDS,
             check=True,
         )
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
         raise UnreadableFileError("pdftotext could not read the PDF", hint="re-scan the document") from e
-    pages = done.stdout.decode("utf-8", errors="replace").split("\f")
+    return done.stdout.decode("utf-8", errors="replace")
+
+
+def text_layers(pdf: Path) -> list[str]:
+    """The text layer of every page (empty strings for image-only pages)."""
+    pages = _pdftotext(pdf, "-layout").split("\f")
     return pages[:-1] if pages and not pages[-1].strip() else pages
 
 
@@ -106,18 +110,9 @@ _POINTS_TO_PIXELS = 300 / 72  # word boxes in the units of a 300-dpi page, like 
 
 def text_words(pdf: Path) -> list[tuple[Word, ...]]:
     """Every page's text-layer words with their boxes (a line of the layer is a Tesseract-like line)."""
-    try:
-        done = subprocess.run(
-            ["pdftotext", "-bbox-layout", "-enc", "UTF-8", str(pdf), "-"],
-            capture_output=True,
-            timeout=_TIMEOUT_SECONDS,
-            check=True,
-        )
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
-        raise UnreadableFileError("pdftotext could not read the PDF", hint="re-scan the document") from e
     pages: list[list[Word]] = []
     block = line = 0
-    for match in _WORD_OR_BREAK.finditer(done.stdout.decode("utf-8", errors="replace")):
+    for match in _WORD_OR_BREAK.finditer(_pdftotext(pdf, "-bbox-layout")):
         tag = match.group(1)
         if tag == "page":
             pages.append([])

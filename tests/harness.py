@@ -258,7 +258,10 @@ def wait_until(check: Callable[[], T | None], *, timeout: float, what: str, inte
 @contextmanager
 def ledger_on(settings: Settings, *, clock: Callable[[], dt.datetime] = utc_clock) -> Iterator[Ledger]:
     """The workspace's ledger in this process, with the CLI's actor and (unless given) its clock."""
-    with open_ledger(settings.paths, settings.database, clock=clock, actor=os_user()) as ledger:
+    targets = settings.ehr.targets()
+    with open_ledger(
+        settings.paths, settings.database, clock=clock, actor=os_user(), targets=targets
+    ) as ledger:
         yield ledger
 
 

@@ -3,8 +3,8 @@
 Rows written before this revision keep no chain value; the first command after it starts the chain and
 seals them in the head (their count and digest), keyed with the site key (ledger/chain.py).
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003_ehr
 Create Date: 2026-11-30
 """
 
@@ -15,8 +15,8 @@ from alembic import op
 
 from chartfile.ledger.guards import SQLITE_GUARDS, head_guards
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003_ehr"
 branch_labels = None
 depends_on = None
 
