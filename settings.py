@@ -32,11 +32,13 @@ class PathSettings(_Section):
     store: Path = Path("data/store")
     quarantine: Path = Path("data/quarantine")
     work: Path = Path("data/work")
+    audit_key: Path = Path("data/audit.key")  # the site key of the audit trail's hash chain
 
 
 class DatabaseSettings(_Section):
     url: str = "sqlite:///data/chartfile.db"
     busy_timeout_seconds: Seconds = 30.0
+    claim_lease_seconds: Annotated[float, Field(ge=10, le=86_400)] = 120.0
 
 
 class IngestSettings(_Section):
@@ -85,6 +87,9 @@ class OcrSettings(_Section):
     despeckle: Literal["off", "auto", "on"] = "auto"
     speckle_ppm_threshold: Annotated[float, Field(ge=0)] = 150.0
     retry_below_confidence: Annotated[float, Field(ge=0, le=100)] = 60.0
+    max_page_megapixels: Annotated[float, Field(gt=0, le=400)] = 40.0
+    max_pages: Annotated[int, Field(ge=1, le=100_000)] = 2000
+    max_work_mb: Annotated[int, Field(ge=16, le=1_000_000)] = 2048
 
 
 class MatchWeights(_Section):

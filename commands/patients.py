@@ -9,7 +9,7 @@ import typer
 
 from chartfile.clerk.master_list import apply_updates
 from chartfile.clerk.patients import import_csv
-from chartfile.commands.common import console, err_console, ledger_of, print_json_line, settings_of
+from chartfile.commands.common import console, err_console, ledger_of, print_json_line, settings_of, shown
 from chartfile.ehr.fhir_patients import read_bundle
 from chartfile.errors import UsageError
 from chartfile.indexer.patients import COLUMNS, MERGED_INTO
@@ -29,6 +29,13 @@ def import_command(
             "record was merged into; its documents move there, audited)",
         ),
     ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            help="The CSV file's encoding (default: found: UTF-8, UTF-8 or UTF-16 with a BOM, else "
+            "Windows-1252 with a warning)."
+        ),
+    ] = None,
     fhir: Annotated[
         Path | None,
         typer.Option(
@@ -41,7 +48,11 @@ def import_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as one JSON object.")] = False,
 ) -> None:
     """Import or update patients from a CSV file or a FHIR Bundle (upsert by MRN). Invalid rows or
-    entries are reported and skipped."""
+    entries are reported and skipped.
+
+    In a CSV, an MRN repeated with other values imports none of its rows; malformed quoting refuses the
+    file.
+    """
     settings = settings_of(ctx)
     if (csv_file is None) == (fhir is None):
         raise UsageError(
@@ -51,12 +62,12 @@ def import_command(
         _import_fhir(fhir, settings, as_json=as_json)
     else:
         assert csv_file is not None
-        _import_csv(csv_file, settings, as_json=as_json)
+        _import_csv(csv_file, settings, encoding=encoding, as_json=as_json)
 
 
-def _import_csv(path: Path, settings: Settings, *, as_json: bool) -> None:
+def _import_csv(path: Path, settings: Settings, *, encoding: str | None, as_json: bool) -> None:
     with ledger_of(settings) as ledger:
-        report = import_csv(path, ledger)
+        report = import_csv(path, ledger, encoding=encoding)
     moved = report.documents_moved
     rejected = [{"line": p.line, "reasons": list(p.reasons)} for p in report.rejected]
     if as_json:
@@ -68,6 +79,8 @@ def _import_csv(path: Path, settings: Settings, *, as_json: bool) -> None:
                 "merged": len(report.merges),
                 "documents_moved": moved,
                 "rejected": rejected,
+                "encoding": report.encoding,
+                "warnings": report.warnings,
             }
         )
         return
@@ -75,8 +88,10 @@ def _import_csv(path: Path, settings: Settings, *, as_json: bool) -> None:
         f"imported: {report.inserted} new, {report.updated} updated, {report.unchanged} unchanged; "
         f"{len(report.merges)} merged ({moved} document(s) moved); {len(rejected)} rejected"
     )
-    for problem in report.rejected:
-        err_console.print(f"line {problem.line}: {'; '.join(problem.reasons)}", highlight=False)
+    for warning in report.warnings:
+        err_console.print(shown(f"warning: {warning}"))
+    for problem in sorted(report.rejected, key=lambda p: p.line):
+        err_console.print(shown(f"line {problem.line}: {'; '.join(problem.reasons)}"))
 
 
 def _import_fhir(path: Path, settings: Settings, *, as_json: bool) -> None:
@@ -100,13 +115,10 @@ def _import_fhir(path: Path, settings: Settings, *, as_json: bool) -> None:
     console.print(
         f"imported: {counts['inserted']} new, {counts['updated']} updated, {counts['unchanged']} unchanged, "
         f"{counts['stale']} older than stored (not applied); {report.merges} merged "
-        f"({report.documents_moved} document(s) moved); {len(rejected)} rejected",
-        highlight=False,
+        f"({report.documents_moved} document(s) moved); {len(rejected)} rejected"
     )
     for problem in found.problems:
-        err_console.print(f"entry {problem.entry}: {problem.reason}", highlight=False)
+        err_console.print(shown(f"entry {problem.entry}: {problem.reason}"))
     for applied in report.applied:
         if applied.result == "incomplete":
-            err_console.print(
-                "an entry for a new patient lacks a name or birth date: not added", highlight=False
-            )
+            err_console.print("an entry for a new patient lacks a name or birth date: not added")

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from chartfile.errors import StoreError
 from chartfile.ledger import files, journal
-from chartfile.ledger.models import AuditEvent
+from chartfile.ledger.chain import ChainWriter
 from chartfile.ledger.store import FileStore, StoreLayout
 
 
@@ -33,6 +33,7 @@ class Unit:
         work_root: Path,
         now: dt.datetime,
         actor: str,
+        chain: ChainWriter,
         targets: tuple[str, ...] = (),
     ) -> None:
         self.session = session
@@ -45,6 +46,7 @@ class Unit:
         self._work_root = work_root
         self._written: list[tuple[Path, Path | None]] = []  # (file, backup of what it replaced)
         self._superseded: list[Path] = []
+        self._chain = chain
 
     @property
     def scratch(self) -> Path:
@@ -70,9 +72,9 @@ class Unit:
             self._superseded.append(path)
 
     def audit(self, action: str, document_id: int | None, **detail: Any) -> None:
-        """Append one audit row in this unit's transaction."""
-        self.session.add(
-            AuditEvent(at=self.now, actor=self.actor, action=action, document_id=document_id, detail=detail)
+        """Append one audit row in this unit's transaction, chained to the row before it (keyed)."""
+        self._chain.append(
+            self.session, at=self.now, actor=self.actor, action=action, document_id=document_id, detail=detail
         )
 
     def undo(self) -> None:
