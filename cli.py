@@ -3,7 +3,6 @@ anything; the one place its errors become an exit code and the user's message is
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -17,10 +16,10 @@ from chartfile.commands.common import console, err_console, ledger_of, print_jso
 from chartfile.commands.process import process_command, watch_command
 from chartfile.commands.reprocess import reprocess_command
 from chartfile.commands.search import search_command
-from chartfile.daemon import free_mb
+from chartfile.commands.serve import serve_command
+from chartfile.commands.status import status_report
+from chartfile.commands.users import app as users_app
 from chartfile.errors import ChartfileError, UsageError, explain
-from chartfile.ingest.watch import InboxFilter, scan
-from chartfile.ledger.queries import intake_counts, last_processed, status_counts
 from chartfile.settings import CONFIG_ENV, DEFAULT_CONFIG_NAME, DEFAULT_CONFIG_TEXT, load_settings
 
 app = typer.Typer(
@@ -38,6 +37,8 @@ app.add_typer(report.app, name="report")
 app.command("reprocess")(reprocess_command)
 app.command("audit")(audit_command)
 app.command("search")(search_command)
+app.command("serve")(serve_command)
+app.add_typer(users_app, name="users")
 documents.app.command("refile")(review.refile_command)
 patients.app.command("merge")(review.merge_command)
 
@@ -87,20 +88,8 @@ def status_command(
 ) -> None:
     """Queue depth, outcomes so far, failed intake, last processed, disk space and pause, version."""
     settings = settings_of(ctx)
-    with ledger_of(settings) as ledger, ledger.reading() as session:
-        intake = intake_counts(session)
-        report = {
-            "version": __version__,
-            "inbox_files": sum(
-                1 for _ in scan(settings.paths.inbox, InboxFilter(settings.ingest.ignore_patterns))
-            ),
-            "documents": status_counts(session),
-            "intake": intake,
-            "failed_intake": intake.get("failed", 0),
-            "last_processed_at": last_processed(session),
-            "store_free_bytes": shutil.disk_usage(settings.paths.store).free,
-            "paused": free_mb(settings.paths) < settings.ingest.min_free_mb,
-        }
+    with ledger_of(settings) as ledger:
+        report = status_report(settings, ledger)
     if as_json:
         print_json_line(report)
         return

@@ -121,3 +121,20 @@ class ReportRun(Base):
     csv_path: Mapped[str] = mapped_column(Text)
     documents: Mapped[int] = mapped_column(Integer)
     emailed: Mapped[bool] = mapped_column(default=False)
+
+
+class User(Base):
+    """A person who signs in to the review desk: a role, an argon2 hash, and the lock-out state."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))  # clerk, supervisor, admin
+    password_hash: Mapped[str] = mapped_column(String(256))
+    disabled: Mapped[bool] = mapped_column(default=False)
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0)  # raised to end every session
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_sign_in_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -74,11 +74,11 @@ _WORD_OR_BREAK = re.compile(
 _POINTS_TO_PIXELS = 300 / 72  # word boxes in the units of a 300-dpi page, like Tesseract's
 
 
-def text_words(pdf: Path) -> list[tuple[Word, ...]]:
+def text_words(pdf: Path, *, page: int | None = None) -> list[tuple[Word, ...]]:
     """Every page's text-layer words with their boxes (a line of the layer is a Tesseract-like line)."""
     try:
         done = subprocess.run(
-            ["pdftotext", "-bbox-layout", "-enc", "UTF-8", str(pdf), "-"],
+            ["pdftotext", "-bbox-layout", *_only(page), "-enc", "UTF-8", str(pdf), "-"],
             capture_output=True,
             timeout=_TIMEOUT_SECONDS,
             check=True,
@@ -96,6 +96,10 @@ def text_words(pdf: Path) -> list[tuple[Word, ...]]:
         elif pages:
             pages[-1].append(_word(match, block, line))
     return [tuple(words) for words in pages]
+
+
+def _only(page: int | None) -> list[str]:
+    return [] if page is None else ["-f", str(page), "-l", str(page)]
 
 
 def _word(match: re.Match[str], block: int, line: int) -> Word:
@@ -121,6 +125,25 @@ def render_page(pdf: Path, number: int, out_dir: Path, *, dpi: int) -> Path:
         output_folder=str(out_dir),
         fmt="tiff",
         grayscale=True,
+        paths_only=True,
+        single_file=True,
+        output_file=f"page-{number:04d}",
+        timeout=_TIMEOUT_SECONDS,
+    )
+    if not paths:
+        raise UnreadableFileError(f"page {number} could not be rendered", hint="re-scan the document")
+    return Path(str(paths[0]))
+
+
+def render_png(pdf: Path, number: int, out_dir: Path, *, dpi: int) -> Path:
+    """Rasterise one page to a PNG (colour kept) for a person to read."""
+    paths = convert_from_path(
+        str(pdf),
+        dpi=dpi,
+        first_page=number,
+        last_page=number,
+        output_folder=str(out_dir),
+        fmt="png",
         paths_only=True,
         single_file=True,
         output_file=f"page-{number:04d}",
