@@ -215,3 +215,10 @@ def sign_out(ledger: Ledger, account: Account) -> None:
         if user is not None:
             user.session_epoch += 1
         unit.audit("signed-out", None, user=account.name)
+
+
+def account_name(ledger: Ledger, user_id: int) -> str:
+    """The name of an account (for an audit row about a session that expired), or `#ID` if it is gone."""
+    with ledger.reading() as session:
+        user = session.get(User, user_id)
+        return user.name if user is not None else f"#{user_id}"

@@ -31,7 +31,9 @@ def free_port() -> int:
         return port
 
 
-def add_user(config: Path, name: str, role: str, password: str = PASSWORD) -> subprocess.CompletedProcess[str]:
+def add_user(
+    config: Path, name: str, role: str, password: str = PASSWORD
+) -> subprocess.CompletedProcess[str]:
     """`chartfile users add NAME --role ROLE` with the password piped as one line on stdin."""
     return subprocess.run(
         [sys.executable, "-m", "chartfile", "--config", str(config), "users", "add", name, "--role", role],

@@ -17,7 +17,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from chartfile.clerk.accounts import Account, Role, current_account
+from chartfile.clerk.accounts import Account, Role, account_name, current_account
 from chartfile.errors import ChartfileError, UsageError, explain
 from chartfile.ledger import Ledger
 from chartfile.settings import Settings
@@ -151,8 +151,10 @@ def _audit(ledger: Ledger, action: str, **detail: Any) -> None:
 
 
 def _audit_expiry(state: WebState, request: Request, expired: Expired) -> None:
-    actor = f"user #{expired.user_id} via web ({client_address(request)})"
-    _audit(dataclasses.replace(state.ledger, actor=actor), "signed-out-idle", user_id=expired.user_id)
+    name = account_name(state.ledger, expired.user_id)
+    actor = f"{name} via web ({client_address(request)})"
+    minutes = state.settings.web.idle_timeout_minutes
+    _audit(dataclasses.replace(state.ledger, actor=actor), "signed-out-idle", user=name, idle_minutes=minutes)
 
 
 def _to_sign_in(request: Request, why: str) -> Response:
