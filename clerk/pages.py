@@ -179,3 +179,13 @@ def _alnum(text: str) -> str:
 def thumbnail(ledger: Ledger, document_id: int, page: int) -> PageImage:
     """A small image of one page, for the strip a split is picked on."""
     return page_image(ledger, document_id, page, dpi=THUMBNAIL_DPI)
+
+
+def export_page(ledger: Ledger, document_id: int, page: int, *, dpi: int, to: str) -> bytes:
+    """Page `page` as PNG bytes for a person to open outside the store (`review show --out`); the
+    export is audited with where it went."""
+    image = page_image(ledger, document_id, page, dpi=dpi)
+    data = image.path.read_bytes()
+    with ledger.unit() as unit:
+        unit.audit("exported", document_id, page=page, to=to, command="review show --out")
+    return data

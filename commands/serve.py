@@ -9,6 +9,7 @@ import typer
 import uvicorn
 
 from chartfile.commands.common import settings_of, utc_clock
+from chartfile.errors import ConfigError
 from chartfile.web.app import create_app
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,11 @@ def serve_command(
     """
     settings = settings_of(ctx)
     web = settings.web
+    for what, setting, path in (("certificate", "tls_cert", web.tls_cert), ("key", "tls_key", web.tls_key)):
+        if path is not None and not path.is_file():
+            raise ConfigError(
+                f"the TLS {what} {path} is not a file", hint=f"fix web.{setting} in {settings.config_path}"
+            )
     app = create_app(settings, clock=utc_clock)
     where = f"{'https' if web.tls else 'http'}://{host or web.host}:{port or web.port}"
     log.info("review desk on %s", where)

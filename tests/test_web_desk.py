@@ -20,7 +20,7 @@ from axe_playwright_python.sync_playwright import Axe
 from conftest import PATIENTS_CSV, make_workspace, run_cli
 from harness import Workspace
 from PIL import Image
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Dialog, Page, expect
 from scenarios import image_pdf, lab_result, text_pdf
 from webdesk import Server, add_user, chromium, serving, sign_in
 
@@ -166,7 +166,12 @@ def test_repeated_failures_lock_the_account_until_an_admin_unlocks_it(
 def test_markup_in_a_patient_name_or_a_file_name_renders_as_text(desk: Desk, context: BrowserContext) -> None:
     dialogs: list[str] = []
     page = signed_in(context, desk)
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def seen(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", seen)
     page.goto(f"{desk.url}/patients/{XSS_MRN}")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{XSS_NAME}, Test")
     page.goto(desk.url + "/patients/find?name=onerror")
@@ -212,8 +217,8 @@ def test_the_desk_checks_each_field_highlights_the_page_and_passes_axe(
     scanned = desk.doc("b_okonkwo_scan.pdf")  # OCRed: the words are where Tesseract read them
     page.goto(f"{desk.url}/documents/{scanned['id']}")
     assert page.locator("svg.page-image rect.mark-name").count() == 2
-    image = page.request.get(f"{desk.url}/documents/{scanned['id']}/pages/1.png")
-    assert image.status == 200 and image.headers["content-type"] == "image/png"
+    png = page.request.get(f"{desk.url}/documents/{scanned['id']}/pages/1.png")
+    assert png.status == 200 and png.headers["content-type"] == "image/png"
     views = [a for a in desk.audit("viewed") if a["document_id"] == scanned["id"]]
     assert {a["detail"].get("shown") for a in views} >= {None, "page image"}
     assert {a["actor"] for a in views} == {CLERK_ACTOR}
@@ -230,7 +235,7 @@ def test_a_clerk_is_refused_supervisor_work_and_the_refusal_is_audited(
     token = page.locator("form.who input[name=csrf]").get_attribute("value") or ""
     merged = page.request.post(
         desk.url + "/patients/merge",
-        form={"csrf": token, "old_mrn": "4471205", "new_mrn": "4471206", "reason": "same person"},
+        form={"csrf": token, "old_mrn": "4471205", "new_mrn": "4471206", "reason": "same"},
     )
     assert merged.status == 403
     refused = [a for a in desk.audit("refused") if a["actor"] == CLERK_ACTOR]
@@ -249,7 +254,11 @@ def test_a_form_posted_without_its_csrf_token_is_refused(desk: Desk, context: Br
     page = signed_in(context, desk)
     target = desk.doc("j_whitfield.pdf")
     page.goto(f"{desk.url}/documents/{target['id']}")
-    for form in ({"reason": "no token"}, {"reason": "wrong token", "csrf": "forged"}):
+    forms: list[dict[str, str | float | bool]] = [
+        {"reason": "no token"},
+        {"reason": "wrong", "csrf": "forged"},
+    ]
+    for form in forms:
         response = page.request.post(f"{desk.url}/documents/{target['id']}/reject", form=form)
         assert response.status == 403, form
     assert desk.doc("j_whitfield.pdf")["status"] == "review"
@@ -291,7 +300,7 @@ def test_a_clerk_works_the_queue_to_empty_and_everything_names_them(
     page.goto(desk.url + "/queue")
     page.keyboard.press("n")  # the shortcut: open the oldest
     page.wait_for_url(re.compile(r"/documents/\d+$"))
-    worked = []
+    worked: list[str] = []
     while "/documents/" in page.url and len(worked) < 12:
         worked.append(_work(page, desk))
     assert len(worked) == 10 and len(set(worked)) == 10, worked
