@@ -79,6 +79,8 @@ class Document(Base):
     received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     processed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
+    __table_args__ = (Index("ix_documents_queue", "status", "received_at", "id"),)  # the review queue
+
 
 class Page(Base):
     """The text of one page of a document (indexed for full-text search)."""

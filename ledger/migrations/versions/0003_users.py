@@ -1,4 +1,5 @@
-"""The review desk's accounts: who may sign in, with which role, and their lock-out state.
+"""The review desk's accounts (who may sign in, with which role, their lock-out state), and the index
+the review queue is read by (status, then oldest first).
 
 Revision ID: 0003
 Revises: 0002
@@ -31,6 +32,9 @@ def upgrade() -> None:
         sa.Column("last_sign_in_at", sa.DateTime(timezone=True), nullable=True),
     )
 
+    op.create_index("ix_documents_queue", "documents", ["status", "received_at", "id"])
+
 
 def downgrade() -> None:
+    op.drop_index("ix_documents_queue", table_name="documents")
     op.drop_table("users")
