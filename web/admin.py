@@ -39,7 +39,7 @@ def merge_form(visit: Visit) -> Response:
 
 def users(visit: Visit) -> Response:
     found = accounts.list_users(visit.ledger, now=visit.ledger.clock())
-    return visit.render("users.html", users=found, roles=list(Role), done=visit.query.get("done", ""))
+    return visit.render("users.html", users=found, roles=list(Role))
 
 
 def add_user(visit: Visit) -> Response:

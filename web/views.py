@@ -49,9 +49,7 @@ def queue(visit: Visit) -> Response:
     found = queue_page(visit.ledger, filters, now=visit.ledger.clock(), offset=offset, limit=size)
     with visit.ledger.unit() as unit:
         unit.audit("viewed-queue", None, command=DESK, documents=[row["id"] for row in found.rows])
-    return visit.render(
-        "queue.html", found=found, filters=filters, statuses=QUEUE_STATUSES, size=size, done=q.get("done", "")
-    )
+    return visit.render("queue.html", found=found, filters=filters, statuses=QUEUE_STATUSES, size=size)
 
 
 def desk(visit: Visit) -> Response:
@@ -73,7 +71,6 @@ def desk(visit: Visit) -> Response:
         image=image,
         marks=marks,
         next_id=following,
-        done=visit.query.get("done", ""),
         waiting=status is not None,
     )
 
