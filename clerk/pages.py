@@ -2,16 +2,19 @@
 the page the name, birth date and MRN the matcher read are printed (to highlight them).
 
 Images and word boxes are made from the stored (searchable) PDF once and kept in the store's previews/
-folder, named by the PDF's hash: a document re-filed with new content gets new ones. Word boxes come from
-the PDF's text layer (Tesseract's, or the born-digital one), so they are exactly where the OCR read them.
+folder, named by the PDF's hash: a document re-filed with new content gets new ones. They are a cache, so
+they are written by rename without fsync (a clerk waits for them); one a crash left incomplete is made
+again. Word boxes come from the PDF's text layer (Tesseract's, or the born-digital one), so they are
+exactly where the OCR read them.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import re
-import tempfile
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +24,7 @@ from PIL import Image
 
 from chartfile.clerk.previews import PREVIEWS_FOLDER
 from chartfile.errors import ChartfileError, UsageError, explain
-from chartfile.ledger import Ledger, files
+from chartfile.ledger import Ledger
 from chartfile.ledger.models import Document
 from chartfile.ocr import poppler
 from chartfile.records import Word
@@ -80,49 +83,64 @@ def page_image(ledger: Ledger, document_id: int, page: int, *, dpi: int) -> Page
     """Page `page` of the stored PDF as a PNG at `dpi` (rendered once, then reused)."""
     pdf, sha256 = _stored(ledger, document_id, page)
     target = _cached(ledger, document_id, sha256, page, f"{dpi}dpi.png")
-    if not target.is_file():
-        _render(ledger, pdf, page, dpi, target)
+    if not _complete_png(target):
+        _render(pdf, page, dpi, target)
     with Image.open(target) as image:
         width, height = image.size
     return PageImage(target, width, height, dpi)
 
 
-def _render(ledger: Ledger, pdf: Path, page: int, dpi: int, target: Path) -> None:
-    scratch = ledger.paths.work
-    scratch.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with tempfile.TemporaryDirectory(dir=scratch, prefix="page-") as tmp:
-        png = poppler.render_png(pdf, page, Path(tmp), dpi=dpi)
-        files.durable_copy(png, target)
+def _complete_png(path: Path) -> bool:
+    """A whole PNG (it ends with its IEND chunk), not one cut short by a crash."""
+    try:
+        with path.open("rb") as handle:
+            handle.seek(-12, 2)
+            return handle.read().startswith(b"\x00\x00\x00\x00IEND")
+    except OSError:
+        return False
+
+
+def _render(pdf: Path, page: int, dpi: int, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    prefix = target.with_name(f".{target.stem}.{uuid.uuid4().hex}")
+    try:
+        os.replace(poppler.render_png(pdf, page, prefix, dpi=dpi), target)
+    finally:
+        prefix.with_name(prefix.name + ".png").unlink(missing_ok=True)
 
 
 def page_words(ledger: Ledger, document_id: int, page: int) -> tuple[Word, ...]:
     """The text layer's words of one page with their boxes (read once, then kept beside the images)."""
     pdf, sha256 = _stored(ledger, document_id, page)
     target = _cached(ledger, document_id, sha256, page, "words.json")
-    if target.is_file():
+    try:
         return _load_words(target)
+    except (OSError, ValueError, TypeError, IndexError):
+        pass  # not made yet, or cut short by a crash: read them again
     try:
         words = poppler.text_words(pdf, page=page)
     except ChartfileError as e:
         log.warning("document %d: no word boxes (%s)", document_id, explain(e).log_line())
         return ()
     found = words[0] if words else ()
-    _save_words(ledger, found, target)
+    _save_words(found, target)
     return found
 
 
 def _load_words(path: Path) -> tuple[Word, ...]:
     raw = json.loads(path.read_text(encoding="utf-8"))
-    return tuple(Word(w[0], w[1], w[2], w[3], w[4], 100.0) for w in raw)
+    return tuple(Word(str(w[0]), int(w[1]), int(w[2]), int(w[3]), int(w[4]), 100.0) for w in raw)
 
 
-def _save_words(ledger: Ledger, words: Iterable[Word], target: Path) -> None:
+def _save_words(words: Iterable[Word], target: Path) -> None:
     raw = [[w.text, w.left, w.top, w.width, w.height] for w in words]
-    ledger.paths.work.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with tempfile.TemporaryDirectory(dir=ledger.paths.work, prefix="words-") as tmp:
-        staged = Path(tmp) / "words.json"
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    staged = target.with_name(f".{target.name}.{uuid.uuid4().hex}")
+    try:
         staged.write_text(json.dumps(raw), encoding="utf-8")
-        files.durable_copy(staged, target)
+        os.replace(staged, target)
+    finally:
+        staged.unlink(missing_ok=True)
 
 
 def highlights(words: Iterable[Word], reading: dict[str, Any] | None) -> list[Highlight]:

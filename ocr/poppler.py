@@ -135,23 +135,18 @@ def render_page(pdf: Path, number: int, out_dir: Path, *, dpi: int) -> Path:
     return Path(str(paths[0]))
 
 
-def render_png(pdf: Path, number: int, out_dir: Path, *, dpi: int) -> Path:
-    """Rasterise one page to a PNG (colour kept) for a person to read."""
-    paths = convert_from_path(
-        str(pdf),
-        dpi=dpi,
-        first_page=number,
-        last_page=number,
-        output_folder=str(out_dir),
-        fmt="png",
-        paths_only=True,
-        single_file=True,
-        output_file=f"page-{number:04d}",
-        timeout=_TIMEOUT_SECONDS,
-    )
-    if not paths:
-        raise UnreadableFileError(f"page {number} could not be rendered", hint="re-scan the document")
-    return Path(str(paths[0]))
+def render_png(pdf: Path, number: int, out_prefix: Path, *, dpi: int) -> Path:
+    """Rasterise one page to `out_prefix`.png (colour kept) for a person to read: pdftoppm alone, no
+    page count asked first (this runs while a clerk waits)."""
+    try:
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", str(dpi), "-f", str(number), "-l", str(number), "-singlefile",
+             str(pdf), str(out_prefix)],
+            capture_output=True, timeout=_TIMEOUT_SECONDS, check=True,
+        )  # fmt: skip
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
+        raise UnreadableFileError(f"page {number} could not be rendered", hint="re-scan the document") from e
+    return out_prefix.with_name(out_prefix.name + ".png")
 
 
 def check_installed() -> None:
