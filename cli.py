@@ -1,18 +1,22 @@
 """The `chartfile` command line: for clerks, IT and scripts. The top of the layering: it may import
-anything; the one place its errors become an exit code and the user's message is `main` (`errors.explain`)."""
+anything; the one place its errors become an exit code and the user's message is `main` (`errors.explain`):
+a database fault is the daemon's one line and exit code, a traceback only with --debug (and never with
+SQL parameters: the engine hides them)."""
 
 from __future__ import annotations
 
 import sys
+import traceback
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 
 from chartfile import __version__
-from chartfile.commands import documents, patients, report, review
-from chartfile.commands.audit import audit_command
-from chartfile.commands.common import console, err_console, ledger_of, print_json_line, settings_of
+from chartfile.commands import audit, db, documents, hl7, patients, report, review
+from chartfile.commands.common import console, err_console, ledger_of, print_json_line, settings_of, shown
+from chartfile.commands.deliver import deliver_command
 from chartfile.commands.process import process_command, watch_command
 from chartfile.commands.reprocess import reprocess_command
 from chartfile.commands.search import search_command
@@ -20,6 +24,7 @@ from chartfile.commands.serve import serve_command
 from chartfile.commands.status import status_report
 from chartfile.commands.users import app as users_app
 from chartfile.errors import ChartfileError, UsageError, explain
+from chartfile.ledger.db import database_fault
 from chartfile.settings import CONFIG_ENV, DEFAULT_CONFIG_NAME, DEFAULT_CONFIG_TEXT, load_settings
 
 app = typer.Typer(
@@ -35,10 +40,13 @@ app.command("watch")(watch_command)
 app.add_typer(review.app, name="review")
 app.add_typer(report.app, name="report")
 app.command("reprocess")(reprocess_command)
-app.command("audit")(audit_command)
+app.add_typer(audit.app, name="audit")
+app.add_typer(db.app, name="db")
 app.command("search")(search_command)
 app.command("serve")(serve_command)
 app.add_typer(users_app, name="users")
+app.add_typer(hl7.app, name="hl7")
+app.command("deliver")(deliver_command)
 documents.app.command("refile")(review.refile_command)
 patients.app.command("merge")(review.merge_command)
 
@@ -57,9 +65,14 @@ def root(
         typer.Option("--config", "-c", envvar=CONFIG_ENV, help="Settings file (default: ./config.yaml)."),
     ] = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True)] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="On an unexpected error, print its traceback (for IT).")
+    ] = False,
 ) -> None:
     """chartfile: scan-and-index for medical records."""
-    ctx.obj = {"config": config}
+    if not isinstance(ctx.obj, dict):
+        ctx.obj = {}
+    ctx.obj.update(config=config, debug=debug)  # the same dict `main` gave: it reads "debug" back
 
 
 @app.command("init")
@@ -77,8 +90,8 @@ def init_command(
     settings = load_settings(config)
     with ledger_of(settings):
         pass
-    console.print(f"wrote {config}; inbox: {settings.paths.inbox}", highlight=False)
-    console.print(f"next: chartfile --config {config} patients import PATIENTS.csv", highlight=False)
+    console.print(shown(f"wrote {config}; inbox: {settings.paths.inbox}"))
+    console.print(shown(f"next: chartfile --config {config} patients import PATIENTS.csv"))
 
 
 @app.command("status")
@@ -86,7 +99,8 @@ def status_command(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Queue depth, outcomes so far, failed intake, last processed, disk space and pause, version."""
+    """Queue depth, outcomes so far, failed intake, last processed, disk space and pause, version, and the
+    deliveries to the EHR by state (with how many are failing)."""
     settings = settings_of(ctx)
     with ledger_of(settings) as ledger:
         report = status_report(settings, ledger)
@@ -94,18 +108,32 @@ def status_command(
         print_json_line(report)
         return
     for key, value in report.items():
-        console.print(f"{key}: {value}", highlight=False)
+        console.print(shown(f"{key}: {value}"))
 
 
 def main() -> None:
-    """Entry point: runs the app and maps chartfile errors to one message and an exit code."""
+    """Entry point: runs the app and maps every error to one message and an exit code."""
+    state: dict[str, Any] = {"debug": False}
     try:
-        app()
+        app(obj=state)
     except ChartfileError as e:
-        said = explain(e)
-        for line in said.lines():
-            err_console.print(line, highlight=False, markup=False, soft_wrap=True)
-        sys.exit(said.exit_code)
+        _fail(e, debug=state.get("debug", False))
+    except SQLAlchemyError as e:  # the daemon's message for the same fault: no statement, no values
+        _fail(database_fault(e), cause=e, debug=state.get("debug", False))
+    except Exception as e:  # a bug: its type and place, and the traceback with --debug
+        _fail(e, debug=state.get("debug", False))
+
+
+def _fail(error: BaseException, *, debug: bool, cause: BaseException | None = None) -> None:
+    if debug:
+        shown_error = cause if cause is not None else error
+        for line in "".join(traceback.format_exception(shown_error)).rstrip().splitlines():
+            err_console.print(shown(line))
+    said = explain(error)
+    for line in said.lines():
+        for part in line.splitlines():  # a bad config says one line per field
+            err_console.print(shown(part))
+    sys.exit(said.exit_code)
 
 
 if __name__ == "__main__":

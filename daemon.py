@@ -1,8 +1,9 @@
 """The scan-station daemon: watch the inbox, take each file once it is ready, run the pipeline.
 
 It owns the inbox loop (readiness, retries with back-off, the free-disk pause, the single-instance lock,
-start-up recovery). It may import the pipeline and what is below it; not the clerk's wing: the nightly
-report is the caller's hook (`nightly`), the daemon only says when a minute has passed.
+start-up recovery) and runs the EHR delivery worker beside it. It may import the pipeline and what is below
+it; not the clerk's wing: the nightly report is the caller's hook (`nightly`), the daemon only says when a
+minute has passed.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from chartfile.ehr.deliver import DeliveryWorker
 from chartfile.errors import MachineError, UsageError, explain
-from chartfile.ingest.claim import FileChangedError
+from chartfile.ingest.claim import FileChangedError, NotRegularFileError, SourceGoneError
 from chartfile.ingest.watch import InboxFilter, StabilityTracker, scan, start_observer
 from chartfile.ledger import files
+from chartfile.ledger.claims import ClaimedElsewhereError
 from chartfile.ledger.recovery import Recovery, recover
 from chartfile.pipeline import process_path
 from chartfile.runtime import Runtime
@@ -35,6 +38,7 @@ log = logging.getLogger(__name__)
 LOCK_NAME = ".daemon.lock"
 Nightly = Callable[[dt.datetime], object]  # writes the reports due at a time; never raises
 _SPECIAL = {
+    stat.S_IFLNK: "a symbolic link",
     stat.S_IFIFO: "a FIFO",
     stat.S_IFSOCK: "a socket",
     stat.S_IFCHR: "a device",
@@ -60,11 +64,36 @@ class DaemonState:
 def run_daemon(rt: Runtime, stop: threading.Event, *, nightly: Nightly | None = None) -> DaemonState:
     """Run until `stop` is set; documents being processed then are finished before returning.
 
-    Start-up first finishes or undoes what a crash left behind (`ledger.recovery.recover`).
+    Start-up first verifies the audit trail (its chain and guard triggers: a broken one refuses to run,
+    AuditTrailError), then finishes or undoes what a crash left behind (`ledger.recovery.recover`).
     """
     with _single_instance(rt.settings.paths.work):
+        trail = rt.ledger.require_intact_audit()
+        log.info(
+            "audit trail verified: %d row(s), chain from row %s (%d sealed before it), guards in place",
+            trail.rows,
+            trail.start_id,
+            trail.sealed,
+        )
         _log_recovery(recover(rt.ledger))
-        return _watch(rt, stop, nightly)
+        with _deliveries(rt):
+            return _watch(rt, stop, nightly)
+
+
+@contextmanager
+def _deliveries(rt: Runtime) -> Iterator[None]:
+    """With delivery targets enabled, the outbox is sent by a background thread, stopped on the way out."""
+    if not rt.settings.ehr.targets():
+        yield
+        return
+    done = threading.Event()
+    worker = DeliveryWorker(rt.ledger, rt.settings.ehr, done)
+    worker.start()
+    try:
+        yield
+    finally:
+        done.set()
+        worker.join()
 
 
 def free_mb(paths: PathSettings) -> int:
@@ -101,6 +130,10 @@ def _single_instance(work: Path) -> Iterator[None]:
 
 
 def _log_recovery(found: Recovery) -> None:
+    if found:
+        log.warning("start-up recovery after an unclean stop: %s", found.counts())
+    else:
+        log.info("start-up recovery: nothing left half done")
     for intake_id in found.restored:
         log.warning(
             "document %d: its inbox file was gone; its work copy was put back into the inbox", intake_id
@@ -159,7 +192,7 @@ def _loop(
     while not stop.is_set():
         now = rt.clock()
         if now >= next_rescan:
-            _observe_all(state, scan(inbox, accept), now)
+            _observe_all(state, scan(inbox, accept, regular_only=False), now)
             next_rescan = now + dt.timedelta(seconds=ingest.rescan_seconds)
         _observe_all(state, [*_drain(hints, inbox, accept), *state.tracker.pending()], now)
         _reap(state, rt)
@@ -205,7 +238,7 @@ def _observe_all(state: DaemonState, paths: Iterable[Path], now: dt.datetime) ->
         if path in state.in_flight:
             continue
         try:
-            st = path.stat()
+            st = path.lstat()  # a link is not followed: it may point anywhere (/etc/passwd)
         except OSError:
             state.tracker.forget(path)
             state.retry_after.pop(path, None)
@@ -217,7 +250,7 @@ def _observe_all(state: DaemonState, paths: Iterable[Path], now: dt.datetime) ->
         if not stat.S_ISDIR(st.st_mode) and (st.st_dev, st.st_ino) not in state.not_regular:
             state.not_regular.add((st.st_dev, st.st_ino))
             log.warning(
-                "skipping inode %d in the inbox: %s, not a regular file; chartfile cannot read it, remove it",
+                "skipping inode %d in the inbox: %s, not a regular file; chartfile never reads it: remove it",
                 st.st_ino,
                 _SPECIAL.get(stat.S_IFMT(st.st_mode), "a special file"),
             )
@@ -271,6 +304,8 @@ def _reap(state: DaemonState, rt: Runtime) -> None:
         if error is None:
             state.processed += 1
             state.retry_after.pop(path, None)
+        elif isinstance(error, ClaimedElsewhereError | SourceGoneError | NotRegularFileError):
+            log.info("an inbox file was skipped: %s", explain(error).message)
         elif isinstance(error, FileChangedError):
             log.info("an inbox file changed while it was being copied; it is taken once it stops changing")
         elif not isinstance(error, MachineError) and not path.exists():

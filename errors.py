@@ -79,6 +79,14 @@ class DatabaseError(MachineError):
     stage = "database"
 
 
+class AuditTrailError(ChartfileError):
+    """The audit trail is not as chartfile wrote it (a row edited, forged or deleted; a guard trigger
+    dropped; the site key missing or wrong). Nothing runs on it until IT has looked (README, Audit trail)."""
+
+    exit_code = 5
+    stage = "audit"
+
+
 class DependencyMissingError(ChartfileError):
     """A required external program (tesseract, poppler) is not installed."""
 

@@ -17,10 +17,12 @@ from typing import Protocol, TypeVar
 from sqlalchemy.exc import OperationalError
 
 from chartfile import matching
-from chartfile.errors import DatabaseError, MachineError, StoreError, explain
+from chartfile.errors import MachineError, StoreError, explain
 from chartfile.indexer import index_document
-from chartfile.ingest.claim import claim, release_source
+from chartfile.ingest.claim import check_name, claim, release_source
 from chartfile.ledger import Ledger, outcomes
+from chartfile.ledger.claims import ClaimedElsewhereError
+from chartfile.ledger.db import database_fault
 from chartfile.ledger.documents import Outcome
 from chartfile.ledger.intake import mark_failed
 from chartfile.ocr.recognize import recognize
@@ -45,12 +47,29 @@ class Commit(Protocol[T_co]):
 
 
 def process_path(path: Path, rt: Runtime, *, consume: bool = True) -> FiledDocument | None:
-    """Run one inbox file through the pipeline. None: it had already been committed."""
+    """Run one inbox file through the pipeline. None: it had already been committed.
+
+    ClaimedElsewhereError: another run holds the file (or the same bytes) now; it files it. A second
+    file with the same bytes as one this process is filing waits for it, then is recorded a duplicate.
+    """
+    while True:
+        try:
+            return _process(path, rt, consume=consume)
+        except ClaimedElsewhereError as e:
+            if not e.mine:
+                raise
+            rt.ledger.claims.wait_free(e.sha256)
+
+
+def _process(path: Path, rt: Runtime, *, consume: bool) -> FiledDocument | None:
     with rt.ledger.work_folder() as folder:  # the claim's, locked until its outcome is committed
         incoming = claim(path, rt.ledger, consume=consume, folder=folder)
         if incoming is None:
             return None
-        result = run_stages(incoming, rt, Record(rt.ledger))
+        try:
+            result = run_stages(incoming, rt, Record(rt.ledger))
+        finally:
+            rt.ledger.claims.drop(incoming.sha256)  # the commit freed it in the database already
     if consume:
         release_source(incoming)
     return result
@@ -60,6 +79,7 @@ def run_stages(incoming: IncomingFile, rt: Runtime, commit: Commit[T_co]) -> T_c
     """Every outcome is committed before the caller lets go of the source; a machine fault raises."""
     try:
         with _machine_faults(incoming):
+            check_name(incoming)
             known = commit.known(incoming)
             if known is not None:
                 return known
@@ -105,14 +125,19 @@ def _machine_faults(incoming: IncomingFile) -> Iterator[None]:
     try:
         yield
     except OperationalError as e:  # "database is locked", disk I/O error: the message names no data
-        raise DatabaseError(
-            f"document {incoming.intake_id}: the database could not be used ({e.orig})",
-            hint="chartfile retries; check that nothing else holds the database for long",
-        ) from e
+        raise database_fault(e, subject=f"document {incoming.intake_id}: ") from e
     except OSError as e:
+        if e.errno in _SHORT_OF_RESOURCES:  # starting tesseract or poppler failed: not the input's fault
+            raise MachineError(
+                f"document {incoming.intake_id}: the machine is short of memory or processes ({e.strerror})",
+                hint="chartfile retries and the input is kept; check the machine's memory and process limits",
+            ) from e
         if e.errno not in (errno.ENOSPC, errno.EDQUOT):
             raise
         raise StoreError(
             f"document {incoming.intake_id}: the disk is full ({e.strerror})",
             hint="free disk space; chartfile retries and the input is kept",
         ) from e
+
+
+_SHORT_OF_RESOURCES = (errno.ENOMEM, errno.EAGAIN, errno.EMFILE, errno.ENFILE)

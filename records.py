@@ -139,6 +139,9 @@ class IdentityCandidate:
     found_by: str = "label"  # "label": read from labelled fields; "search": a listed patient's words found
     ocr: bool = True  # the name was read by OCR (an OCR confusion can explain a difference)
     rows_apart: int = 0  # how far the birth date or MRN was from the name (rows)
+    name_words: tuple[int, int, int] | None = (
+        None  # search readings: (cell, first word, last word) of the name
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,3 +217,64 @@ class FiledDocument:
     page_count: int = 0
     duplicate_of: int | None = None
     notes: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class Demographics:
+    """A patient as the EHR describes them (ADT PID segment, FHIR Patient): the master list's fields."""
+
+    mrn: str
+    last_name: str
+    first_name: str
+    middle_name: str = ""
+    dob: dt.date | None = None
+    sex: str = ""
+    phone: str = ""
+    address: str = ""
+    city: str = ""
+    state: str = ""
+    zip: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PatientUpdate:
+    """News about one patient from the EHR: fields it names (`present`), when it was true, and a merge.
+
+    `merged_into`: this record was merged into that MRN (ADT^A40's MRG, FHIR link replaced-by).
+    """
+
+    patient: Demographics
+    source_time: dt.datetime | None
+    present: frozenset[str]
+    merged_into: str | None = None
+    source: str = ""  # where it came from, for the audit trail: "ADT^A08 MSG0001", "FHIR bundle.json #3"
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryJob:
+    """One outbox message to build and send: what it says about which document, to which chart."""
+
+    delivery_id: int
+    document_id: int
+    target: str
+    event: str  # filed, replaced, entered-in-error
+    version: int
+    patient: Demographics
+    doc_type: str
+    doc_date: dt.date | None
+    received_at: dt.datetime
+    stored_path: Path | None
+    stored_sha256: str | None
+    store_root: Path
+    page_count: int
+    replaces: tuple[int, int] | None = None  # (document id, version) this one replaces
+    attempts: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryResult:
+    """What a receiver said: delivered, rejected (a person must look), retry (it may have arrived), or
+    not-sent (nothing left chartfile: the peer could not be reached). `detail` names no patient data."""
+
+    outcome: str
+    detail: str

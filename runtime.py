@@ -3,6 +3,8 @@ and the patient index (loaded once, rebuilt only when the patient list changes).
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import datetime as dt
 import gc
 import threading
@@ -15,6 +17,7 @@ from chartfile.ledger import Ledger, open_ledger
 from chartfile.ledger.patients import load_records, patients_version
 from chartfile.ocr import poppler, tesseract
 from chartfile.ocr.engine import OcrEngine
+from chartfile.ocr.limits import Limits
 from chartfile.ocr.pool import OcrPool
 from chartfile.settings import Settings
 
@@ -53,6 +56,22 @@ class PatientCache:
             return self._index
 
 
+_M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
+_MMAP_THRESHOLD_BYTES = 1 << 20
+
+
+def return_large_blocks_to_the_os() -> None:
+    """Page images are allocated in blocks of megabytes; glibc would keep freed ones in each thread's heap
+    (its mmap threshold grows after the first is freed), so the memory of every large page a document
+    thread ever decoded stays resident. A fixed threshold mmaps them and gives them back when freed
+    (measured: five 40-megapixel pages in one run, 455 MB -> 305 MB for the process)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD_BYTES)
+    except (OSError, AttributeError):
+        pass  # not glibc: its allocator decides
+
+
 def check_dependencies(settings: Settings) -> str:
     poppler.check_installed()
     return tesseract.check_installed(settings.ocr.language)
@@ -65,13 +84,18 @@ def open_runtime(
     clock: Callable[[], dt.datetime],
     actor: str,
     engine: OcrEngine | None = None,
+    program: str = "chartfile",
 ) -> Iterator[Runtime]:
     """A ready Runtime on the migrated ledger; the worker pool is shut down on exit."""
-    with open_ledger(settings.paths, settings.database, clock=clock, actor=actor) as ledger:
+    return_large_blocks_to_the_os()
+    targets = settings.ehr.targets()
+    with open_ledger(
+        settings.paths, settings.database, clock=clock, actor=actor, program=program, targets=targets
+    ) as ledger:
         if engine is None:
             check_dependencies(settings)
             engine = tesseract.TesseractEngine(
                 language=settings.ocr.language, timeout_seconds=settings.ocr.page_timeout_seconds
             )
-        with OcrPool(settings.workers()) as pool:
+        with OcrPool(settings.workers(), max_pixels=Limits.of(settings.ocr).max_pixels) as pool:
             yield Runtime(settings, ledger, engine, pool, PatientCache(ledger).get)

@@ -13,6 +13,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from chartfile.errors import ConfigError
+from chartfile.settings_ehr import EhrSettings
 
 CONFIG_ENV = "CHARTFILE_CONFIG"
 DEFAULT_CONFIG_NAME = "config.yaml"
@@ -31,11 +32,13 @@ class PathSettings(_Section):
     store: Path = Path("data/store")
     quarantine: Path = Path("data/quarantine")
     work: Path = Path("data/work")
+    audit_key: Path = Path("data/audit.key")  # the site key of the audit trail's hash chain
 
 
 class DatabaseSettings(_Section):
     url: str = "sqlite:///data/chartfile.db"
     busy_timeout_seconds: Seconds = 30.0
+    claim_lease_seconds: Annotated[float, Field(ge=10, le=86_400)] = 120.0
 
 
 class IngestSettings(_Section):
@@ -84,6 +87,9 @@ class OcrSettings(_Section):
     despeckle: Literal["off", "auto", "on"] = "auto"
     speckle_ppm_threshold: Annotated[float, Field(ge=0)] = 150.0
     retry_below_confidence: Annotated[float, Field(ge=0, le=100)] = 60.0
+    max_page_megapixels: Annotated[float, Field(gt=0, le=400)] = 40.0
+    max_pages: Annotated[int, Field(ge=1, le=100_000)] = 2000
+    max_work_mb: Annotated[int, Field(ge=16, le=1_000_000)] = 2048
 
 
 class MatchWeights(_Section):
@@ -230,6 +236,7 @@ class Settings(_Section):
     matching: MatchingSettings = MatchingSettings()
     logging: LogSettings = LogSettings()
     report: ReportSettings = ReportSettings()
+    ehr: EhrSettings = EhrSettings()
     web: WebSettings = WebSettings()
     config_path: Path | None = None
 
@@ -309,12 +316,26 @@ def _resolve_paths(raw: dict[str, Any], base: Path) -> dict[str, Any]:
     report = data.get("report", {})
     if isinstance(report, dict):
         data["report"] = report | {"output": _absolute(report.get("output", ReportSettings().output), base)}
+    data["ehr"] = _resolve_ehr_paths(data.get("ehr") or {}, base)
     web = data.get("web", {})
     if isinstance(web, dict):
         files = {"secret_key_file": web.get("secret_key_file", WebSettings().secret_key_file)}
         files |= {key: web[key] for key in ("tls_cert", "tls_key") if web.get(key)}
         data["web"] = web | {key: _absolute(value, base) for key, value in files.items()}
     return data
+
+
+def _resolve_ehr_paths(ehr: Any, base: Path) -> Any:
+    """The listener's kept folder and the FHIR token file, relative to the config file's folder."""
+    if not isinstance(ehr, dict):
+        return ehr
+    listener, fhir = ehr.get("listener", {}), ehr.get("fhir", {})
+    if isinstance(listener, dict):
+        kept = listener.get("kept", EhrSettings().listener.kept)
+        ehr = ehr | {"listener": listener | {"kept": _absolute(kept, base)}}
+    if isinstance(fhir, dict) and fhir.get("bearer_token_file"):
+        ehr = ehr | {"fhir": fhir | {"bearer_token_file": _absolute(fhir["bearer_token_file"], base)}}
+    return ehr
 
 
 def _absolute(value: Any, base: Path) -> Any:

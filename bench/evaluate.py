@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -207,20 +208,33 @@ def main() -> None:
             parser.error(f"--workspace {workspace} is not empty: give a new folder, or --reuse to score it")
         seconds = 0.0 if args.reuse else run_pipeline(args.corpus.resolve(), workspace)
         documents = load_documents(workspace)
+    missing = [t["file"] for t in truths if Path(t["file"]).name not in documents]
+    if missing:
+        raise SystemExit(f"{missing[0]} was not processed")
+    score_all(truths, documents, seconds, explaining=args.explain, families=args.families)
+
+
+def score_all(
+    truths: list[dict[str, Any]],
+    documents: Mapping[str, Any],
+    seconds: float,
+    *,
+    explaining: bool,
+    families: bool,
+) -> None:
+    """Score every document against its truth and print the figures (per family and half too)."""
     tally, groups = Tally(), dict[str, Tally]()
     for truth in truths:
-        doc = documents.get(Path(truth["file"]).name)
-        if doc is None:
-            raise SystemExit(f"{truth['file']} was not processed")
+        doc = documents[Path(truth["file"]).name]
         score(truth, doc, tally)
         for key in group_keys(truth):
             score(truth, doc, groups.setdefault(key, Tally()))
-        if args.explain and truth["expected_mrn"] and doc.patient_mrn != truth["expected_mrn"]:
+        if explaining and truth["expected_mrn"] and doc.patient_mrn != truth["expected_mrn"]:
             explain(truth, doc)
-        if args.explain and truth.get("printed_dob"):
+        if explaining and truth.get("printed_dob"):
             explain_dob(truth, doc)
     report(tally, seconds)
-    if args.families:
+    if families:
         print()
         print("\n".join(family_table(groups, truths)))
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.evaluate import Tally, explain, explain_dob, family_table, group_keys, report, score
+from bench.evaluate import score_all
 from bench.timing import incoming_copy
 from chartfile.indexer.filing import candidate_json, extraction_json
 from chartfile.matching import PatientIndex, decide, extract
@@ -114,19 +114,8 @@ def main() -> None:
     documents = [args.corpus / t["file"] for t in truths]
     results = ocr_all(documents, args.cache or args.corpus / "ocr-cache", args.workers)
     index = PatientIndex.from_records(load_master(args.corpus / "master.csv"))
-    tally, groups = Tally(), dict[str, Tally]()
-    for truth in truths:
-        doc: Any = verdict(results[Path(truth["file"]).name], index, args.received)
-        score(truth, doc, tally)
-        for key in group_keys(truth):
-            score(truth, doc, groups.setdefault(key, Tally()))
-        if args.explain and truth["expected_mrn"] and doc.patient_mrn != truth["expected_mrn"]:
-            explain(truth, doc)
-        if args.explain and truth.get("printed_dob"):
-            explain_dob(truth, doc)
-    report(tally, 0.0)
-    if args.families:
-        print("\n".join(["", *family_table(groups, truths)]))
+    verdicts = {name: verdict(ocr, index, args.received) for name, ocr in results.items()}
+    score_all(truths, verdicts, 0.0, explaining=args.explain, families=args.families)
 
 
 if __name__ == "__main__":

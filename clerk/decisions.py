@@ -135,7 +135,7 @@ def merge_patients(ledger: Ledger, old_mrn: str, new_mrn: str, *, reason: str) -
         )
         for doc in unit.session.scalars(query):
             before = snapshot(doc)
-            move_stored(unit, doc, status=Status.FILED, mrn=new_mrn)
+            move_stored(unit, doc, status=Status.FILED, mrn=new_mrn, merged=True)
             unit.audit("merged", doc.id, before=before, after=snapshot(doc), reason=reason)
             decisions.append(Decision(doc.id, "merged", before, snapshot(doc)))
         old.merged_into = new_mrn

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,7 +11,15 @@ from sqlalchemy.orm import Session
 
 from chartfile.clerk.decisions import merge_patients
 from chartfile.errors import UsageError, explain
-from chartfile.indexer.patients import COLUMNS, MERGED_INTO, RowProblem, read_rows, validate_row
+from chartfile.indexer.patients import (
+    COLUMNS,
+    MERGED_INTO,
+    PatientCsv,
+    RowProblem,
+    open_csv,
+    spans_lines,
+    validate_row,
+)
 from chartfile.ledger import Ledger
 from chartfile.ledger.models import Patient
 
@@ -23,22 +32,29 @@ class ImportReport:
     rejected: list[RowProblem] = field(default_factory=list)
     merges: list[tuple[int, str, str]] = field(default_factory=list)  # (line, old MRN, new MRN) applied
     documents_moved: int = 0
+    encoding: str = "utf-8"
+    warnings: list[str] = field(default_factory=list)  # the file's encoding guessed, repeated rows
 
 
-def import_csv(path: Path, ledger: Ledger) -> ImportReport:
+def import_csv(path: Path, ledger: Ledger, *, encoding: str | None = None) -> ImportReport:
     """Upsert every valid row by MRN in one transaction; invalid rows are reported, not imported.
 
-    Then each `merged_into` row's record is merged into its target (documents move, audited); a merge
-    that cannot be made is reported by its line.
+    An MRN on several rows with different values is imported from none of them (each line reported);
+    a row repeated exactly is imported once. Then each `merged_into` row's record is merged into its
+    target (documents move, audited); a merge that cannot be made is reported by its line.
     """
-    report = ImportReport()
+    sheet = open_csv(path, encoding=encoding)
+    report = ImportReport(encoding=sheet.encoding, warnings=list(sheet.warnings))
+    skip = _repeated_mrns(sheet, report)
     with ledger.unit() as unit:
         session = unit.session
         existing = {p.mrn: p for p in session.scalars(select(Patient))}
-        for line, row in read_rows(path):
+        for line, row in sheet.rows():
+            if line in skip:
+                continue
             patient, reasons = validate_row(row, now=unit.now)
-            if patient is None:
-                report.rejected.append(RowProblem(line, reasons))
+            if patient is None or spans_lines(row):
+                report.rejected.append(RowProblem(line, reasons or (_SPANS,)))
                 continue
             present = tuple(name for name in COLUMNS if name in row)
             _upsert(session, existing, patient, present, report)
@@ -47,6 +63,35 @@ def import_csv(path: Path, ledger: Ledger) -> ImportReport:
                 report.merges.append((line, patient.mrn, target))
     report.documents_moved = _apply_merges(report, ledger, path)
     return report
+
+
+_SPANS = "a value runs over several lines: a double quote left open? the lines it swallowed were not read"
+
+
+def _repeated_mrns(sheet: PatientCsv, report: ImportReport) -> set[int]:
+    """Lines not to import: every row of an MRN repeated with other values (rejected, each naming the
+    others' lines), and exact repeats after the first (a warning)."""
+    seen: dict[str, list[tuple[int, tuple[tuple[str, str], ...]]]] = defaultdict(list)
+    for line, row in sheet.rows():
+        if row.get("mrn"):
+            seen[row["mrn"]].append((line, tuple(sorted(row.items()))))
+    skip: set[int] = set()
+    for rows in seen.values():
+        if len(rows) < 2:
+            continue
+        lines = [line for line, _ in rows]
+        if len({values for _, values in rows}) == 1:
+            skip.update(lines[1:])
+            report.warnings += [
+                f"line {line}: the same row as line {lines[0]}; imported once" for line in lines[1:]
+            ]
+            continue
+        skip.update(lines)
+        for line in lines:
+            others = ", ".join(str(other) for other in lines if other != line)
+            why = f"mrn is repeated on line(s) {others} with other values: none of these rows is imported"
+            report.rejected.append(RowProblem(line, (why,)))
+    return skip
 
 
 def _apply_merges(report: ImportReport, ledger: Ledger, source: Path) -> int:

@@ -15,6 +15,7 @@ from chartfile.ocr import poppler
 log = logging.getLogger(__name__)
 
 PREVIEW_DPI = 50
+PREVIEW_MAX_PIXELS = 20_000_000  # a letter page at 50 dpi is 0.2 MP: a larger one is malformed, not shown
 PREVIEWS_FOLDER = "previews"
 
 
@@ -35,7 +36,7 @@ def first_page_png(
     scratch.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
         with tempfile.TemporaryDirectory(dir=scratch, prefix="preview-") as tmp:
-            page = poppler.render_page(pdf, 1, Path(tmp), dpi=PREVIEW_DPI)
+            page = poppler.render_page(pdf, 1, Path(tmp), dpi=PREVIEW_DPI, max_pixels=PREVIEW_MAX_PIXELS)
             png = Path(tmp) / "preview.png"
             with Image.open(page) as image:
                 image.save(png, format="PNG", optimize=True)

@@ -17,7 +17,7 @@ import pikepdf
 
 from chartfile.clerk.decisions import Decision, document_for, patient_for
 from chartfile.errors import UsageError
-from chartfile.ledger import Ledger, files
+from chartfile.ledger import Ledger, files, outbox
 from chartfile.ledger.documents import (
     Outcome,
     move_stored,
@@ -120,6 +120,7 @@ def _child(unit: Unit, parent: Document, part: PagePart, *, reason: str) -> Deci
     unit.session.add(row)
     unit.session.flush()
     write_pages(unit, row.id, pages)
+    outbox.document_changed(unit, row, split_from=parent)
     after = {"status": row.status, "mrn": part.mrn, "stored_path": row.stored_path, "pages": part.label}
     unit.audit("split", row.id, parent=parent.id, before=None, after=after, reason=reason)
     return Decision(row.id, "split", {"parent": parent.id}, after)

@@ -1,12 +1,12 @@
 """What every command shares: the edge's clock and actor, loading settings once, opening the ledger,
-printing JSON lines and a progress bar."""
+printing data safely (never as markup or terminal control codes), JSON lines and a progress bar."""
 
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,14 +16,21 @@ from typing import Any
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
 
+from chartfile.commands.actor import sudo_invoker_uid, user_name
 from chartfile.ledger import Ledger, open_ledger
 from chartfile.logs import setup_logging
 from chartfile.runtime import Runtime, open_runtime
 from chartfile.settings import Settings, find_config, load_settings
 
-console = Console(soft_wrap=True)
-err_console = Console(stderr=True, soft_wrap=True)
+# Data never becomes markup, emoji or a highlight: a patient's MRN "[/]" or a file named "[bold]x.jpg"
+# print as they are; styled words are Text objects (`labelled`).
+console = Console(soft_wrap=True, markup=False, emoji=False, highlight=False)
+err_console = Console(stderr=True, soft_wrap=True, markup=False, emoji=False, highlight=False)
+# Control characters (ESC, BEL, CR, ...) and bidirectional overrides, shown as escapes instead
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def utc_clock() -> dt.datetime:
@@ -32,11 +39,33 @@ def utc_clock() -> dt.datetime:
 
 
 def os_user() -> str:
-    """The one actor: the OS user running the command, for the audit trail."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return f"uid:{os.getuid()}"
+    """The one actor, for the audit trail: the real user running the command (its uid), and, under sudo,
+    the person who ran sudo, as "alice (sudo as chartfile)". Never $LOGNAME or $USER."""
+    real = user_name(os.getuid())
+    invoker = sudo_invoker_uid()
+    if invoker is None or user_name(invoker) == real:
+        return real
+    return f"{user_name(invoker)} (sudo as {real})"
+
+
+def shown(value: object) -> str:
+    """A value as a terminal may show it: control characters as visible escapes (\\x1b)."""
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(value))
+
+
+def text(value: object, style: str = "") -> Text:
+    """Data as literal text (never markup), optionally styled."""
+    return Text(shown(value), style=style)
+
+
+def labelled(label: str, value: object) -> Text:
+    """`label: value`, the label bold, the value literal."""
+    return Text.assemble((label, "bold"), ": ", shown(value))
+
+
+def add_row(table: Table, *values: object) -> None:
+    """A table row of literal cells."""
+    table.add_row(*(text(value) for value in values))
 
 
 def settings_of(ctx: typer.Context) -> Settings:
@@ -52,16 +81,27 @@ def settings_of(ctx: typer.Context) -> Settings:
 
 
 @contextmanager
-def ledger_of(settings: Settings) -> Iterator[Ledger]:
-    """The migrated ledger (folders created with private permissions), with this edge's clock and actor."""
-    with open_ledger(settings.paths, settings.database, clock=utc_clock, actor=os_user()) as ledger:
+def ledger_of(settings: Settings, *, new_audit_key: bool = False) -> Iterator[Ledger]:
+    """The migrated ledger (folders created with private permissions), with this edge's clock and actor.
+
+    `new_audit_key`: only for `audit reseal --new-key` (the site key is lost for good)."""
+    with open_ledger(
+        settings.paths,
+        settings.database,
+        clock=utc_clock,
+        actor=os_user(),
+        new_audit_key=new_audit_key,
+        targets=settings.ehr.targets(),
+    ) as ledger:
         yield ledger
 
 
 @contextmanager
-def runtime_of(settings: Settings) -> Iterator[Runtime]:
-    """The pipeline's runtime (ledger, OCR engine and pool, patient index), this edge's clock and actor."""
-    with open_runtime(settings, clock=utc_clock, actor=os_user()) as rt:
+def runtime_of(settings: Settings, *, program: str = "chartfile") -> Iterator[Runtime]:
+    """The pipeline's runtime (ledger, OCR engine and pool, patient index), this edge's clock and actor.
+
+    `program` names this run in its claims: "already being processed by chartfile watch (pid ...)"."""
+    with open_runtime(settings, clock=utc_clock, actor=os_user(), program=program) as rt:
         yield rt
 
 

@@ -7,9 +7,19 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from chartfile.clerk.documents import list_summaries, show_document
-from chartfile.commands.common import console, ledger_of, print_json_line, settings_of
+from chartfile.commands.common import (
+    add_row,
+    console,
+    labelled,
+    ledger_of,
+    print_json_line,
+    settings_of,
+    shown,
+    text,
+)
 from chartfile.records import Status
 
 app = typer.Typer(help="List and inspect processed documents.", no_args_is_help=True)
@@ -32,7 +42,8 @@ def list_command(
     table = Table("id", "status", "MRN", "score", "type", "date", "pages", "received")
     for row in rows:
         score = f"{row['score']:.3f}" if row["score"] is not None else ""
-        table.add_row(
+        add_row(
+            table,
             str(row["id"]),
             row["status"],
             row["patient_mrn"] or "",
@@ -79,16 +90,32 @@ def _render_detail(detail: dict[str, Any]) -> None:
         "duplicate_of",
     ):
         if detail.get(key) is not None:
-            console.print(f"[bold]{key}[/bold]: {detail[key]}", highlight=False)
-    console.print("[bold]why[/bold]:")
+            console.print(labelled(key, detail[key]))
+    console.print(text("why:", "bold"))
     for reason in detail["reasons"]:
-        console.print(f"  - {reason}", highlight=False)
+        console.print(shown(f"  - {reason}"))
     if detail["candidates"]:
-        console.print("[bold]candidates[/bold] (best first):")
+        console.print(text("candidates", "bold"), "(best first):")
         for candidate in detail["candidates"]:
             fields = ", ".join(f"{f['field']}={f['level']} ({f['weight']:+.1f})" for f in candidate["fields"])
-            console.print(f"  {candidate['mrn']}  p={candidate['score']:.4f}  {fields}", highlight=False)
-    console.print("[bold]pages[/bold]: " + json.dumps(detail["pages"]), highlight=False)
-    console.print("[bold]audit[/bold]:")
+            console.print(shown(f"  {candidate['mrn']}  p={candidate['score']:.4f}  {fields}"))
+    console.print(labelled("pages", json.dumps(detail["pages"])))
+    console.print(text("audit:", "bold"))
     for event in detail["audit"]:
-        console.print(f"  {event['at'][:19]} {event['actor']} {event['action']}", highlight=False)
+        console.print(shown(f"  {event['at'][:19]} {event['actor']} {event['action']}"))
+    _render_deliveries(detail.get("deliveries", []))
+
+
+def _render_deliveries(rows: list[dict[str, Any]]) -> None:
+    """Each message to the EHR about the document: target, what, state, attempts, last answer."""
+    if not rows:
+        return
+    console.print(Text.assemble(("deliveries", "bold"), " (to the EHR):"))
+    for row in rows:
+        said = row["receipt"] if row["state"] == "delivered" else row["last_error"]
+        when = row["delivered_at"] or row["next_attempt_at"] or ""
+        line = (
+            f"  {row['target']:<7} v{row['version']} {row['event']:<16} {row['state']:<10} "
+            f"attempts {row['attempts']}  {when[:19]}  {said}"
+        )
+        console.print(shown(line))

@@ -21,15 +21,20 @@ from chartfile.commands.common import (
     progress_bar,
     runtime_of,
     settings_of,
+    shown,
 )
 from chartfile.daemon import run_daemon
 from chartfile.errors import UsageError, explain
+from chartfile.ingest.claim import NotRegularFileError, SourceGoneError
 from chartfile.ingest.watch import InboxFilter, scan
+from chartfile.ledger.claims import ClaimedElsewhereError
 from chartfile.pipeline import process_path
 from chartfile.runtime import Runtime
 
 log = logging.getLogger(__name__)
 OUTCOMES = ("filed", "review", "unmatched", "quarantined", "duplicate", "already-done", "failed")
+# skipped, not failed: another run holds the file (or took it), or it is a link or special file
+SKIPPED = "skipped"
 
 
 def process_command(
@@ -45,28 +50,32 @@ def process_command(
 ) -> None:
     """Run the daemon's pipeline on files and folders now, and print a summary.
 
-    Exit code 0 unless the run itself failed (a machine fault such as a full disk: code 3).
+    A file another run (the daemon, another `process`) is processing now is skipped, as are links and
+    special files ("skipped", counted only when there are any). Exit code 0 unless the run itself failed
+    (a machine fault such as a full disk: code 3).
     """
     settings = settings_of(ctx)
     files = _expand(paths, InboxFilter(settings.ingest.ignore_patterns))
-    with runtime_of(settings) as rt:
+    with runtime_of(settings, program="chartfile process") as rt:
         counts = _run_all(files, rt, consume=not keep_source, show_progress=not as_json)
-    summary = {name: counts.get(name, 0) for name in OUTCOMES} | {"total": len(files)}
+    shown_outcomes = (*OUTCOMES, SKIPPED) if counts.get(SKIPPED) else OUTCOMES  # "skipped": only if any
+    summary = {name: counts.get(name, 0) for name in shown_outcomes} | {"total": len(files)}
     if as_json:
         print_json_line(summary)
     else:
-        console.print(", ".join(f"{summary[name]} {name}" for name in OUTCOMES), highlight=False)
+        console.print(", ".join(f"{summary[name]} {name}" for name in shown_outcomes))
     if counts.get("failed"):
         raise typer.Exit(3)
 
 
 def _expand(paths: list[Path], accept: InboxFilter) -> list[Path]:
+    """The files to process; links and special files are kept in the list: the claim skips them."""
     files: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            files.extend(scan(path.resolve(), accept))
-        elif path.is_file():
-            files.append(path.resolve())
+        if path.is_dir() and not path.is_symlink():
+            files.extend(scan(path.resolve(), accept, regular_only=False))
+        elif path.exists() or path.is_symlink():
+            files.append(path.parent.resolve() / path.name)
         else:
             raise UsageError(f"no such file or folder: {path}", hint="check the path")
     return files
@@ -85,8 +94,11 @@ def _run_all(files: list[Path], rt: Runtime, *, consume: bool, show_progress: bo
 
 
 def _outcome(error: BaseException | None, job: object) -> str:
+    if isinstance(error, ClaimedElsewhereError | SourceGoneError | NotRegularFileError):
+        err_console.print(shown(f"skipped: {explain(error).message}"))
+        return SKIPPED
     if error is not None:
-        err_console.print(f"error: {explain(error).line()}", highlight=False)
+        err_console.print(shown(f"error: {explain(error).line()}"))
         return "failed"
     result = job.result()  # type: ignore[attr-defined]
     return "already-done" if result is None else str(result.status.value)
@@ -101,6 +113,6 @@ def watch_command(ctx: typer.Context) -> None:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    with runtime_of(settings) as rt:
+    with runtime_of(settings, program="chartfile watch") as rt:
         state = run_daemon(rt, stop, nightly=functools.partial(run_due_reports, settings, rt.ledger))
     log.info("stopped: %d processed, %d failed this run", state.processed, state.failed)

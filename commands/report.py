@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from chartfile.clerk.report import write_unmatched
-from chartfile.commands.common import console, ledger_of, print_json_line, settings_of
+from chartfile.commands.common import console, ledger_of, print_json_line, settings_of, shown
 from chartfile.errors import UsageError
 from chartfile.settings import ReportSettings
 
@@ -71,9 +71,9 @@ def unmatched_command(
     totals = written.report.totals()
     for status, counts in totals["statuses"].items():
         ageing = ", ".join(f"{name}: {n}" for name, n in counts["ageing"].items())
-        console.print(f"{status}: {counts['total']} ({ageing})", highlight=False)
-    console.print(f"total: {totals['total']}", highlight=False)
-    console.print(f"wrote {written.html} and {written.csv}", highlight=False)
+        console.print(shown(f"{status}: {counts['total']} ({ageing})"))
+    console.print(f"total: {totals['total']}")
+    console.print(shown(f"wrote {written.html} and {written.csv}"))
 
 
 def _moment(

@@ -18,12 +18,14 @@ from chartfile.clerk.reprocess import (
     select_documents,
 )
 from chartfile.commands.common import (
+    add_row,
     console,
     err_console,
     print_json_line,
     progress_bar,
     runtime_of,
     settings_of,
+    shown,
 )
 from chartfile.errors import MachineError, UsageError, explain
 from chartfile.records import Status
@@ -118,7 +120,12 @@ def _run(ids: list[int], rt: Runtime, *, show_progress: bool) -> list[Reprocesse
                 results.append(reprocess_document(document_id, rt))
             except (MachineError, OSError) as e:  # the row and its files are as they were
                 message = explain(e).line()
-                err_console.print(f"error: document {document_id}: {message}", highlight=False, markup=False)
+                named = (
+                    message
+                    if message.startswith(f"document {document_id}:")
+                    else f"document {document_id}: {message}"
+                )
+                err_console.print(shown(f"error: {named}"))
                 results.append(Reprocessed(document_id, "failed", {}, {}, message))
             progress.advance(task)
     return results
@@ -131,6 +138,6 @@ def _render(results: list[Reprocessed], summary: dict[str, int]) -> None:
         for r in sorted(shown, key=_by_id):
             before = f"{r.before.get('status', '')} {r.before.get('mrn') or ''}".strip()
             after = f"{r.after.get('status', '')} {r.after.get('mrn') or ''}".strip()
-            table.add_row(str(r.document_id), r.outcome, before, after, r.note)
+            add_row(table, r.document_id, r.outcome, before, after, r.note)
         console.print(table)
-    console.print(", ".join(f"{count} {name}" for name, count in summary.items()), highlight=False)
+    console.print(", ".join(f"{count} {name}" for name, count in summary.items()))

@@ -13,7 +13,17 @@ from rich.table import Table
 from chartfile.clerk import decisions, split
 from chartfile.clerk.pages import export_page
 from chartfile.clerk.review import show_for_review, waiting
-from chartfile.commands.common import console, err_console, ledger_of, print_json_line, settings_of
+from chartfile.commands.common import (
+    add_row,
+    console,
+    err_console,
+    labelled,
+    ledger_of,
+    print_json_line,
+    settings_of,
+    shown,
+    text,
+)
 from chartfile.errors import UsageError
 
 app = typer.Typer(help="Work the review queue: look, then assign, reject or split.", no_args_is_help=True)
@@ -30,9 +40,7 @@ def _print_decisions(made: list[decisions.Decision], as_json: bool) -> None:
             continue
         before, after = decision.before.get("status") or "new", decision.after["status"]
         mrn = f" (MRN {decision.after['mrn']})" if decision.after.get("mrn") else ""
-        console.print(
-            f"document {decision.document_id} {decision.action}: {before} -> {after}{mrn}", highlight=False
-        )
+        console.print(shown(f"document {decision.document_id} {decision.action}: {before} -> {after}{mrn}"))
 
 
 @app.command("list")
@@ -47,7 +55,8 @@ def list_command(ctx: typer.Context, as_json: AsJson = False) -> None:
     table = Table("id", "received", "age (h)", "source", "pages", "candidates (MRN score)")
     for row in rows:
         candidates = ", ".join(f"{c['mrn']} {c['score']:.3f}" for c in row["candidates"][:3])
-        table.add_row(
+        add_row(
+            table,
             str(row["id"]),
             row["received_at"][:16],
             f"{row['age_hours']:.1f}",
@@ -115,24 +124,25 @@ def write_png(png: bytes, out: str) -> None:
 
 def _render(detail: dict[str, Any]) -> None:
     for key in ("id", "status", "source_name", "received_at", "page_count", "doc_type", "doc_date"):
-        console.print(f"[bold]{key}[/bold]: {detail.get(key)}", highlight=False)
-    console.print("[bold]why[/bold]:")
+        console.print(labelled(key, detail.get(key)))
+    console.print(text("why:", "bold"))
     for reason in [*detail["reasons"], *detail["notes"]]:
-        console.print(f"  - {reason}", highlight=False, markup=False)
-    console.print("[bold]candidates[/bold] (best first, per field: level and weight):")
+        console.print(shown(f"  - {reason}"))
+    console.print(text("candidates", "bold"), "(best first, per field: level and weight):")
     for candidate in detail["candidates"]:
-        console.print(f"  {candidate['mrn']}  p={candidate['score']:.4f}", highlight=False)
+        console.print(shown(f"  {candidate['mrn']}  p={candidate['score']:.4f}"))
         for field in candidate["fields"]:
             note = f"  {field['detail']}" if field.get("detail") else ""
-            line = f"      {field['field']:<12} {field['level']:<10} {field['weight']:+.1f}{note}"
-            console.print(line, highlight=False, markup=False)
-    console.print("[bold]identity as read[/bold] (page text around each field):")
+            console.print(
+                shown(f"      {field['field']:<12} {field['level']:<10} {field['weight']:+.1f}{note}")
+            )
+    console.print(text("identity as read", "bold"), "(page text around each field):")
     for number, identity in enumerate(detail["identities"], 1):
         for field in identity["fields"]:
-            console.print(f"  #{number} {field['field']} (page {field['page']}):", highlight=False)
+            console.print(shown(f"  #{number} {field['field']} (page {field['page']}):"))
             for line in field["lines"] or ["(not found in the stored page text)"]:
-                console.print(f"      | {line}", highlight=False, markup=False)
-    console.print(f"[bold]first page[/bold]: {detail['preview_path'] or 'no preview'}", highlight=False)
+                console.print(shown(f"      | {line}"))
+    console.print(labelled("first page", detail["preview_path"] or "no preview"))
 
 
 @app.command("assign")
@@ -212,7 +222,7 @@ def merge_command(
         made = decisions.merge_patients(ledger, old_mrn, new_mrn, reason=reason)
     _print_decisions(made, as_json)
     if not as_json:
-        console.print(f"merged: {len(made)} document(s) moved", highlight=False)
+        console.print(f"merged: {len(made)} document(s) moved")
 
 
 def _required(reason: str) -> str:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated
 
 import typer
-from rich.markup import escape
+from rich.text import Text
 
 from chartfile.clerk.search import MARK_END, MARK_START, SearchFilters, search
-from chartfile.commands.common import console, ledger_of, print_json_line, settings_of
+from chartfile.commands.common import console, ledger_of, print_json_line, settings_of, shown, text
 
 Day = Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"], metavar="YYYY-MM-DD")]
 
@@ -49,11 +50,18 @@ def search_command(
             print_json_line(hit.as_json())
         return
     for hit in hits:
-        head = f"[bold]document {hit.document_id}[/bold]  {hit.status}"
-        head += f"  MRN {hit.patient_mrn}" if hit.patient_mrn else ""
-        head += f"  {escape(hit.doc_type or '')} {hit.doc_date or ''}  {escape(hit.source_name)}"
-        console.print(head, highlight=False)
+        head = text(f"document {hit.document_id}", "bold")
+        rest = f"  {hit.status}" + (f"  MRN {hit.patient_mrn}" if hit.patient_mrn else "")
+        head.append(shown(f"{rest}  {hit.doc_type or ''} {hit.doc_date or ''}  {hit.source_name}"))
+        console.print(head)
         for page in hit.pages:
-            snippet = escape(page.snippet).replace(MARK_START, "[reverse]").replace(MARK_END, "[/reverse]")
-            console.print(f"  p.{page.number}: {snippet}", highlight=False)
+            console.print(_snippet(page.number, page.snippet))
     console.print(f"{len(hits)} document(s)")
+
+
+def _snippet(number: int, snippet: str) -> Text:
+    """The page's snippet, literal, with the matched words in reverse video."""
+    line = Text(f"  p.{number}: ")
+    for index, part in enumerate(re.split(f"{re.escape(MARK_START)}|{re.escape(MARK_END)}", snippet)):
+        line.append(shown(part), style="reverse" if index % 2 else "")
+    return line

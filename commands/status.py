@@ -9,6 +9,7 @@ from chartfile import __version__
 from chartfile.daemon import free_mb, is_running
 from chartfile.ingest.watch import InboxFilter, scan
 from chartfile.ledger import Ledger
+from chartfile.ledger.deliveries import failing_count, state_counts
 from chartfile.ledger.queries import intake_counts, last_processed, status_counts
 from chartfile.settings import Settings
 
@@ -29,4 +30,6 @@ def status_report(settings: Settings, ledger: Ledger) -> dict[str, Any]:
             "store_free_bytes": shutil.disk_usage(settings.paths.store).free,
             "paused": free_mb(settings.paths) < settings.ingest.min_free_mb,
             "daemon_running": is_running(settings.paths.work),
+            "deliveries": state_counts(session),
+            "deliveries_failing": failing_count(session),
         }

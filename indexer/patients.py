@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from chartfile.errors import UsageError
+from chartfile.indexer.csvtext import decode
 from chartfile.ledger.models import Patient
 
 COLUMNS = (
@@ -37,24 +39,69 @@ class RowProblem:
     reasons: tuple[str, ...]
 
 
-def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, row) for every data row; a missing required column is a usage error."""
-    try:
-        handle = path.open(newline="", encoding="utf-8-sig")
-    except OSError as e:
-        raise UsageError(f"cannot open {path} ({e.strerror})", hint="check the path") from e
-    with handle:
-        reader = csv.DictReader(handle)
-        header = [name.strip().lower() for name in reader.fieldnames or []]
+@dataclass(frozen=True, slots=True)
+class PatientCsv:
+    """A patient list read into text: its rows are read from it as often as the importer needs."""
+
+    path: Path
+    text: str = field(repr=False)
+    encoding: str
+    warnings: tuple[str, ...]
+
+    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        """(line number, row) for every data row; a missing required column is a usage error, and so is
+        malformed quoting (an unclosed quote would swallow the rows after it): nothing is imported."""
+        reader = csv.DictReader(io.StringIO(self.text, newline=""), strict=True)
+        try:
+            header = [name.strip().lower() for name in reader.fieldnames or []]
+        except csv.Error as e:
+            raise _malformed(self.path, 1, 1, e) from e
         missing = [name for name in REQUIRED if name not in header]
         if missing:
             raise UsageError(
-                f"{path}: header lacks column(s) {', '.join(missing)}",
+                f"{self.path}: header lacks column(s) {', '.join(missing)}",
                 hint="the header must be " + ",".join(COLUMNS),
             )
         reader.fieldnames = header
-        for row in reader:
-            yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if isinstance(k, str)}
+        while True:
+            start = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as e:
+                raise _malformed(self.path, start, reader.line_num, e) from e
+            values = {k: (v or "").strip() for k, v in row.items() if isinstance(k, str)}
+            yield start, values
+
+
+def open_csv(path: Path, *, encoding: str | None = None) -> PatientCsv:
+    """Read the file and decode it (the encoding given, else found: csvtext.decode)."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise UsageError(f"cannot open {path} ({e.strerror})", hint="check the path") from e
+    decoded = decode(path, data, encoding=encoding)
+    return PatientCsv(path, decoded.text, decoded.encoding, (decoded.warning,) if decoded.warning else ())
+
+
+def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row) for every data row of a patient list (its encoding found)."""
+    return open_csv(path).rows()
+
+
+def spans_lines(row: dict[str, str]) -> bool:
+    """A value with a line break in it: in a patient list, a quote left open that swallowed lines."""
+    return any("\n" in value or "\r" in value for value in row.values())
+
+
+def _malformed(path: Path, start: int, end: int, error: csv.Error) -> UsageError:
+    where = f"line {start}" if start >= end else f"the row starting on line {start} (read up to line {end})"
+    return UsageError(
+        f"{path}: malformed quoting in {where}: {error}",
+        hint="a value with a comma or a quote must be in double quotes, its own quotes doubled; "
+        "fix that line and import again (nothing was imported)",
+    )
 
 
 def validate_row(row: dict[str, str], *, now: dt.datetime) -> tuple[Patient | None, tuple[str, ...]]:

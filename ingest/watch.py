@@ -6,6 +6,7 @@ import datetime as dt
 import fnmatch
 import logging
 import queue
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,13 +27,20 @@ class InboxFilter:
         return not any(fnmatch.fnmatch(path.name, pattern) for pattern in self.ignore_patterns)
 
 
-def scan(inbox: Path, accept: InboxFilter) -> Iterator[Path]:
-    """Every candidate file below the inbox (hidden folders skipped)."""
+def scan(inbox: Path, accept: InboxFilter, *, regular_only: bool = True) -> Iterator[Path]:
+    """Every candidate file below the inbox (hidden folders skipped; links never followed). With
+    `regular_only=False` also links, FIFOs, sockets and devices, for the caller to say it skips them."""
     for path in sorted(inbox.rglob("*")):
         relative = path.relative_to(inbox)
         if any(part.startswith(".") for part in relative.parts[:-1]):
             continue
-        if path.is_file() and accept.accepts(path):
+        try:
+            mode = path.lstat().st_mode
+        except OSError:
+            continue  # gone meanwhile
+        if stat.S_ISDIR(mode) or not accept.accepts(path):
+            continue
+        if stat.S_ISREG(mode) or not regular_only:
             yield path
 
 

@@ -7,14 +7,18 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from chartfile.ledger import journal
+from chartfile.ledger.chain import ChainWriter, site_key
+from chartfile.ledger.chain_verify import RESEALED, ChainReport, integrity_error, verify
+from chartfile.ledger.claims import ClaimBook
 from chartfile.ledger.db import make_engine, migrate, session_factory, transaction
+from chartfile.ledger.holders import Holder
 from chartfile.ledger.models import Document
 from chartfile.ledger.store import FileStore, StoreLayout
 from chartfile.ledger.unit import Unit, work_folder_error
@@ -25,13 +29,17 @@ Clock = Callable[[], dt.datetime]
 
 @dataclass(frozen=True, slots=True)
 class Ledger:
-    """What every change needs: sessions, the store, the folders, and the clock and actor of the edge."""
+    """What every change needs: sessions, the store, the folders, the clock and actor of the edge, the
+    site key of the audit chain and this process's claims."""
 
     sessions: sessionmaker[Session]
     store: FileStore
     paths: PathSettings
     clock: Clock
     actor: str
+    claims: ClaimBook
+    audit_key: bytes = field(repr=False)
+    targets: tuple[str, ...] = ()  # the EHR delivery targets enabled: each outcome queues a message to each
 
     @property
     def layout(self) -> StoreLayout:
@@ -60,6 +68,8 @@ class Ledger:
                     work_root=self.paths.work,
                     now=self.clock(),
                     actor=self.actor,
+                    chain=ChainWriter(self.audit_key),
+                    targets=self.targets,
                 )
                 yield work
         except BaseException:
@@ -101,6 +111,42 @@ class Ledger:
                 return "" if session.scalars(beside.limit(1)).first() is not None else None
         return None
 
+    def verify_audit(self) -> ChainReport:
+        """The audit trail checked row by row with the site key, and its guard triggers."""
+        with self.reading() as session:
+            return verify(session, self.audit_key)
+
+    def require_intact_audit(self) -> ChainReport:
+        """The same, raising AuditTrailError (for IT) on a broken chain or a missing guard."""
+        report = self.verify_audit()
+        error = integrity_error(report)
+        if error is not None:
+            raise error
+        return report
+
+    def reseal_audit(self, reason: str) -> ChainReport:
+        """Start the chain again after a break IT has looked into: the new start seals every row before
+        it (the break included) and records why; the report from before."""
+        before = self.verify_audit()
+        broken = before.broken
+        with transaction(self.sessions) as session:
+            writer = ChainWriter(self.audit_key)
+            head = writer.start(session)
+            writer.append(
+                session,
+                at=self.clock(),
+                actor=self.actor,
+                action=RESEALED,
+                document_id=None,
+                detail={
+                    "reason": reason,
+                    "sealed_rows": head.sealed_rows,
+                    "broken_at": None if broken is None else broken.row_id,
+                    "broken": None if broken is None else broken.reason,
+                },
+            )
+        return before
+
     def undo_abandoned_units(self) -> int:
         """Apply the journal of every unit folder a crashed command left; how many there were."""
         abandoned = journal.abandoned_units(self.paths.work)
@@ -121,17 +167,36 @@ def prepare_folders(paths: PathSettings) -> None:
 
 @contextmanager
 def open_ledger(
-    paths: PathSettings, database: DatabaseSettings, *, clock: Clock, actor: str
+    paths: PathSettings,
+    database: DatabaseSettings,
+    *,
+    clock: Clock,
+    actor: str,
+    program: str = "chartfile",
+    new_audit_key: bool = False,
+    targets: tuple[str, ...] = (),
 ) -> Iterator[Ledger]:
-    """The migrated database and the folders (private), with what a crashed command left undone."""
+    """The migrated database and the folders (private), with what a crashed command left undone.
+
+    `program` names this run in its claims ("already being processed by chartfile watch (pid ...)").
+    `new_audit_key`: make a site key even though the trail was started with one that is lost (only for
+    `chartfile audit reseal --new-key`: the new chain's start seals the old rows)."""
     private_umask()
     prepare_folders(paths)
     engine = make_engine(database)
     migrate(engine)
     try:
-        ledger = Ledger(session_factory(engine), FileStore(paths.store), paths, clock, actor)
-        ledger.undo_abandoned_units()
-        yield ledger
+        sessions = session_factory(engine)
+        with transaction(sessions) as session:
+            key = site_key(session, paths.audit_key, new_key=new_audit_key)
+        holder = Holder.this_process(program, actor)
+        claims = ClaimBook(sessions, holder=holder, lease_seconds=database.claim_lease_seconds, clock=clock)
+        ledger = Ledger(sessions, FileStore(paths.store), paths, clock, actor, claims, key, targets)
+        try:
+            ledger.undo_abandoned_units()
+            yield ledger
+        finally:
+            claims.close()
     finally:
         engine.dispose()
 

@@ -10,7 +10,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from chartfile.errors import DatabaseError
@@ -23,7 +23,8 @@ def make_engine(settings: DatabaseSettings) -> Engine:
     """An engine for the configured URL; SQLite gets WAL, foreign keys and a busy timeout."""
     if settings.url.startswith("sqlite:///") and settings.url != "sqlite:///:memory:":
         Path(settings.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    engine = create_engine(settings.url, connect_args=_connect_args(settings))
+    # hide_parameters: an error's text never carries a row's values (names, birth dates, MRNs)
+    engine = create_engine(settings.url, connect_args=_connect_args(settings), hide_parameters=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas(settings.busy_timeout_seconds))
     return engine
@@ -60,6 +61,23 @@ def migrate(engine: Engine) -> None:
             f"cannot open or migrate the database at {engine.url.render_as_string(hide_password=True)}",
             hint="check the database.url setting and that the folder is writable by the service user",
         ) from e
+
+
+def fault_reason(error: SQLAlchemyError) -> str:
+    """What the database said, without data: the driver's first line ("database is locked"), never the
+    statement or its parameters (PostgreSQL puts a row's values on a DETAIL line, which is dropped)."""
+    if isinstance(error, DBAPIError) and error.orig is not None:
+        first = str(error.orig).strip().splitlines()
+        return first[0][:200] if first else type(error.orig).__name__
+    return type(error).__name__
+
+
+def database_fault(error: SQLAlchemyError, *, subject: str = "") -> DatabaseError:
+    """A database fault as the one error every command and the daemon report (exit 3, retried)."""
+    return DatabaseError(
+        f"{subject}the database could not be used ({fault_reason(error)})",
+        hint="the daemon retries by itself; run a command again once nothing else holds the database",
+    )
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

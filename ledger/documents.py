@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from chartfile.ledger import outbox
 from chartfile.ledger.models import Document, Page
 from chartfile.ledger.pdfmeta import PdfIndex, write_with_metadata
 from chartfile.ledger.unit import Unit
@@ -107,12 +108,16 @@ def store_pdf(unit: Unit, doc: Document, pdf: Path) -> None:
     doc.stored_path = str(target)
 
 
-def move_stored(unit: Unit, doc: Document, *, status: Status, mrn: str | None) -> None:
-    """Give `doc` a new status and patient; its stored PDF moves and its metadata names the patient."""
+def move_stored(unit: Unit, doc: Document, *, status: Status, mrn: str | None, merged: bool = False) -> None:
+    """Give `doc` a new status and patient; its stored PDF moves and its metadata names the patient.
+
+    The EHR targets are told in the same unit (`ledger.outbox`); `merged`: a patient merge, noted only.
+    """
     doc.status, doc.patient_mrn = status.value, mrn
     if doc.stored_path:
         store_pdf(unit, doc, Path(doc.stored_path))
     follow_duplicates(unit, doc)
+    outbox.document_changed(unit, doc, merged=merged)
 
 
 def store_original(unit: Unit, doc: Document, src: Path) -> None:

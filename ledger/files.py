@@ -12,6 +12,21 @@ from typing import BinaryIO
 _CHUNK = 1 << 20
 
 
+def text_of(path: Path) -> str:
+    """A path as text the database can keep: a name that is not valid UTF-8 has its bytes escaped
+    (`\\xff`); any other path is itself."""
+    return os.fsencode(path).decode("utf-8", errors="backslashreplace")
+
+
+def is_text(name: str) -> bool:
+    """Whether a file name is valid UTF-8 (a name Python read with surrogate escapes is not)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def fingerprint(path: Path) -> str:
     """Identifies this very file (not its content): device, inode, size and mtime."""
     st = path.stat()
@@ -19,8 +34,9 @@ def fingerprint(path: Path) -> str:
 
 
 def open_regular(path: Path) -> BinaryIO:
-    """Open a regular file for reading; a FIFO, device or socket raises instead of blocking."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    """Open a regular file for reading; a FIFO, device or socket raises instead of blocking, and a
+    symbolic link is not followed (ELOOP)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise OSError(errno.EINVAL, "not a regular file", str(path))

@@ -8,26 +8,33 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from chartfile.errors import ChartfileError
 from chartfile.ledger import files, journal
 from chartfile.ledger.book import Ledger
-from chartfile.ledger.models import Intake
+from chartfile.ledger.claims import ClaimedElsewhereError
+from chartfile.ledger.models import Claim, Intake
 from chartfile.ledger.unit import Unit
 from chartfile.records import FileKind, IncomingFile
 
 log = logging.getLogger(__name__)
 
+__all__ = [  # ClaimedElsewhereError is the claims module's, raised here too
+    "OPEN_STATES",
+    "STAGING_PREFIX",
+    "ClaimedElsewhereError",
+    "Staged",
+    "discard_attempt",
+    "finish_claim",
+    "mark_failed",
+    "new_intake",
+    "open_claim",
+]
+
 OPEN_STATES = ("claimed", "failed")
 STAGING_PREFIX = ".claim-"
-
-
-class ClaimedElsewhereError(ChartfileError):
-    """Another chartfile command is processing this very file now: it is taken again once that is done."""
-
-    stage = "ingest"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,28 +50,54 @@ class Staged:
 
 
 def open_claim(ledger: Ledger, path: Path, staged: Staged, *, consume: bool) -> IncomingFile | None:
-    """Journal `path` and move its staged copy into its work folder; None when it was fully processed.
+    """Claim the file's bytes in the database, journal `path` and move its staged copy into its work
+    folder; None when it was fully processed. ClaimedElsewhereError: another run holds them now.
 
     A file claimed before (a crash, or a machine fault) keeps its document id; what its earlier attempt
-    wrote into the store is undone first.
+    wrote into the store is undone first. The caller lets go of the claim (`ledger.claims.drop`) once the
+    outcome is committed (the commit itself removes the claim's row).
     """
+    ticket = ledger.claims.reserve(staged.sha256)
+    try:
+        incoming = _journal_claim(ledger, path, staged, consume=consume, ticket=ticket)
+    except BaseException:
+        ledger.claims.forget(staged.sha256, ticket)
+        raise
+    ledger.claims.taken(staged.sha256, ticket, keep=incoming is not None)
+    return incoming
+
+
+def _journal_claim(
+    ledger: Ledger, path: Path, staged: Staged, *, consume: bool, ticket: str
+) -> IncomingFile | None:
+    """One transaction: the claim (its first write: the database decides who wins), then the journal."""
     with ledger.unit() as unit:
+        ledger.claims.take(
+            unit.session,
+            sha256=staged.sha256,
+            ticket=ticket,
+            source_path=files.text_of(path),
+            fingerprint=staged.fingerprint,
+        )
         prior = _prior_claim(unit.session, path, staged)
         if prior is not None and prior.state == "done" and consume and prior.sha256 == staged.sha256:
+            unit.session.execute(delete(Claim).where(Claim.holder == ticket))  # nothing left to claim
             log.info("document %d: already committed; removing its leftover inbox file", prior.id)
             files.remove_durably(path)
             journal.undo(ledger.paths.work / str(prior.id), ledger.expected_sha256)  # its files are kept
             return None
         if prior is not None and prior.state in OPEN_STATES and _in_progress(ledger, prior.id):
             raise ClaimedElsewhereError(
-                f"document {prior.id} is being processed by another chartfile command",
+                f"already being processed by another chartfile command: document {prior.id} is being "
+                "processed there",
                 hint="it is taken again once that command has finished",
             )
         intake = _journal(unit, prior, path, staged)
         unit.session.flush()
         intake.work_path = str(ledger.paths.work / str(intake.id))
+        ledger.claims.attach(unit.session, staged.sha256, intake.id)
         unit.audit("received", intake.id, sha256=staged.sha256, attempt=intake.attempts)
-        incoming = _incoming(intake, staged)
+        incoming = _incoming(intake, staged, path)
     journal.undo(incoming.work_dir, ledger.expected_sha256)  # an earlier, interrupted attempt
     staged.folder.rename(incoming.work_dir)
     return incoming
@@ -76,7 +109,7 @@ def _in_progress(ledger: Ledger, intake_id: int) -> bool:
 
 def _prior_claim(session: Session, path: Path, staged: Staged) -> Intake | None:
     """The claim of this very file; else an unfinished claim of the same bytes at the same path."""
-    same_path = select(Intake).where(Intake.source_path == str(path)).order_by(Intake.id.desc())
+    same_path = select(Intake).where(Intake.source_path == files.text_of(path)).order_by(Intake.id.desc())
     exact = session.scalars(same_path.where(Intake.source_fingerprint == staged.fingerprint)).first()
     if exact is not None:
         return exact
@@ -92,8 +125,8 @@ def _journal(unit: Unit, prior: Intake | None, path: Path, staged: Staged) -> In
         return prior
     return new_intake(
         unit,
-        source_path=str(path),
-        source_name=path.name,
+        source_path=files.text_of(path),
+        source_name=files.text_of(Path(path.name)),
         fingerprint=staged.fingerprint,
         sha256=staged.sha256,
         size_bytes=staged.size_bytes,
@@ -132,11 +165,11 @@ def new_intake(
     return intake
 
 
-def _incoming(intake: Intake, staged: Staged) -> IncomingFile:
+def _incoming(intake: Intake, staged: Staged, path: Path) -> IncomingFile:
     work_dir = Path(intake.work_path)
     return IncomingFile(
         intake_id=intake.id,
-        source_path=Path(intake.source_path),
+        source_path=path,  # the file itself (its name may not be text: the row keeps it escaped)
         source_name=intake.source_name,
         work_copy=work_dir / staged.copy.name,
         work_dir=work_dir,
@@ -148,9 +181,11 @@ def _incoming(intake: Intake, staged: Staged) -> IncomingFile:
 
 
 def finish_claim(unit: Unit, intake_id: int, state: str, error: str) -> None:
+    """Close the claim journal's row, and free the file's claim, in the outcome's own transaction."""
     intake = unit.session.get(Intake, intake_id)
     assert intake is not None
     intake.state, intake.finished_at, intake.last_error = state, unit.now, error
+    unit.session.execute(delete(Claim).where(Claim.intake_id == intake_id))
 
 
 def mark_failed(ledger: Ledger, incoming: IncomingFile, error: ChartfileError) -> None:

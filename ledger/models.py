@@ -5,7 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -31,6 +43,10 @@ class Patient(Base):
     zip: Mapped[str] = mapped_column(String(32), default="")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     merged_into: Mapped[str | None] = mapped_column(String(64), nullable=True, default=None)
+    # when the EHR last changed this record (ADT message / FHIR resource time): older news is not applied
+    source_time: Mapped[dt.datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True, default=None
+    )
 
 
 class Intake(Base):
@@ -109,6 +125,46 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(64))
     document_id: Mapped[int | None] = mapped_column(Integer, index=True, nullable=True)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # HMAC-SHA256 (site key) of this row chained to the row before it; NULL on rows older than the chain
+    chain: Mapped[str | None] = mapped_column(String(64), nullable=True, default=None)
+
+
+class AuditHead(Base):
+    """The audit chain (its one row), keyed: where it starts and what it seals before that (rows older
+    than the chain, or older than a break IT resealed), and its newest link (rows deleted at its end show)."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_id: Mapped[int] = mapped_column(Integer)
+    last_hash: Mapped[str] = mapped_column(String(64))
+    mac: Mapped[str] = mapped_column(String(64))  # "" until the chain is started
+    start_id: Mapped[int] = mapped_column(Integer, default=0)  # the chain's first row
+    sealed_rows: Mapped[int] = mapped_column(Integer, default=0)  # rows before it...
+    sealed_sha256: Mapped[str] = mapped_column(String(64), default="")  # ...and their digest
+
+    __table_args__ = (CheckConstraint("id = 1", name="ck_audit_head_one_row"),)
+
+
+class Claim(Base):
+    """A file being processed now, one claim per content (SHA-256), whoever runs: the database decides.
+
+    The holder renews its lease while it works; a claim whose lease ran out, or whose holder on this
+    machine is gone, may be taken over."""
+
+    __tablename__ = "claims"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    intake_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    source_path: Mapped[str] = mapped_column(Text)
+    source_fingerprint: Mapped[str] = mapped_column(String(128))
+    holder: Mapped[str] = mapped_column(String(64), index=True)  # a token unique to the holding process
+    holder_name: Mapped[str] = mapped_column(String(400))  # "chartfile watch (pid 12 on host, user)"
+    host: Mapped[str] = mapped_column(String(200))  # machine id: liveness is checked on its own host
+    pid: Mapped[int] = mapped_column(Integer)
+    pid_started: Mapped[int] = mapped_column(BigInteger)  # the process's start time (a reused pid differs)
+    taken_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
 class ReportRun(Base):
@@ -123,6 +179,30 @@ class ReportRun(Base):
     csv_path: Mapped[str] = mapped_column(Text)
     documents: Mapped[int] = mapped_column(Integer)
     emailed: Mapped[bool] = mapped_column(default=False)
+
+
+class Delivery(Base):
+    """The outbox: one message to the EHR about a document, written in the unit that caused it."""
+
+    __tablename__ = "deliveries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    target: Mapped[str] = mapped_column(String(16))  # mdm, fhir, command
+    event: Mapped[str] = mapped_column(String(24))  # filed, replaced, entered-in-error
+    version: Mapped[int] = mapped_column(Integer)  # the document's delivery version this message is about
+    patient_mrn: Mapped[str] = mapped_column(String(64))  # whose chart it goes to (or is taken from)
+    replaces: Mapped[int | None] = mapped_column(Integer, nullable=True)  # version replaced (and its doc)
+    replaces_document: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    state: Mapped[str] = mapped_column(String(16), index=True)  # pending, sending, retrying, delivered, ...
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    first_failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_error: Mapped[str] = mapped_column(Text, default="")  # never patient data
+    receipt: Mapped[str] = mapped_column(Text, default="")  # what the receiver answered (ACK code, status)
 
 
 class User(Base):

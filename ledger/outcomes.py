@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
+from chartfile.ledger import outbox
 from chartfile.ledger.book import Ledger
 from chartfile.ledger.documents import (
     Outcome,
@@ -45,6 +46,7 @@ def record(ledger: Ledger, incoming: IncomingFile, outcome: Outcome) -> FiledDoc
         unit.session.flush()
         write_pages(unit, doc.id, outcome.pages)
         finish_claim(unit, doc.id, "done", "")
+        outbox.document_changed(unit, doc)
         unreadable = sum(1 for page in outcome.pages if page.source == "unreadable")
         unit.audit("ocr", doc.id, pages=len(outcome.pages), unreadable=unreadable)
         unit.audit("matched", doc.id, status=doc.status, score=doc.score)
@@ -190,6 +192,7 @@ def replace(
         unit.session.execute(delete(Page).where(Page.document_id == doc.id))
         write_pages(unit, doc.id, outcome.pages)
         follow_duplicates(unit, doc)
+        outbox.document_changed(unit, doc)
         after = state(doc)
         unit.audit("reprocessed", doc.id, before=before, after=after, changed=key(before) != key(after))
     return after

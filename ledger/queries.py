@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from chartfile.ledger.deliveries import for_document
 from chartfile.ledger.models import AuditEvent, Document, Intake, Page
 
 
@@ -70,6 +71,7 @@ def document_detail(session: Session, document_id: int) -> dict[str, Any] | None
         "audit": [
             {"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "detail": e.detail} for e in events
         ],
+        "deliveries": for_document(session, document_id),
     }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
@@ -15,11 +15,28 @@ from chartfile.ledger.models import Intake
 
 @dataclass(frozen=True, slots=True)
 class Recovery:
-    """What start-up found: claims put back into the inbox, claims with no copy left, folders cleared."""
+    """What start-up found: claims put back into the inbox, claims with no copy left, folders cleared;
+    claims taken again from the inbox, claims left to the run that holds them, stale claims freed."""
 
     restored: tuple[int, ...]
     withdrawn: tuple[int, ...]
     cleared: int
+    # what else it saw (not compared: a Recovery equals another by what it changed)
+    pending: tuple[int, ...] = field(default=(), compare=False)
+    held_elsewhere: tuple[int, ...] = field(default=(), compare=False)
+    stale_claims: int = field(default=0, compare=False)
+
+    def counts(self) -> str:
+        """One log line's worth: counts only (never a name)."""
+        return (
+            f"{len(self.pending)} unfinished claim(s) to take again from the inbox, "
+            f"{len(self.restored)} put back into the inbox, {len(self.withdrawn)} withdrawn (no copy left), "
+            f"{len(self.held_elsewhere)} left to the run holding them, {self.stale_claims} stale claim(s) "
+            f"freed, {self.cleared} work folder(s) cleared"
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.restored or self.withdrawn or self.cleared or self.pending or self.stale_claims)
 
 
 def recover(ledger: Ledger) -> Recovery:
@@ -31,12 +48,15 @@ def recover(ledger: Ledger) -> Recovery:
     Every journal left behind is applied. Claims a running command holds (their work folder is locked)
     are left to it. Only the one daemon that holds the work folder may call this.
     """
-    outcomes: dict[str, list[int]] = {"pending": [], "restored": [], "withdrawn": []}
-    with ledger.reading() as session:
-        open_ids = list(session.scalars(select(Intake.id).where(Intake.state.in_(OPEN_STATES))))
+    outcomes: dict[str, list[int]] = {"pending": [], "restored": [], "withdrawn": [], "held": []}
+    with ledger.unit() as unit:
+        stale = ledger.claims.clear_stale(unit.session)  # their holders are gone: nobody renews them
+        held = ledger.claims.live_intakes(unit.session)
+        open_ids = list(unit.session.scalars(select(Intake.id).where(Intake.state.in_(OPEN_STATES))))
     for intake_id in open_ids:
-        if journal.locked(ledger.paths.work / str(intake_id)):
-            continue  # a running command (`chartfile process`) holds this claim: it is that command's
+        if intake_id in held or journal.locked(ledger.paths.work / str(intake_id)):
+            outcomes["held"].append(intake_id)  # a running command holds this claim: it is that command's
+            continue
         outcomes[_recover_claim(ledger, intake_id)].append(intake_id)
     cleared = ledger.undo_abandoned_units()
     for entry in sorted(ledger.paths.work.iterdir()):
@@ -44,7 +64,14 @@ def recover(ledger: Ledger) -> Recovery:
         if entry.is_dir() and ours and not journal.locked(entry):
             journal.undo(entry, ledger.expected_sha256)  # a finished claim's files are its row's: kept
             cleared += 1
-    return Recovery(tuple(outcomes["restored"]), tuple(outcomes["withdrawn"]), cleared)
+    return Recovery(
+        tuple(outcomes["restored"]),
+        tuple(outcomes["withdrawn"]),
+        cleared,
+        pending=tuple(outcomes["pending"]),
+        held_elsewhere=tuple(outcomes["held"]),
+        stale_claims=stale,
+    )
 
 
 def _recover_claim(ledger: Ledger, intake_id: int) -> str:
@@ -54,6 +81,7 @@ def _recover_claim(ledger: Ledger, intake_id: int) -> str:
     with ledger.unit() as unit:
         intake = unit.session.get(Intake, intake_id)
         assert intake is not None
+        ledger.claims.release_intake(unit.session, intake_id)
         copy = _surviving_copy(intake, [*sorted(work_dir.glob("original.*")), *leftovers])
         if files.holds(Path(intake.source_path), sha256=intake.sha256, size_bytes=intake.size_bytes):
             outcome = "pending"

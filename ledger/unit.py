@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from chartfile.errors import StoreError
 from chartfile.ledger import files, journal
-from chartfile.ledger.models import AuditEvent
+from chartfile.ledger.chain import ChainWriter
 from chartfile.ledger.store import FileStore, StoreLayout
 
 
@@ -33,16 +33,20 @@ class Unit:
         work_root: Path,
         now: dt.datetime,
         actor: str,
+        chain: ChainWriter,
+        targets: tuple[str, ...] = (),
     ) -> None:
         self.session = session
         self.layout = layout
         self.now = now
         self.actor = actor
+        self.targets = targets  # EHR delivery targets: an outcome queues a message to each (ledger.outbox)
         self._stores = stores
         self._folder = folder
         self._work_root = work_root
         self._written: list[tuple[Path, Path | None]] = []  # (file, backup of what it replaced)
         self._superseded: list[Path] = []
+        self._chain = chain
 
     @property
     def scratch(self) -> Path:
@@ -68,9 +72,9 @@ class Unit:
             self._superseded.append(path)
 
     def audit(self, action: str, document_id: int | None, **detail: Any) -> None:
-        """Append one audit row in this unit's transaction."""
-        self.session.add(
-            AuditEvent(at=self.now, actor=self.actor, action=action, document_id=document_id, detail=detail)
+        """Append one audit row in this unit's transaction, chained to the row before it (keyed)."""
+        self._chain.append(
+            self.session, at=self.now, actor=self.actor, action=action, document_id=document_id, detail=detail
         )
 
     def undo(self) -> None:

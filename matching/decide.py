@@ -27,7 +27,7 @@ from chartfile.matching.compare import (
 from chartfile.matching.index import PatientIndex
 from chartfile.matching.safety import Scored, agreeing_fields
 from chartfile.matching.search import mentions
-from chartfile.matching.tokens import read_words
+from chartfile.matching.tokens import PageWords, read_words
 from chartfile.records import (
     Candidate,
     Extraction,
@@ -78,19 +78,24 @@ def probability(match_weight: float, prior: float) -> float:
     return 1.0 / (1.0 + 2.0**-logit) if logit > -1000 else 0.0
 
 
-def rank(extraction: Extraction, index: PatientIndex, settings: MatchingSettings) -> list[Scored]:
-    """Each patient's best reading on the document, best first."""
+def rank(
+    extraction: Extraction, index: PatientIndex, settings: MatchingSettings, words: PageWords | None = None
+) -> list[Scored]:
+    """Each patient's best reading on the document, best first (`words`: the page's words, if read)."""
+    if words is None and extraction.cells:
+        words = read_words(extraction.cells, reference_date=extraction.reference_date)
     best: dict[int, Scored] = {}
-    for position, reading in _readings(extraction, index):
+    for position, reading in _readings(extraction, index, words):
         scored = _score(position, reading, index.records[position], settings)
         if position not in best or _ordering(scored) > _ordering(best[position]):
             best[position] = scored
     return sorted(best.values(), key=lambda s: (-s.candidate.match_weight, s.candidate.mrn))
 
 
-def _readings(extraction: Extraction, index: PatientIndex) -> Iterator[tuple[int, IdentityCandidate]]:
-    if extraction.cells:
-        words = read_words(extraction.cells, reference_date=extraction.reference_date)
+def _readings(
+    extraction: Extraction, index: PatientIndex, words: PageWords | None
+) -> Iterator[tuple[int, IdentityCandidate]]:
+    if words is not None:
         for mention in mentions(words, index):
             yield mention.position, mention.identity
     for identity in extraction.identities:
@@ -130,7 +135,10 @@ def _evidence(reading: IdentityCandidate) -> tuple[str, ...]:
 
 def decide(extraction: Extraction, index: PatientIndex, settings: MatchingSettings) -> MatchDecision:
     """FILED only when probable, clearly ahead of the runner-up, on two agreeing identifiers, one patient."""
-    ranked = rank(extraction, index, settings)
+    words = (
+        read_words(extraction.cells, reference_date=extraction.reference_date) if extraction.cells else None
+    )
+    ranked = rank(extraction, index, settings, words)
     if not ranked:
         why = (
             "no patient on the master list shares a birth date, MRN or similar name"
@@ -141,7 +149,7 @@ def decide(extraction: Extraction, index: PatientIndex, settings: MatchingSettin
     best = ranked[0]
     rivals = [s for s in ranked[1:] if s.reading.role is not Role.OTHER]  # not someone else's field
     margin = best.candidate.match_weight - rivals[0].candidate.match_weight if rivals else math.inf
-    blockers = safety.blockers(extraction, ranked, margin, settings, index.records)
+    blockers = safety.blockers(extraction, ranked, margin, settings, index.records, words=words)
     shown = tuple(s.candidate for s in ranked[: settings.max_candidates])
     reasons = (_describe(best.candidate), _margin_text(margin), *blockers)
     if not blockers:

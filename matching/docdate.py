@@ -44,7 +44,7 @@ ISSUED = _label(
 )
 SIGNED = re.compile(
     r"(?:^|\s{2,}|\t|[|])[ \t]*(?:note[ ]+|date[ ]+)?signed(?:[ ]+on)?[ \t]*[:;|.]"  # "Note signed:"
-    r"|electronically[ ]+signed\b[^\n]{0,60}?\bon\b"  # "Electronically signed by ... on 5/4/2026"
+    r"|\b(?:signed|dictated|approved|finali[sz]ed|verified)[ ]+by\b[^\n]{0,60}?\bon\b"  # "by X on DATE"
     r"|signature\b[^\n]{0,60}?\bdate\b[ \t]*[:;|.]?",  # "Physician signature: ____  Date: 10/20/2026"
     re.IGNORECASE,
 )

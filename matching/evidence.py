@@ -66,6 +66,7 @@ def assemble(
         found_by="search",
         ocr=cell.ocr,
         rows_apart=min(apart, default=0),
+        name_words=(anchor.cell, min(span), max(span)) if span else None,
     )
 
 

@@ -61,15 +61,16 @@ def _name_keys(last: str, first: str) -> set[tuple[str, str]]:
     return keys
 
 
-def dob_variants(dob: dt.date) -> set[dt.date]:
+@functools.lru_cache(maxsize=65_536)
+def dob_variants(dob: dt.date) -> frozenset[dt.date]:
     """The DOB, day/month swapped, a century off, and every one-digit slip of YYYYMMDD."""
-    variants = near_dob_variants(dob)
+    variants = set(near_dob_variants(dob))
     text = dob.strftime("%Y%m%d")
     for position in range(8):
         for digit in "0123456789":
             slip = text[:position] + digit + text[position + 1 :]
             variants |= _valid(int(slip[:4]), int(slip[4:6]), int(slip[6:]))
-    return variants
+    return frozenset(variants)
 
 
 def near_dob_variants(dob: dt.date) -> set[dt.date]:
@@ -151,7 +152,8 @@ class PatientIndex:
         if len(positions) <= NAME_BLOCK_KEPT:
             return positions
         records = self.records
-        kept = {p for p in positions if records[p].dob in days or mrn_key(records[p].mrn) in mrns}
+        kept = {p for p in positions if records[p].dob in days}
+        kept |= {p for key in mrns for p in self._by_mrn.get(key, _EMPTY) if p in positions}
         return kept | set(sorted(positions)[:NAME_BLOCK_KEPT])
 
     def candidates(self, identity: IdentityCandidate) -> set[int]:
@@ -167,8 +169,12 @@ class PatientIndex:
         if identity.dob is None:
             return found
         names = self._name_block(identity)
-        if names:
-            found |= {p for day in dob_variants(identity.dob) for p in self.born_on(day) if p in names}
+        days = dob_variants(identity.dob)
+        born = [self.born_on(day) for day in days]
+        if len(names) < sum(len(b) for b in born):  # walk the smaller side
+            found |= {p for p in names if self.records[p].dob in days}
+        else:
+            found |= {p for block in born for p in block if p in names}
         if identity.last_name:
             keys = surname_keys(identity.last_name) | surname_keys(identity.first_name or "")
             near = (p for day in near_dob_variants(identity.dob) for p in self.born_on(day))

@@ -32,7 +32,7 @@ PATIENT = re.compile(
     re.IGNORECASE,
 )
 _GENERIC = re.compile(r"\bname\b", re.IGNORECASE)  # "Name:" alone is the patient; "Insured's name" is not
-_ASIDE = re.compile(r"\([^)]*\)?")  # "(if other than patient)", "(Last, First, MI)"
+_ASIDE = re.compile(r"\([^()]{0,40}\)")  # "(if other than patient)", "(Last, First, MI)"
 _CAPTION_LEVELS = 3  # a value's caption, the caption's header, the section band over both
 _AFTER_NAME = re.compile(r"^[\s,]*(?:M\.?D|D\.?O|N\.?P|P\.?A|R\.?N|Ph\.?D|Pharm\.?D|DDS|FNP|MSW|LCSW|Esq)\b")
 
@@ -48,14 +48,29 @@ def role_of(
         return Role.OTHER
     generic = False
     for label in _labels(cells, cell, " ".join(words[:first_word])):
-        role = _role_in(label, has_patient_field=has_patient_field)
+        role = role_in(label, has_patient_field=has_patient_field)
         if role is not Role.UNSTATED:
             return role
         generic = generic or bool(_GENERIC.search(label))
     return Role.PATIENT if generic else Role.UNSTATED
 
 
-_PATIENT_FIELD = re.compile(r"^\W*(?:\d{1,2}[a-z]?[.)]\s*)?(?:patient|pt)\b[^:]{0,25}(?::|$)", re.IGNORECASE)
+_PATIENT_FIELD = re.compile(
+    r"^\W*(?:\d{1,2}[a-z]?[.)]\s*)?(?:patient|pt)\b(?:['’]s)?"
+    r"(?!\s*(?:acc|acct|account|id\b|#|no\b|num|signature|sign|address|phone|relation|status|type|control|"
+    r"portal|balance|responsib|condition|information))[^:]{0,25}(?::|$)",
+    re.IGNORECASE,
+)  # a field for the patient's name: "Patient:", "PATIENT'S NAME"; not "Patient Acct #:" or "Patient ID"
+
+
+def label_role(cells: Sequence[Cell], cell: int, before: str, *, has_patient_field: bool) -> Role:
+    """The role the labels of a value in cells[cell] give it: the text before it in its cell, the cell to
+    its left, then its captions up to the section band ("GUARANTOR" over "DOB" over "07/15/1949")."""
+    for label in _labels(cells, cell, before):
+        role = role_in(label, has_patient_field=has_patient_field)
+        if role is not Role.UNSTATED:
+            return role
+    return Role.UNSTATED
 
 
 def page_has_patient_field(cells: Sequence[Cell]) -> bool:
@@ -87,7 +102,7 @@ def _above(cells: Sequence[Cell], cell: Cell) -> Cell | None:
     return max((c for c in over if below(c, cells) == cell), key=lambda c: c.row, default=None)
 
 
-def _role_in(label: str, *, has_patient_field: bool) -> Role:
+def role_in(label: str, *, has_patient_field: bool) -> Role:
     label = _ASIDE.sub(" ", label)
     other, member = OTHER.search(label), MEMBER.search(label)
     patients = [m for m in PATIENT.finditer(label) if not _GENERIC.fullmatch(m.group())]

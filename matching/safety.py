@@ -8,10 +8,14 @@ reads, without patient data.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from chartfile.matching.compare import compare_dob, compare_first, compare_surname
+from chartfile.matching.normalize import squash
+from chartfile.matching.roles import label_role, page_has_patient_field
+from chartfile.matching.tokens import PageWords, birth_date_label
 from chartfile.records import Candidate, Extraction, IdentityCandidate, PatientRecord, Role
 from chartfile.settings import MatchingSettings
 
@@ -22,6 +26,12 @@ _MRN_AGREES = {"exact", "ocr-confusable"}
 _SPELLED_DIFFERENTLY = {"close", "near"}
 _CLEARLY_DIFFERENT_FIRST = {"else", "near"}
 _TWIN = "another patient has the same surname, birth date and a similar first name: filing needs the MRN"
+_SAME_BIRTH_DATE = {
+    "exact",
+    "day-month-swapped",
+    "century",
+    "one-digit",
+}  # one birth date, read or printed badly
 _CONTRADICTION_FIELDS = {"surname", "first_name", "dob", "mrn"}  # a middle name is weak evidence, no veto
 
 
@@ -58,10 +68,16 @@ def blockers(
     margin: float,
     settings: MatchingSettings,
     records: Sequence[PatientRecord],
+    *,
+    words: PageWords | None = None,
 ) -> list[str]:
     """Every reason the best candidate may not be filed (empty: file it)."""
     best = ranked[0]
     found = _evidence_rules(best, margin, settings)
+    if words is not None:
+        found += _other_birth_dates(
+            words, records[best.position], has_patient_field=page_has_patient_field(words.cells)
+        )
     found += _spelling(best)
     found += _contradictions(best)
     found += _twins(best, ranked[1:], records)
@@ -138,10 +154,69 @@ def _other_people(
     strong = [o for o in others if o.reading.role is not Role.OTHER and _strong(o.candidate, o.reading.ocr)]
     if strong:
         found.append("the document also names another listed patient with a birth date or MRN")
+    alike = [o for o in others if o.reading.role is not Role.OTHER and _alike(o) and _elsewhere(o, best)]
+    if alike and not strong:
+        found.append("the document also prints another listed patient's birth date beside a name like theirs")
+    labelled = [
+        o
+        for o in others
+        if o.reading.role is Role.PATIENT and _named(o.candidate, o.reading.ocr) and _elsewhere(o, best)
+    ]
+    if labelled and not strong:
+        found.append("a patient field on the document names another listed patient")
     patient = records[best.position]
     if any(_names_someone_else(identity, patient) for identity in extraction.identities):
         found.append("a patient field on the document names someone other than the best candidate")
     return found
+
+
+def _other_birth_dates(words: PageWords, patient: PatientRecord, *, has_patient_field: bool) -> list[str]:
+    """A date printed right after a birth-date label (or under a birth-date caption) that is not the
+    patient's (nor a slip or swap of it), and whose label does not name someone else (insured,
+    subscriber, guarantor, mother): the document is about a second person, listed or not."""
+    for seen in words.dates:
+        label = birth_date_label(words, seen)
+        if label is None or compare_dob(seen.value, patient.dob).level in _SAME_BIRTH_DATE:
+            continue
+        text = words.cells[seen.cell].text
+        before = text[: max(0, text.find(seen.text))]
+        if label_role(words.cells, seen.cell, before, has_patient_field=has_patient_field) is not Role.OTHER:
+            return ["the document prints another person's birth date as a patient's"]
+    return []
+
+
+def _elsewhere(other: Scored, best: Scored) -> bool:
+    """Another person printed elsewhere on the document: not the best's own words read against a
+    namesake (or a part of them), and not the best's printed name and birth date repeated (a running
+    header on page 2)."""
+    mine, theirs = best.reading.name_words, other.reading.name_words
+    if mine is not None and theirs is not None:
+        overlapping = mine[0] == theirs[0] and theirs[1] <= mine[2] and theirs[2] >= mine[1]
+        if overlapping:
+            return False
+    return _printed(other.reading) != _printed(best.reading)
+
+
+def _printed(reading: IdentityCandidate) -> tuple[frozenset[str], dt.date | None]:
+    names = frozenset(squash(n) for n in (reading.last_name, reading.first_name) if n)
+    return names, reading.dob
+
+
+def _alike(other: Scored) -> bool:
+    """Another listed patient's birth date printed beside a name spelled like theirs (a second patient
+    whose name was misspelled or misread is still a second patient)."""
+    level = _levels(other.candidate)
+    return (
+        level.get("dob") in {"exact", "day-month-swapped"}
+        and level.get("surname") in {"exact", "ocr", "part", "close", "near"}
+        and level.get("first_name") in {"exact", "nickname", "ocr", "close"}
+    )
+
+
+def _named(candidate: Candidate, ocr: bool) -> bool:
+    """The reading's printed name is this patient's (a search reading: the name was found beside a
+    patient label, not read from a birth date or number alone)."""
+    return "name" in agreeing_fields(candidate, ocr=ocr)
 
 
 def _strong(candidate: Candidate, ocr: bool) -> bool:

@@ -180,18 +180,24 @@ def _read_like(
     words: PageWords, index: PatientIndex, positions: Sequence[int], cell: int
 ) -> Iterator[tuple[int, Anchor]]:
     """Patients whose surname a word near `cell` reads like (Jaro-Winkler >= 0.85): OCR misreadings
-    that no fold explains, and other people's spellings, both for a clerk to judge."""
+    that no fold explains, and other people's spellings, both for a clerk to judge. Of words that read
+    alike, the one beside the patient's first name wins, then the nearest."""
     near = _window_tokens(words, cell)
     if not positions or not near:
         return
-    surnames = [squash(index.records[p].last_name) for p in positions]
+    records = [index.records[p] for p in positions]
     scores = process.cdist(
-        surnames, [t.key for t in near], scorer=JaroWinkler.similarity, score_cutoff=_FUZZY_SURNAME
+        [squash(r.last_name) for r in records],
+        [t.key for t in near],
+        scorer=JaroWinkler.similarity,
+        score_cutoff=_FUZZY_SURNAME,
     )
-    for row, position in enumerate(positions):
-        column = int(scores[row].argmax())
-        if scores[row][column] > 0:
-            yield position, Anchor(near[column].cell, (near[column],), None, None)
+    for row, (position, record) in enumerate(zip(positions, records, strict=True)):
+        alike = [near[column] for column in scores[row].nonzero()[0]]
+        if alike:
+            firsts = first_keys(record.first_name)
+            token = min(alike, key=lambda t: (not _beside(words, t, firsts), _distance(words, t.cell, cell)))
+            yield position, Anchor(token.cell, (token,), None, None)
 
 
 def _beside(words: PageWords, token: Token, firsts: frozenset[str]) -> bool:

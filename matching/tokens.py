@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from chartfile.matching.dates import DateKind, find_dates
 from chartfile.matching.labels import DOB_LABEL, MRN_WORD
+from chartfile.matching.layout import below, is_caption
 from chartfile.matching.normalize import digits_only, mrn_key, normalize_mrn, ocr_fold, squash
 from chartfile.records import Cell
 
@@ -20,6 +21,8 @@ _PHONE = re.compile(r"(?<![\d\-])\(?\b(\d{3})\)?[\s.\-]{0,2}(\d{3})[\s.\-]{1,2}(
 _SPACED_DATE = re.compile(
     r"(?<![\d/.\-])(\d{1,2})[ |/\[\]lI!]{1,7}(\d{1,2})[ |/\[\]lI!]{1,7}(\d{4}|\d{2})(?![\d/.\-])"
 )  # digit boxes: "01 | 18 | 2008", as OCR reads the rules: "01 |[18 ||2008", "|04 |/07 |[1950"
+_LAST_DOB_LABEL = re.compile(DOB_LABEL.pattern + r"[ \t:.#\-]*$", re.IGNORECASE)  # a label ending the text
+_FAR_FUTURE = dt.date(3000, 1, 1)  # any date is a date here, not only a plausible one
 _COMPACT_DATE = re.compile(r"(?<!\d)\d{8}(?!\d)")
 _FAX_NUMBER = re.compile(r"\bfax\b|\bfx\b|\bf:", re.IGNORECASE)
 _WORD_EDGES = "\"'‘’“”`.,;:|()[]{}<>*•_"
@@ -208,3 +211,30 @@ def _numbers(tokens: Sequence[Token]) -> list[NumberSeen]:
         if len(value) >= 5 and digits >= max(4, len(value) // 2) and "/" not in token.text:
             found.append(NumberSeen(value, token.cell, key=mrn_key(value)))
     return found
+
+
+def birth_date_label(words: PageWords, seen: DateSeen) -> str | None:
+    """The birth-date label a date is printed right after (in its cell, or ending the cell to its left)
+    or under (its caption), with the words before it ("Member DOB"); None when it has none."""
+    cell = words.cells[seen.cell]
+    row = words.rows.get((cell.page, cell.row), ())
+    at = row.index(seen.cell)
+    beside = [
+        cell.text[: max(0, cell.text.find(seen.text))][-40:],
+        words.cells[row[at - 1]].text[-40:] if at >= 1 else "",
+    ]
+    for label in beside:
+        if _LAST_DOB_LABEL.search(label):
+            return label
+    for caption in words.cells:
+        near = caption.page == cell.page and 0 < cell.row - caption.row <= 2
+        if near and _is_birth_date_caption(caption.text) and below(caption, words.cells) == cell:
+            return caption.text
+    return None
+
+
+def _is_birth_date_caption(text: str) -> bool:
+    """A caption naming a birth date and printing none ("3. PATIENT'S BIRTH DATE MM | DD | YY")."""
+    if not is_caption(text) or not DOB_LABEL.search(text):
+        return False
+    return not find_dates(text, reference_date=_FAR_FUTURE, kind=DateKind.DOCUMENT)

@@ -23,11 +23,18 @@ def page_dpi(image: Image.Image) -> tuple[float, float]:
     return (float(dpi[0]), float(dpi[1]))
 
 
+def row_factor(dpi: tuple[float, float]) -> int:
+    """How many times each row is repeated to square the pixels (2 for a 204x98 fax), else 1."""
+    x_dpi, y_dpi = dpi
+    ratio = round(x_dpi / y_dpi)
+    return 1 if ratio < 2 or abs(x_dpi / y_dpi - ratio) > 0.15 else ratio
+
+
 def square_fax_pixels(image: Image.Image, dpi: tuple[float, float]) -> NormalizedPage:
     """Standard-resolution faxes (204x98) have half-height pixels: repeat every row."""
     x_dpi, y_dpi = dpi
-    ratio = round(x_dpi / y_dpi)
-    if ratio < 2 or abs(x_dpi / y_dpi - ratio) > 0.15:
+    ratio = row_factor(dpi)
+    if ratio == 1:
         return NormalizedPage(image, dpi)
     resized = image.resize((image.width, image.height * ratio), Image.Resampling.NEAREST)
     return NormalizedPage(resized, (x_dpi, y_dpi * ratio))

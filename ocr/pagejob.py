@@ -12,7 +12,7 @@ from PIL import Image
 
 from chartfile.ocr import assemble, normalize, orient
 from chartfile.ocr.engine import OcrEngine, PageEngineError, PageOcr, PageTimeoutError
-from chartfile.ocr.pages import PageSource, save_scratch
+from chartfile.ocr.pageimage import PageSource, save_scratch
 from chartfile.ocr.prepare import straighten
 from chartfile.settings import OcrSettings
 

@@ -1,63 +1,75 @@
-"""Turns an incoming file into page sources, one at a time (never all pages decoded at once)."""
+"""Turns an incoming file into page sources, one at a time (never all pages decoded at once).
+
+Every page's size is checked before it is decoded or rasterised (ocr/limits.py), and is decoded and
+prepared only within the process's pixel budget (ocr/budget.py); nothing decoded is kept between pages.
+"""
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import replace
 from pathlib import Path
 
-from PIL import Image, ImageSequence, UnidentifiedImageError
+from PIL import Image
 
-from chartfile.errors import UnreadableFileError
-from chartfile.ocr import assemble, normalize, pdfimage, poppler
-from chartfile.ocr.prepare import PreparedImage, prepare
-from chartfile.records import FileKind, IncomingFile, Word
+from chartfile.errors import ChartfileError, UnreadableFileError
+from chartfile.ocr import normalize, pdfimage, poppler
+from chartfile.ocr.budget import PixelBudget
+from chartfile.ocr.limits import Limits, OverLimitError, weight
+from chartfile.ocr.pageimage import PageSource, file_source, frame_source, save_scratch
+from chartfile.records import FileKind, IncomingFile
 from chartfile.settings import OcrSettings
 
-Image.MAX_IMAGE_PIXELS = 20_000 * 20_000  # a 600-dpi 33-inch page; larger is an attack, not a scan
+__all__ = ["PageSource", "iter_pages", "save_scratch"]
+
+_MACHINE_FAULTS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
+Image.MAX_IMAGE_PIXELS = 20_000 * 20_000  # a last guard: every page is checked against the limit first
 
 
-@dataclass(frozen=True, slots=True)
-class PageSource:
-    """One page, ready for OCR (`image`) or already readable (`text_layer`, from a PDF)."""
+class _Reader:
+    """One document's pages: its settings, limits, scratch folder and the process's pixel budget."""
 
-    number: int
-    image: Path | None
-    dpi: int | None
-    text_layer: str | None = None
-    text_words: tuple[Word, ...] = ()  # the text layer's words with their boxes
-    pdf_page: tuple[Path, int] | None = None  # (PDF, 0-based index) to copy the page from as is
-    x_scale: float = 1.0  # Tesseract sizes PDF pages by the vertical resolution: correct non-square pixels
-    blank: bool = False  # no text-like ink: kept in the stored PDF, not OCRed
-    page_count: int = 1  # pages in the whole document
-    skew_degrees: float = 0.0  # the image was straightened by this much before OCR
-    despeckled: bool = False
+    def __init__(self, settings: OcrSettings, scratch: Path, budget: PixelBudget | None) -> None:
+        self.settings = settings
+        self.limits = Limits.of(settings)
+        self.scratch = scratch
+        self._budget = budget
+
+    def hold(self, pixels: int) -> AbstractContextManager[None]:
+        return self._budget.hold(pixels) if self._budget is not None else nullcontext()
 
 
-def iter_pages(incoming: IncomingFile, settings: OcrSettings, scratch: Path) -> Iterator[PageSource]:
+def iter_pages(
+    incoming: IncomingFile, settings: OcrSettings, scratch: Path, *, budget: PixelBudget | None = None
+) -> Iterator[PageSource]:
     """Yield the document's pages in order; files are written to `scratch` as needed."""
+    reader = _Reader(settings, scratch, budget)
     if incoming.kind is FileKind.PDF:
-        yield from _pdf_pages(incoming.work_copy, settings, scratch)
+        yield from _pdf_pages(incoming.work_copy, reader)
     elif incoming.kind is FileKind.TIFF:
-        yield from _tiff_pages(incoming.work_copy, settings, scratch)
+        yield from _tiff_pages(incoming.work_copy, reader)
     else:
-        yield _single_image(incoming.work_copy, settings, scratch)
+        yield _single_image(incoming.work_copy, reader)
 
 
-def _pdf_pages(pdf: Path, settings: OcrSettings, scratch: Path) -> Iterator[PageSource]:
+def _pdf_pages(pdf: Path, reader: _Reader) -> Iterator[PageSource]:
     count = poppler.page_count(pdf)
-    for source in _pdf_page_sources(pdf, count, settings, scratch):
+    reader.limits.check_pages(count)
+    for source in _pdf_page_sources(pdf, count, reader):
         yield replace(source, page_count=count)
 
 
-def _pdf_page_sources(pdf: Path, count: int, settings: OcrSettings, scratch: Path) -> Iterator[PageSource]:
+def _pdf_page_sources(pdf: Path, count: int, reader: _Reader) -> Iterator[PageSource]:
+    settings = reader.settings
+    pages = poppler.page_boxes(pdf, count)
     layers = poppler.text_layers(pdf) if settings.use_text_layer else []
     boxes = (
         poppler.text_words(pdf)
         if any(len(t.strip()) >= settings.min_text_layer_chars for t in layers)
         else []
     )
-    rotated = poppler.rotations(pdf, count)
     for number in range(1, count + 1):
         layer = layers[number - 1] if number <= len(layers) else ""
         if len(layer.strip()) >= settings.min_text_layer_chars:
@@ -65,123 +77,91 @@ def _pdf_page_sources(pdf: Path, count: int, settings: OcrSettings, scratch: Pat
             yield PageSource(
                 number, None, None, text_layer=layer, text_words=words, pdf_page=(pdf, number - 1)
             )
-            continue
-        if rotated[number - 1] == 0 and (native := pdfimage.page_image(pdf, number - 1)) is not None:
-            yield _frame_source(native, number, settings, scratch, pdf_page=(pdf, number - 1))
-            continue
-        image = poppler.render_page(pdf, number, scratch, dpi=settings.dpi)
+        else:
+            yield _pdf_image_page(pdf, number, pages[number - 1], reader)
+
+
+def _pdf_image_page(pdf: Path, number: int, box: poppler.PageBox, reader: _Reader) -> PageSource:
+    """A scanned page: its own image when it is one plain image (not too large), else rendered."""
+    native = pdfimage.native_size(pdf, number - 1) if box.rotation == 0 else None
+    if native is not None and weight(*native[:2], colour=native[2]) <= reader.limits.max_pixels:
+        with reader.hold(weight(*native[:2], colour=native[2])):
+            image = pdfimage.page_image(pdf, number - 1)
+            if image is not None:
+                return frame_source(
+                    image, number, reader.settings, reader.scratch, pdf_page=(pdf, number - 1)
+                )
+    dpi = reader.settings.dpi
+    reader.limits.check_pdf_page(number, box.width_pt, box.height_pt, dpi=dpi)  # before rasterising
+    with reader.hold(weight(round(box.width_pt * dpi / 72), round(box.height_pt * dpi / 72), colour=False)):
+        image_file = poppler.render_page(pdf, number, reader.scratch, dpi=dpi)
         # An unrotated original page keeps its own image and gets the text laid over it; a page with
         # /Rotate is stored as Tesseract renders it (upright), the original file being kept anyway.
-        original = (pdf, number - 1) if rotated[number - 1] == 0 else None
-        yield _file_source(image, number, settings, scratch, dpi=settings.dpi, pdf_page=original)
+        original = (pdf, number - 1) if box.rotation == 0 else None
+        return file_source(image_file, number, reader.settings, reader.scratch, dpi=dpi, pdf_page=original)
 
 
-def _tiff_pages(tiff: Path, settings: OcrSettings, scratch: Path) -> Iterator[PageSource]:
-    try:
-        with Image.open(tiff) as image:
-            count = getattr(image, "n_frames", 1)
-            for index, frame in enumerate(ImageSequence.Iterator(image)):
-                yield replace(_frame_source(frame, index + 1, settings, scratch), page_count=count)
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as e:
-        raise UnreadableFileError(
-            f"the TIFF cannot be decoded ({type(e).__name__})", hint="re-scan or re-send the document"
-        ) from e
+def _tiff_pages(tiff: Path, reader: _Reader) -> Iterator[PageSource]:
+    """Each frame is opened, checked, decoded and saved on its own: nothing decoded is held meanwhile."""
+    with _decoding("TIFF"), Image.open(tiff) as image:
+        count = getattr(image, "n_frames", 1)
+    reader.limits.check_pages(count)
+    for index in range(count):
+        yield replace(_tiff_page(tiff, index, reader), page_count=count)
 
 
-def _frame_source(
-    frame: Image.Image,
-    number: int,
-    settings: OcrSettings,
-    scratch: Path,
-    *,
-    pdf_page: tuple[Path, int] | None = None,
-) -> PageSource:
-    """A decoded page image (TIFF frame, PNG, a PDF page's own image) made square, prepared and saved.
-
-    Without a PDF page of its own, a grey or colour page gets a lossless one to lay the text over.
-    """
-    page = normalize.for_ocr(frame, double_fax_rows=settings.double_fax_rows)
-    blank, prepared = _blank_or_prepared(page.image, settings)
-    if prepared.changed:
-        pdf_page = None  # the original page no longer lines up with the image read: store the prepared one
-    page = normalize.NormalizedPage(prepared.image, page.dpi)
-    source = _save_frame(page, number, scratch)
-    if pdf_page is None and page.image.mode != "1":
-        pdf_page = (assemble.lossless_page(page.image, page.dpi, scratch / f"page-{number:04d}-image.pdf"), 0)
-    return replace(
-        source,
-        blank=blank,
-        pdf_page=pdf_page,
-        skew_degrees=prepared.skew_degrees,
-        despeckled=prepared.despeckled,
-    )
+def _tiff_page(tiff: Path, index: int, reader: _Reader) -> PageSource:
+    with _decoding("TIFF"), Image.open(tiff) as image:
+        image.seek(index)
+        pixels = _checked_size(image, index + 1, reader)  # from its header: nothing decoded yet
+        with reader.hold(pixels):
+            return frame_source(image, index + 1, reader.settings, reader.scratch)
 
 
-def _blank_or_prepared(image: Image.Image, settings: OcrSettings) -> tuple[bool, PreparedImage]:
-    """A blank page is kept as it is (not OCRed); a page with ink is prepared for OCR."""
-    blank = settings.detect_blank_pages and normalize.is_blank(image)
-    return blank, PreparedImage(image) if blank else prepare(image, settings)
-
-
-def _save_frame(page: normalize.NormalizedPage, number: int, scratch: Path) -> PageSource:
-    path = scratch / f"page-{number:04d}.tif"
-    save_scratch(page.image, path, page.dpi)
-    if page.image.mode == "1":  # G4 TIFF carries its own (possibly non-square) resolution tags
-        return PageSource(number, path, None, x_scale=page.dpi[1] / page.dpi[0])
-    return PageSource(number, path, round(page.dpi[0]))
-
-
-def save_scratch(image: Image.Image, target: Path, dpi: tuple[float, float]) -> Path:
-    """A page image for Tesseract: G4 for 1-bit; uncompressed otherwise (what Tesseract reads fastest)."""
-    if image.mode == "1":
-        image.save(target, compression="group4", dpi=dpi)
-    else:  # measured: Tesseract reads an uncompressed TIFF faster than PGM, PNG or even the JPEG itself
-        image.save(target, compression="raw", dpi=dpi)
-    return target
-
-
-def _single_image(path: Path, settings: OcrSettings, scratch: Path) -> PageSource:
+def _single_image(path: Path, reader: _Reader) -> PageSource:
     """A JPEG goes to Tesseract as it is unless it had to be straightened; other images are decoded."""
-    try:
+    with _decoding("image"):
         with Image.open(path) as image:
+            pixels = _checked_size(image, 1, reader)
             if image.format != "JPEG":
-                image.load()
-                return _frame_source(image, 1, settings, scratch)
-        return _file_source(path, 1, settings, scratch, dpi=None, pdf_page=None)
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as e:
-        raise UnreadableFileError(
-            f"the image cannot be decoded ({type(e).__name__})", hint="re-scan or re-send the document"
+                with reader.hold(pixels):
+                    image.load()
+                    return frame_source(image, 1, reader.settings, reader.scratch)
+        with reader.hold(pixels):
+            return file_source(path, 1, reader.settings, reader.scratch, dpi=None, pdf_page=None)
+
+
+def _checked_size(image: Image.Image, number: int, reader: _Reader) -> int:
+    """The page's weight as it will be read (a standard fax's rows doubled), checked before decoding."""
+    rows = normalize.row_factor(normalize.page_dpi(image)) if reader.settings.double_fax_rows else 1
+    colour = len(image.getbands()) > 1
+    reader.limits.check_page(number, image.width, image.height * rows, colour=colour)
+    return weight(image.width, image.height * rows, colour=colour)
+
+
+@contextmanager
+def _decoding(what: str) -> Iterator[None]:
+    """Any failure to decode an image file (truncated, damaged, a decompression bomb) is bad input."""
+    try:
+        yield
+    except ChartfileError:
+        raise
+    except Image.DecompressionBombError as e:  # refused by PIL itself, on opening: far over any limit
+        raise OverLimitError(
+            f"the {what} declares a page of over {2 * (Image.MAX_IMAGE_PIXELS or 0) / 1e6:.0f} megapixels "
+            "(ocr.max_page_megapixels); it was not decoded",
+            hint="this file is malformed, or made to exhaust memory; ask the sender for a normal scan",
         ) from e
+    except OSError as e:
+        if e.errno in _MACHINE_FAULTS:
+            raise  # writing the page into the work folder failed: the machine's fault, retried
+        raise _damaged(what, e) from e
+    except Exception as e:  # PIL raises many types on damaged files: TypeError, KeyError, ValueError, ...
+        raise _damaged(what, e) from e
 
 
-def _file_source(
-    path: Path,
-    number: int,
-    settings: OcrSettings,
-    scratch: Path,
-    *,
-    dpi: int | None,
-    pdf_page: tuple[Path, int] | None,
-) -> PageSource:
-    """A page image already on disk (a JPEG as received, a poppler rendering), decoded once for the checks.
-
-    It is read as it is unless preparation changed it (then from a scratch TIFF of the prepared image).
-    """
-    with Image.open(path) as opened:
-        opened.load()
-        resolution = (float(dpi), float(dpi)) if dpi else normalize.page_dpi(opened)
-        blank, prepared = _blank_or_prepared(opened, settings)
-        if prepared.changed:
-            target = save_scratch(prepared.image, scratch / f"page-{number:04d}-prepared.tif", resolution)
-            if path.parent == scratch:
-                path.unlink()  # a rendering made for this run: one image per page on disk at a time
-            path, pdf_page = target, None
-    return PageSource(
-        number,
-        path,
-        round(resolution[0]),
-        pdf_page=pdf_page,
-        blank=blank,
-        skew_degrees=prepared.skew_degrees,
-        despeckled=prepared.despeckled,
+def _damaged(what: str, e: Exception) -> UnreadableFileError:
+    return UnreadableFileError(
+        f"the {what} is truncated or damaged: it cannot be decoded ({type(e).__name__})",
+        hint="open it in a viewer to check; ask the sender to re-send it",
     )

@@ -24,18 +24,40 @@ _COLOURS = {"/DeviceGray", "/DeviceRGB"}
 Matrix = tuple[float, float, float, float, float, float]
 
 
+def native_size(pdf: Path, index: int) -> tuple[int, int, bool] | None:
+    """(width, height, colour) of the page's only plain image, read without decoding it; else None."""
+    try:
+        with pikepdf.open(pdf) as doc:
+            xobject = _plain_covering_image(doc.pages[index])
+            if xobject is None:
+                return None
+            colour = str(xobject.get("/ColorSpace")) != "/DeviceGray"
+            return int(xobject.get("/Width", 0)), int(xobject.get("/Height", 0)), colour
+    except (pikepdf.PdfError, NotImplementedError, ValueError, KeyError, OSError, TypeError) as e:
+        log.debug("page %d: no native image (%s); it is rendered", index + 1, type(e).__name__)
+        return None
+
+
+def _plain_covering_image(page: pikepdf.Page) -> pikepdf.Stream | None:
+    found = _only_image(page)
+    if found is None or not _plain_image(found[1]) or not _covers_page(page, found[0]):
+        return None
+    return found[1]
+
+
 def page_image(pdf: Path, index: int) -> Image.Image | None:
-    """The page's only image at its own resolution (`info["dpi"]` set from the page size), or None."""
+    """The page's only image at its own resolution (`info["dpi"]` set from the page size), or None.
+
+    The caller checks its size first (`native_size`)."""
     try:
         with pikepdf.open(pdf) as doc:
             page = doc.pages[index]
-            found = _only_image(page)
-            if found is None or not _plain_image(found[1]) or not _covers_page(page, found[0]):
+            xobject = _plain_covering_image(page)
+            if xobject is None:
                 return None
-            xobject = found[1]
             image = pikepdf.PdfImage(xobject).as_pil_image()
             box = [float(v) for v in page.mediabox]
-    except (pikepdf.PdfError, NotImplementedError, ValueError, KeyError, OSError) as e:
+    except (pikepdf.PdfError, NotImplementedError, ValueError, KeyError, OSError, TypeError) as e:
         log.debug("page %d: no native image (%s); it is rendered", index + 1, type(e).__name__)
         return None
     if image.mode not in ("1", "L", "RGB") or _looks_inverted(image):

@@ -6,6 +6,7 @@ import html
 import re
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 from pdf2image import convert_from_path, pdfinfo_from_path
@@ -36,35 +37,68 @@ def page_count(pdf: Path) -> int:
     return pages
 
 
-def rotations(pdf: Path, pages: int) -> list[int]:
-    """Each page's /Rotate in degrees (0, 90, 180, 270)."""
-    done = subprocess.run(
-        ["pdfinfo", "-f", "1", "-l", str(pages), str(pdf)],
-        capture_output=True,
-        text=True,
-        timeout=_TIMEOUT_SECONDS,
-        check=False,
-    )
-    found = {}
-    for line in done.stdout.splitlines():
-        parts = line.split()
-        if len(parts) == 4 and parts[0] == "Page" and parts[2] == "rot:":
-            found[int(parts[1])] = int(float(parts[3])) % 360
-    return [found.get(number, 0) for number in range(1, pages + 1)]
+@dataclass(frozen=True, slots=True)
+class PageBox:
+    """A page as poppler renders it: its size in points (crop box) and its /Rotate in degrees."""
+
+    width_pt: float
+    height_pt: float
+    rotation: int
 
 
-def text_layers(pdf: Path) -> list[str]:
-    """The text layer of every page (empty strings for image-only pages)."""
+_SIZE = re.compile(r"^Page\s+(\d+) size:\s+([\d.]+) x ([\d.]+) pts")
+_ROTATION = re.compile(r"^Page\s+(\d+) rot:\s+([\d.-]+)")
+
+
+def page_boxes(pdf: Path, pages: int, *, first: int = 1) -> list[PageBox]:
+    """Each page's size and rotation, read without rendering anything (pdfinfo)."""
     try:
         done = subprocess.run(
-            ["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"],
+            ["pdfinfo", "-f", str(first), "-l", str(first + pages - 1), str(pdf)],
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as e:
+        raise UnreadableFileError(
+            "pdfinfo could not read the PDF's pages", hint="re-scan the document"
+        ) from e
+    sizes: dict[int, tuple[float, float]] = {}
+    turns: dict[int, int] = {}
+    for line in done.stdout.splitlines():
+        if size := _SIZE.match(line):
+            sizes[int(size[1])] = (float(size[2]), float(size[3]))
+        elif turn := _ROTATION.match(line):
+            turns[int(turn[1])] = int(float(turn[2])) % 360
+    return [
+        PageBox(*sizes.get(number, (0.0, 0.0)), turns.get(number, 0))
+        for number in range(first, first + pages)
+    ]
+
+
+def rotations(pdf: Path, pages: int) -> list[int]:
+    """Each page's /Rotate in degrees (0, 90, 180, 270)."""
+    return [box.rotation for box in page_boxes(pdf, pages)]
+
+
+def _pdftotext(pdf: Path, mode: str, *options: str) -> str:
+    try:
+        done = subprocess.run(
+            ["pdftotext", mode, *options, "-enc", "UTF-8", str(pdf), "-"],
             capture_output=True,
             timeout=_TIMEOUT_SECONDS,
             check=True,
         )
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
         raise UnreadableFileError("pdftotext could not read the PDF", hint="re-scan the document") from e
-    pages = done.stdout.decode("utf-8", errors="replace").split("\f")
+    return done.stdout.decode("utf-8", errors="replace")
+
+
+def text_layers(pdf: Path) -> list[str]:
+    """The text layer of every page (empty strings for image-only pages)."""
+    pages = _pdftotext(pdf, "-layout").split("\f")
     return pages[:-1] if pages and not pages[-1].strip() else pages
 
 
@@ -76,18 +110,9 @@ _POINTS_TO_PIXELS = 300 / 72  # word boxes in the units of a 300-dpi page, like 
 
 def text_words(pdf: Path, *, page: int | None = None) -> list[tuple[Word, ...]]:
     """Every page's text-layer words with their boxes (a line of the layer is a Tesseract-like line)."""
-    try:
-        done = subprocess.run(
-            ["pdftotext", "-bbox-layout", *_only(page), "-enc", "UTF-8", str(pdf), "-"],
-            capture_output=True,
-            timeout=_TIMEOUT_SECONDS,
-            check=True,
-        )
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
-        raise UnreadableFileError("pdftotext could not read the PDF", hint="re-scan the document") from e
     pages: list[list[Word]] = []
     block = line = 0
-    for match in _WORD_OR_BREAK.finditer(done.stdout.decode("utf-8", errors="replace")):
+    for match in _WORD_OR_BREAK.finditer(_pdftotext(pdf, "-bbox-layout", *_only(page))):
         tag = match.group(1)
         if tag == "page":
             pages.append([])
@@ -115,8 +140,19 @@ def _word(match: re.Match[str], block: int, line: int) -> Word:
     )
 
 
-def render_page(pdf: Path, number: int, out_dir: Path, *, dpi: int) -> Path:
-    """Rasterise one page to a grey, uncompressed TIFF (what Tesseract reads fastest)."""
+def render_page(pdf: Path, number: int, out_dir: Path, *, dpi: int, max_pixels: int | None = None) -> Path:
+    """Rasterise one page to a grey, uncompressed TIFF (what Tesseract reads fastest).
+
+    `max_pixels`: first read the page's size and refuse (UnreadableFileError) a page that would be larger
+    (the OCR stage checks every page's box itself, before it gets here)."""
+    if max_pixels is not None:
+        (box,) = page_boxes(pdf, 1, first=number)
+        pixels = (box.width_pt * dpi / 72) * (box.height_pt * dpi / 72)
+        if pixels > max_pixels or pixels <= 0:
+            raise UnreadableFileError(
+                f"page {number} would be {pixels / 1e6:.0f} megapixels at {dpi} dpi: not rendered",
+                hint="the PDF's page size is malformed or far beyond any paper size",
+            )
     paths = convert_from_path(
         str(pdf),
         dpi=dpi,

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future
+from concurrent.futures import Future, wait
 from pathlib import Path
 
-from chartfile.errors import OcrError, UnsupportedFileError
+from chartfile.errors import OcrError, UnreadableFileError, UnsupportedFileError
 from chartfile.ocr import assemble
 from chartfile.ocr.engine import OcrEngine
+from chartfile.ocr.limits import Limits
 from chartfile.ocr.pagejob import PageFault, PageRead, batch_key, read_pages
 from chartfile.ocr.pages import PageSource, iter_pages
 from chartfile.ocr.pool import OcrPool
@@ -26,7 +27,15 @@ MAX_RUN = 8
 def recognize(
     incoming: IncomingFile, settings: OcrSettings, *, engine: OcrEngine, pool: OcrPool
 ) -> OcrResult:
-    """OCR the document's pages, a bounded number in flight, and assemble the searchable PDF."""
+    """OCR the document's pages, a bounded number in flight, and assemble the searchable PDF.
+
+    Limits are checked before the work they bound (ocr/limits.py): pages, each page's pixels, and the
+    work folder's bytes after each page."""
+    if incoming.size_bytes == 0:
+        raise UnreadableFileError(
+            f"document {incoming.intake_id} is an empty file (0 bytes)",
+            hint="the sender's transfer failed or was cut off; ask them to send it again",
+        )
     if incoming.kind is None:
         raise UnsupportedFileError(
             f"document {incoming.intake_id} is not a PDF, TIFF, PNG or JPEG file",
@@ -34,7 +43,9 @@ def recognize(
         )
     scratch = incoming.work_dir / "pages"
     scratch.mkdir(exist_ok=True)
-    pages = tuple(_read_in_order(iter_pages(incoming, settings, scratch), settings, engine, pool))
+    pages_in = iter_pages(incoming, settings, scratch, budget=pool.decoding)
+    sources = _within_budget(pages_in, incoming, Limits.of(settings))
+    pages = tuple(_read_in_order(sources, settings, engine, pool))
     if all(page.source == "unreadable" for page in pages):
         raise OcrError(
             f"no page of document {incoming.intake_id} could be read",
@@ -44,17 +55,43 @@ def recognize(
     return OcrResult(incoming=incoming, pages=pages, searchable_pdf=pdf)
 
 
+def _within_budget(
+    sources: Iterator[PageSource], incoming: IncomingFile, limits: Limits
+) -> Iterator[PageSource]:
+    """The pages, the work folder's bytes checked after each one is prepared (ocr.max_work_mb)."""
+    for source in sources:
+        limits.check_work(incoming.work_dir, document_id=incoming.intake_id)
+        yield source
+
+
+Pending = deque[tuple[list[PageSource], Future[list[PageRead | PageFault]] | None]]
+
+
 def _read_in_order(
     sources: Iterator[PageSource], settings: OcrSettings, engine: OcrEngine, pool: OcrPool
 ) -> Iterator[OcrPage]:
-    """Pages in order; consecutive pages go to Tesseract together (one start-up), shared over idle workers."""
-    pending: deque[tuple[list[PageSource], Future[list[PageRead | PageFault]] | None]] = deque()
+    """Pages in order; should the document fail half way (a page over a limit, a damaged page), the runs
+    already given to Tesseract are called off or waited for: none writes into a folder being removed."""
+    pending: Pending = deque()
+    try:
+        yield from _read_runs(sources, settings, engine, pool, pending)
+    finally:
+        for _, job in pending:
+            if job is not None and not job.cancel():
+                wait([job])
+
+
+def _read_runs(
+    sources: Iterator[PageSource], settings: OcrSettings, engine: OcrEngine, pool: OcrPool, pending: Pending
+) -> Iterator[OcrPage]:
+    """Consecutive pages go to Tesseract together (one start-up), shared over idle workers."""
     run: list[PageSource] = []
     limit = 1
 
     def submit() -> None:
         if run:
-            pending.append((list(run), pool.submit(read_pages, list(run), engine, settings)))
+            heaviest = max(source.pixels for source in run)
+            pending.append((list(run), pool.submit_read(heaviest, read_pages, list(run), engine, settings)))
             run.clear()
 
     for source in sources:

@@ -43,10 +43,14 @@ def settings(workspace: Path) -> Settings:
 
 
 def run_cli(
-    workspace: Path, *args: str, check: bool = False, timeout: float = 600
+    workspace: Path,
+    *args: str,
+    check: bool = False,
+    timeout: float = 600,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """`chartfile --config WORKSPACE/config.yaml ARGS...` in a real subprocess."""
-    env = {k: v for k, v in os.environ.items() if k != "CHARTFILE_CONFIG"}
+    """`chartfile --config WORKSPACE/config.yaml ARGS...` in a real subprocess (`env`: added variables)."""
+    env = {k: v for k, v in os.environ.items() if k != "CHARTFILE_CONFIG"} | (env or {})
     done = subprocess.run(
         [sys.executable, "-m", "chartfile", "--config", str(workspace / "config.yaml"), *args],
         capture_output=True,

@@ -12,6 +12,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -63,6 +64,11 @@ class Workspace:
 
     def rows(self, sql: str, *params: Any) -> list[dict[str, Any]]:
         return rows(self.db, sql, params)
+
+    def execute(self, sql: str, *params: Any) -> None:
+        """Change the index as another program (or station) would: one committed statement."""
+        with contextlib.closing(sqlite3.connect(self.db, timeout=30)) as conn, conn:
+            conn.execute(sql, params)
 
     def documents(self) -> list[dict[str, Any]]:
         return self.rows("SELECT * FROM documents ORDER BY id")
@@ -162,6 +168,69 @@ class Daemons:
             daemon.crash()
 
 
+class TreeMemory:
+    """The peak memory of a process and everything it starts (tesseract, poppler), sampled while it runs:
+    at each sample, the peaks so far (VmHWM) of the processes alive then are added up (an upper bound of
+    what they hold together); the largest such sum is the tree's peak. Each process's own peak is kept."""
+
+    def __init__(self, root_pid: int, *, interval: float = 0.02) -> None:
+        self.root_pid = root_pid
+        self.peaks_kb: dict[int, int] = {}
+        self.tree_kb = 0
+        self._interval = interval
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="tree-memory", daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join(timeout=10)
+
+    @property
+    def peak_mb(self) -> float:
+        """The tree's peak resident memory (an upper bound), in MB."""
+        return self.tree_kb / 1024
+
+    def _watch(self) -> None:
+        while not self._done.is_set():
+            alive = 0
+            for pid in [self.root_pid, *descendants(self.root_pid)]:
+                kb = _vm_hwm_kb(pid)
+                if kb is not None:
+                    self.peaks_kb[pid] = max(self.peaks_kb.get(pid, 0), kb)
+                    alive += kb
+            self.tree_kb = max(self.tree_kb, alive)
+            self._done.wait(self._interval)
+
+
+def descendants(pid: int) -> list[int]:
+    """Every living process below `pid` (children, their children, ...)."""
+    parents: dict[int, list[int]] = {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            stat = (proc / "stat").read_text(encoding="utf-8", errors="replace").rsplit(")", 1)[1]
+            parents.setdefault(int(stat.split()[1]), []).append(int(proc.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _vm_hwm_kb(pid: int) -> int | None:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return None
+    return next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), None)
+
+
 def rows(db: Path, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
     """Rows of a query on the index (none while the database does not exist yet)."""
     try:
@@ -189,7 +258,10 @@ def wait_until(check: Callable[[], T | None], *, timeout: float, what: str, inte
 @contextmanager
 def ledger_on(settings: Settings, *, clock: Callable[[], dt.datetime] = utc_clock) -> Iterator[Ledger]:
     """The workspace's ledger in this process, with the CLI's actor and (unless given) its clock."""
-    with open_ledger(settings.paths, settings.database, clock=clock, actor=os_user()) as ledger:
+    targets = settings.ehr.targets()
+    with open_ledger(
+        settings.paths, settings.database, clock=clock, actor=os_user(), targets=targets
+    ) as ledger:
         yield ledger
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from bench.corpus.degrade import to_fax
 from bench.corpus.render import Line, PageText, render_pages
 from bench.corpus.writers import write_image_pdf, write_png, write_text_pdf, write_tiff
+from chartfile.records import FileKind, IncomingFile, OcrPage, OcrResult
 
 
 def lab_result(name: str, dob: str | None, mrn: str | None, *, doc_date: str = "10/02/2026") -> PageText:
@@ -54,3 +56,23 @@ def image_pdf(pages: list[PageText], path: Path) -> Path:
 
 def text_pdf(pages: list[PageText], path: Path) -> Path:
     return write_text_pdf(pages, path)
+
+
+def ocr_of(*pages: str, source: str = "ocr", low_confidence: bool = False) -> OcrResult:
+    """An OCR result whose pages read `pages` (for extraction and matching tables: no file behind it)."""
+    incoming = IncomingFile(
+        intake_id=1,
+        source_path=Path("in.pdf"),
+        source_name="in.pdf",
+        work_copy=Path("w/in.pdf"),
+        work_dir=Path("w"),
+        sha256="0" * 64,
+        size_bytes=1,
+        kind=FileKind.PDF,
+        received_at=dt.datetime(2026, 11, 2, tzinfo=dt.UTC),
+    )
+    ocr_pages = tuple(
+        OcrPage(number=i + 1, text=text, source=source, low_confidence=low_confidence)
+        for i, text in enumerate(pages)
+    )
+    return OcrResult(incoming=incoming, pages=ocr_pages, searchable_pdf=Path("w/s.pdf"))

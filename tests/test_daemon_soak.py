@@ -18,7 +18,8 @@ from PIL import Image, ImageDraw, ImageFont
 from bench.corpus.fonts import font_path
 from bench.corpus.writers import write_png
 
-pytestmark = pytest.mark.slow(minutes=6)
+# Its own deadline (wait_until below) is the limit: pytest's global 600 s cuts it short on a busy machine.
+pytestmark = [pytest.mark.slow(minutes=6), pytest.mark.timeout(1800)]
 
 FILES = int(os.environ.get("CHARTFILE_SOAK_FILES", "1000"))
 # The daemon's own memory (tesseract runs as separate processes): Python, SQLAlchemy, pikepdf, Pillow and

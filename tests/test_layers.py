@@ -5,9 +5,9 @@ Imports run one way, top to bottom; within a layer, the groups (`|`) may not imp
     cli, commands, web, __main__                  the edges: parse, print or render, pass the clock and actor
     daemon | clerk                                the inbox loop; what clerks do
     pipeline, runtime                             the one stage chain and what it runs on
-    ingest | ocr | matching | indexer             the stages
+    ingest | ocr | matching | indexer | ehr       the stages (ehr: HL7 v2 / FHIR messages and their transport)
     ledger                                        database, store, files, journals, units of work
-    records, settings, errors, logs, __init__     the data model, the settings, the errors
+    records, settings(_ehr), errors, logs, __init__   the data model, the settings, the errors
 """
 
 from __future__ import annotations
@@ -23,9 +23,15 @@ LAYERS: tuple[tuple[frozenset[str], ...], ...] = (
     (frozenset({"cli", "commands", "web", "__main__"}),),
     (frozenset({"daemon"}), frozenset({"clerk"})),
     (frozenset({"pipeline", "runtime"}),),
-    (frozenset({"ingest"}), frozenset({"ocr"}), frozenset({"matching"}), frozenset({"indexer"})),
+    (
+        frozenset({"ingest"}),
+        frozenset({"ocr"}),
+        frozenset({"matching"}),
+        frozenset({"indexer"}),
+        frozenset({"ehr"}),
+    ),
     (frozenset({"ledger"}),),
-    (frozenset({"records", "settings", "errors", "logs", "__init__"}),),
+    (frozenset({"records", "settings", "settings_ehr", "errors", "logs", "__init__"}),),
 )
 
 
@@ -108,6 +114,13 @@ def test_every_import_points_down_or_stays_in_its_group() -> None:
             "clerk", "from chartfile.pipeline import run_stages", "", id="clerk-imports-pipeline-ok"
         ),
         pytest.param("indexer", "from chartfile import ledger, records", "", id="stage-imports-ledger-ok"),
+        pytest.param("ehr", "from chartfile.clerk import adt", "(up)", id="ehr-imports-clerk"),
+        pytest.param(
+            "ehr", "from chartfile.matching import PatientIndex", "(sideways)", id="ehr-imports-a-stage"
+        ),
+        pytest.param(
+            "daemon", "from chartfile.ehr.deliver import DeliveryWorker", "", id="daemon-imports-ehr-ok"
+        ),
     ],
 )
 def test_the_check_catches_upward_and_sideways_imports(module: str, source: str, expected: str) -> None:

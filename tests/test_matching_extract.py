@@ -8,31 +8,14 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from scenarios import ocr_of
 
 from chartfile.matching import extract
 from chartfile.matching.dates import DateKind, find_dates
 from chartfile.matching.normalize import normalize_name
-from chartfile.records import FileKind, IncomingFile, OcrPage, OcrResult, Word
+from chartfile.records import OcrPage, OcrResult, Word
 
 RECEIVED = dt.date(2026, 11, 2)
-
-
-def ocr_of(*pages: str, low_confidence: bool = False) -> OcrResult:
-    incoming = IncomingFile(
-        intake_id=1,
-        source_path=Path("in.pdf"),
-        source_name="in.pdf",
-        work_copy=Path("w/in.pdf"),
-        work_dir=Path("w"),
-        sha256="0" * 64,
-        size_bytes=1,
-        kind=FileKind.PDF,
-        received_at=dt.datetime(2026, 11, 2, tzinfo=dt.UTC),
-    )
-    ocr_pages = tuple(
-        OcrPage(number=i + 1, text=text, low_confidence=low_confidence) for i, text in enumerate(pages)
-    )
-    return OcrResult(incoming=incoming, pages=ocr_pages, searchable_pdf=Path("w/s.pdf"))
 
 
 @pytest.mark.parametrize(

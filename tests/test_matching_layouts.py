@@ -7,12 +7,12 @@ or more spaces separate cells, a line is a row), so a caption sits over its valu
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
+from scenarios import ocr_of
 
 from chartfile.matching import PatientIndex, decide, extract
-from chartfile.records import FileKind, IncomingFile, OcrPage, OcrResult, PatientRecord, Status, Word
+from chartfile.records import OcrPage, OcrResult, PatientRecord, Status, Word
 from chartfile.settings import MatchingSettings
 
 D = dt.date
@@ -29,19 +29,7 @@ SETTINGS = MatchingSettings()
 
 
 def document(*pages: str, source: str = "ocr") -> OcrResult:
-    incoming = IncomingFile(
-        intake_id=1,
-        source_path=Path("in.pdf"),
-        source_name="in.pdf",
-        work_copy=Path("w/in.pdf"),
-        work_dir=Path("w"),
-        sha256="0" * 64,
-        size_bytes=1,
-        kind=FileKind.PDF,
-        received_at=dt.datetime(2026, 11, 2, tzinfo=dt.UTC),
-    )
-    ocr_pages = tuple(OcrPage(number=i + 1, text=text, source=source) for i, text in enumerate(pages))
-    return OcrResult(incoming=incoming, pages=ocr_pages, searchable_pdf=Path("w/s.pdf"))
+    return ocr_of(*pages, source=source)
 
 
 def decided(result: OcrResult) -> tuple[Status, str | None, list[str]]:
@@ -188,6 +176,54 @@ def test_a_second_listed_patient_on_a_later_page_keeps_a_batch_fax_in_review() -
     status, filed, candidates = decided(document(first, second))
     assert (status, filed) == (Status.REVIEW, None)
     assert set(candidates[:2]) == {"1000001", "1000002"}
+
+
+def test_a_labelled_patient_without_a_birth_date_keeps_a_second_patients_page_from_filing() -> None:
+    """A batch EOB: page 1 names its patient without a birth date, page 2 another patient with one."""
+    first = "EXPLANATION OF BENEFITS\nPatient: Harold Whitfield\nClaim 88213    Paid $40.00\n"
+    second = "EXPLANATION OF BENEFITS\nPatient: Adaeze Okonkwo\nDOB: 11/23/1984\nClaim 88214\n"
+    assert decided(document(first, second))[:2] == (Status.REVIEW, None)
+
+
+def test_a_second_patient_whose_name_is_misspelled_still_keeps_a_batch_fax_in_review() -> None:
+    """Page 1 is a listed patient with a typo in the surname and a birth date; page 2 another listed
+    patient, printed exactly with birth date and MRN: filing page 2's patient would misfile page 1."""
+    first = "STATEMENT\nMember: Okonkwa, Adaeze\nDate of Birth: 11/23/1984\nClaim 88213\n"
+    second = "STATEMENT\nMember: Whitfield, Harold\nDate of Birth: 03/04/1957\nMRN 1000001\n"
+    status, filed, candidates = decided(document(first, second))
+    assert (status, filed) == (Status.REVIEW, None)
+    assert {"1000001", "1000002"} <= set(candidates)
+
+
+def test_a_member_with_a_misspelled_surname_beside_the_subscriber_still_counts_as_a_patient() -> None:
+    """The member's surname is misspelled and the subscriber shares it: the member (read beside their own
+    first name, not the subscriber's) is a second patient, so page 2's patient is not filed."""
+    first = (
+        "CLAIM SUMMARY\nSubscriber:    Okonkwa, Chidi    Member:    Okonkwa, Adaeze\n"
+        "Subscriber ID:    ZX1182    Member DOB:    11/23/1984\nPatient Acct #:    A17882\n"
+    )
+    second = (
+        "CLAIM SUMMARY\nClaimant:    Whitfield, Harold\nClaimant DOB:    03/04/1957\n"
+        "Patient Acct #:    1000001\n"
+    )
+    assert decided(document(first, second, source="text-layer"))[:2] == (Status.REVIEW, None)
+
+
+def test_an_unlisted_namesake_on_page_one_keeps_page_twos_patient_from_filing() -> None:
+    """Page 1 is about a namesake of a listed patient (same name, another birth date: not on the list);
+    page 2 about a listed patient. The document holds two people; it must not be filed to either."""
+    first = "CLAIM SUMMARY\nClaimant:    WHITFIELD, HAROLD\nClaimant DOB:    08/19/1962\n"
+    second = "CLAIM SUMMARY\nClaimant:    OKONKWO, ADAEZE\nClaimant DOB:    11/23/1984\n"
+    assert decided(document(first, second))[:2] == (Status.REVIEW, None)
+
+
+def test_a_second_patients_birth_date_keeps_the_document_in_review_even_when_their_name_is_unread() -> None:
+    first = "STATEMENT\nPatient: Harold Whitfield    DOB: 03/04/1957\n"
+    second = "STATEMENT\nClaimant: ########\nClaimant DOB: 02/29/1988\n"
+    status, _, candidates = decided(document(first, second))
+    assert status is Status.REVIEW and candidates[0] == "1000001"
+    insured = "STATEMENT\nPatient: Harold Whitfield    DOB: 03/04/1957\nInsured DOB: 02/29/1988\n"
+    assert decided(document(insured))[:2] == (Status.FILED, "1000001")  # someone else's, by its label
 
 
 def test_a_listed_patient_beside_a_labelled_stranger_stays_in_review() -> None:

@@ -77,3 +77,25 @@ def test_html_escapes_every_value_and_csv_defuses_formulas() -> None:
     rows = list(csv.DictReader(io.StringIO(render_csv(report))))
     assert rows[0]["source_name"] == hostile and rows[1]["source_name"] == "'=HYPERLINK(1)"
     assert rows[0]["candidates"] == "222 0.900; 333 0.500; 111 0.200"
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        pytest.param("=1+1", id="equals"),
+        pytest.param(" =HYPERLINK(1)", id="space-equals"),
+        pytest.param("\t+cmd", id="tab-plus"),
+        pytest.param("  @SUM(A1)", id="spaces-at"),
+        pytest.param("\u00a0-2", id="nbsp-minus"),
+    ],
+)
+def test_a_formula_behind_leading_blanks_is_defused_too(cell: str) -> None:
+    report = build_unmatched([waiting(1, "review", 5, cell)], as_of=AS_OF, report_date=AS_OF.date())
+    (row,) = list(csv.DictReader(io.StringIO(render_csv(report))))
+    assert row["source_name"] == "'" + cell
+
+
+def test_a_plain_name_is_left_alone() -> None:
+    report = build_unmatched([waiting(1, "review", 5, " fax 12.pdf")], as_of=AS_OF, report_date=AS_OF.date())
+    (row,) = list(csv.DictReader(io.StringIO(render_csv(report))))
+    assert row["source_name"] == " fax 12.pdf"

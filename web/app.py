@@ -62,7 +62,14 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime]) -> Starl
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        with open_ledger(settings.paths, settings.database, clock=clock, actor=WEB_ACTOR) as ledger:
+        with open_ledger(
+            settings.paths,
+            settings.database,
+            clock=clock,
+            actor=WEB_ACTOR,
+            program="chartfile serve",
+            targets=settings.ehr.targets(),  # a refile at the desk tells the EHR, as the command does
+        ) as ledger:
             codec = SessionCodec(
                 load_secret(settings.web.secret_key_file),
                 idle_seconds=settings.web.idle_timeout_minutes * 60,

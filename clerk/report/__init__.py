@@ -15,11 +15,17 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from chartfile.clerk.previews import first_page_png
-from chartfile.clerk.report.build import REPORTED, UnmatchedReport, WaitingDocument, build_unmatched
+from chartfile.clerk.report.build import (
+    REPORTED,
+    FailingDelivery,
+    UnmatchedReport,
+    WaitingDocument,
+    build_unmatched,
+)
 from chartfile.clerk.report.render_csv import render_csv
 from chartfile.clerk.report.render_html import render_html
 from chartfile.errors import StoreError
-from chartfile.ledger import Ledger, audit_queries
+from chartfile.ledger import Ledger, audit_queries, deliveries
 from chartfile.ledger.documents import as_utc
 from chartfile.ledger.models import Document
 from chartfile.settings import PathSettings, Settings
@@ -45,8 +51,9 @@ def write_unmatched(
     since_at = dt.datetime.combine(since, dt.time(), tzinfo=settings.report.zone()) if since else None
     with ledger.reading() as session:
         found = waiting_documents(session, as_of=as_of, since=since_at)
+        failing = failing_deliveries(session, as_of=as_of)
     waiting = [_waiting(doc, status, settings.paths) for doc, status in found]
-    report = build_unmatched(waiting, as_of=as_of, report_date=report_date, since=since)
+    report = build_unmatched(waiting, as_of=as_of, report_date=report_date, since=since, deliveries=failing)
     html = out_dir / f"unmatched-{report_date.isoformat()}.html"
     csv = html.with_suffix(".csv")
     try:
@@ -101,6 +108,29 @@ def waiting_documents(
     docs = list(session.scalars(query.order_by(Document.id)))
     statuses = audit_queries.statuses_at(session, [d.id for d in docs], as_of)
     return [(doc, statuses[doc.id]) for doc in docs if statuses.get(doc.id) in reported]
+
+
+FAILING_FOR = dt.timedelta(days=1)
+
+
+def failing_deliveries(session: Session, *, as_of: dt.datetime) -> list[FailingDelivery]:
+    """Messages to the EHR that had been failing for more than a day at `as_of` (and were not delivered)."""
+    found = deliveries.failing_since(session, before=as_of - FAILING_FOR, as_of=as_of)
+    return [
+        FailingDelivery(
+            document_id=row["document_id"],
+            target=row["target"],
+            event=row["event"],
+            version=row["version"],
+            state=row["state"] if row["state"] != "delivered" else "retrying",
+            attempts=row["attempts"],
+            failing_hours=round(
+                (as_of - dt.datetime.fromisoformat(row["first_failed_at"])).total_seconds() / 3600, 1
+            ),
+            last_error=row["last_error"],
+        )
+        for row in found
+    ]
 
 
 def _waiting(doc: Document, status: str, paths: PathSettings) -> WaitingDocument:

@@ -57,11 +57,26 @@ class StatusSection:
 
 
 @dataclass(frozen=True, slots=True)
+class FailingDelivery:
+    """A message to the EHR about a document that had been failing for more than a day."""
+
+    document_id: int
+    target: str
+    event: str
+    version: int
+    state: str
+    attempts: int
+    failing_hours: float
+    last_error: str
+
+
+@dataclass(frozen=True, slots=True)
 class UnmatchedReport:
     report_date: dt.date
     as_of: dt.datetime
     since: dt.date | None
     sections: tuple[StatusSection, ...]
+    deliveries: tuple[FailingDelivery, ...] = ()
 
     @property
     def total(self) -> int:
@@ -87,6 +102,7 @@ class UnmatchedReport:
             "total": self.total,
             "ageing": dict(zip(BUCKETS, self.buckets, strict=True)),
             "statuses": per_status,
+            "deliveries_failing": len(self.deliveries),
         }
 
     def as_json(self) -> dict[str, Any]:
@@ -110,6 +126,19 @@ class UnmatchedReport:
                 }
                 for section in self.sections
             ],
+            "failing_deliveries": [
+                {
+                    "id": d.document_id,
+                    "target": d.target,
+                    "event": d.event,
+                    "version": d.version,
+                    "state": d.state,
+                    "attempts": d.attempts,
+                    "failing_hours": d.failing_hours,
+                    "last_error": d.last_error,
+                }
+                for d in self.deliveries
+            ],
         }
 
 
@@ -126,8 +155,10 @@ def build_unmatched(
     as_of: dt.datetime,
     report_date: dt.date,
     since: dt.date | None = None,
+    deliveries: Iterable[FailingDelivery] = (),
 ) -> UnmatchedReport:
-    """Sections for review, unmatched and quarantined (always all three, maybe empty), oldest first."""
+    """Sections for review, unmatched and quarantined (always all three, maybe empty), oldest first; and
+    the deliveries to the EHR failing for more than a day, longest failing first."""
     rows: dict[str, list[ReportRow]] = {status.value: [] for status in REPORTED}
     for doc in documents:
         if doc.status not in rows:
@@ -150,4 +181,5 @@ def build_unmatched(
         found.sort(key=lambda r: (-r.age_hours, r.document_id))
         counts = tuple(sum(1 for r in found if r.bucket == name) for name in BUCKETS)
         sections.append(StatusSection(status, tuple(found), counts))
-    return UnmatchedReport(report_date, as_of, since, tuple(sections))
+    failing = tuple(sorted(deliveries, key=lambda d: (-d.failing_hours, d.document_id)))
+    return UnmatchedReport(report_date, as_of, since, tuple(sections), failing)

@@ -1,5 +1,5 @@
 """The unmatched report as CSV: one row per waiting document (cells that a spreadsheet would run as a
-formula are prefixed with an apostrophe)."""
+formula, even after leading spaces, are prefixed with an apostrophe)."""
 
 from __future__ import annotations
 
@@ -34,4 +34,6 @@ def render_csv(report: UnmatchedReport) -> str:
 
 
 def _cell(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    """Defused: a spreadsheet skips leading blanks before it reads a formula, so they are looked past."""
+    formula = value.startswith(_FORMULA_START) or value.lstrip(" \t\r\n\u00a0").startswith(_FORMULA_START)
+    return "'" + value if formula else value

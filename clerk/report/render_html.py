@@ -6,7 +6,7 @@ import base64
 from html import escape
 from pathlib import Path
 
-from chartfile.clerk.report.build import BUCKETS, ReportRow, StatusSection, UnmatchedReport
+from chartfile.clerk.report.build import BUCKETS, FailingDelivery, ReportRow, StatusSection, UnmatchedReport
 
 _CSS = """
 body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; margin: 24px; color: #1a1a1a; }
@@ -38,6 +38,7 @@ def render_html(report: UnmatchedReport) -> str:
         f"{report.total} document(s) waiting.</p>",
         _totals(report),
         *(_section(section) for section in report.sections),
+        _deliveries(report.deliveries),
         "</body></html>",
     ]
     return "\n".join(parts) + "\n"
@@ -103,3 +104,24 @@ def _read(path: Path | None) -> bytes | None:
         return path.read_bytes()
     except OSError:
         return None
+
+
+def _deliveries(failing: tuple[FailingDelivery, ...]) -> str:
+    """Messages to the EHR failing for more than a day (see `chartfile documents show ID`)."""
+    heading = (
+        f'<section id="deliveries-failing"><h2>Deliveries to the EHR failing for more than a day '
+        f"({len(failing)})</h2>"
+    )
+    head = (
+        "<thead><tr><th>id</th><th>target</th><th>message</th><th>state</th>"
+        '<th class="num">attempts</th><th class="num">failing (hours)</th><th>last error</th></tr></thead>'
+    )
+    rows = "".join(
+        f'<tr data-id="{d.document_id}"><td>{d.document_id}</td><td>{escape(d.target)}</td>'
+        f"<td>{escape(d.event)} v{d.version}</td><td>{escape(d.state)}</td>"
+        f'<td class="num">{d.attempts}</td><td class="num old">{d.failing_hours:.1f}</td>'
+        f"<td>{escape(d.last_error)}</td></tr>"
+        for d in failing
+    )
+    body = rows or '<tr class="none"><td colspan="7">none</td></tr>'
+    return f'{heading}<table class="deliveries">{head}<tbody>{body}</tbody></table></section>'
