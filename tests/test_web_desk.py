@@ -79,6 +79,9 @@ def _batch(folder: Path) -> None:
 @pytest.fixture(scope="module")
 def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
     root = make_workspace(tmp_path_factory.mktemp("desk"))
+    raw = yaml.safe_load((root / "config.yaml").read_text(encoding="utf-8"))
+    raw["ehr"] = {"command": {"enabled": True, "argv": ["/bin/true"]}}  # what the desk files is sent on
+    (root / "config.yaml").write_text(yaml.safe_dump(raw), encoding="utf-8")
     csv = root / "patients.csv"
     csv.write_text(PATIENTS_CSV + f"{XSS_MRN},{XSS_NAME},Test,,1990-01-01,F,,,,,\n", encoding="utf-8")
     run_cli(root, "patients", "import", str(csv), check=True)
@@ -335,6 +338,8 @@ def test_a_clerk_works_the_queue_to_empty_and_everything_names_them(
     assert len(by_action["split"]) == 3  # two children and the parent
     assert {e["actor"] for events in by_action.values() for e in events} == {CLERK_ACTOR}
     assert by_action["rejected"][0]["detail"]["reason"] == "misdirected fax"
+    sent = desk.ws.rows("SELECT * FROM deliveries WHERE document_id = ?", desk.doc("a_whitfield.pdf")["id"])
+    assert [(d["target"], d["event"], d["patient_mrn"]) for d in sent] == [("command", "filed", "4471203")]
     _refile(page, desk)
 
 
