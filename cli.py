@@ -5,7 +5,6 @@ SQL parameters: the engine hides them)."""
 
 from __future__ import annotations
 
-import shutil
 import sys
 import traceback
 from pathlib import Path
@@ -21,12 +20,11 @@ from chartfile.commands.deliver import deliver_command
 from chartfile.commands.process import process_command, watch_command
 from chartfile.commands.reprocess import reprocess_command
 from chartfile.commands.search import search_command
-from chartfile.daemon import free_mb
+from chartfile.commands.serve import serve_command
+from chartfile.commands.status import status_report
+from chartfile.commands.users import app as users_app
 from chartfile.errors import ChartfileError, UsageError, explain
-from chartfile.ingest.watch import InboxFilter, scan
 from chartfile.ledger.db import database_fault
-from chartfile.ledger.deliveries import failing_count, state_counts
-from chartfile.ledger.queries import intake_counts, last_processed, status_counts
 from chartfile.settings import CONFIG_ENV, DEFAULT_CONFIG_NAME, DEFAULT_CONFIG_TEXT, load_settings
 
 app = typer.Typer(
@@ -45,6 +43,8 @@ app.command("reprocess")(reprocess_command)
 app.add_typer(audit.app, name="audit")
 app.add_typer(db.app, name="db")
 app.command("search")(search_command)
+app.command("serve")(serve_command)
+app.add_typer(users_app, name="users")
 app.add_typer(hl7.app, name="hl7")
 app.command("deliver")(deliver_command)
 documents.app.command("refile")(review.refile_command)
@@ -102,22 +102,8 @@ def status_command(
     """Queue depth, outcomes so far, failed intake, last processed, disk space and pause, version, and the
     deliveries to the EHR by state (with how many are failing)."""
     settings = settings_of(ctx)
-    with ledger_of(settings) as ledger, ledger.reading() as session:
-        intake = intake_counts(session)
-        report = {
-            "version": __version__,
-            "inbox_files": sum(
-                1 for _ in scan(settings.paths.inbox, InboxFilter(settings.ingest.ignore_patterns))
-            ),
-            "documents": status_counts(session),
-            "intake": intake,
-            "failed_intake": intake.get("failed", 0),
-            "last_processed_at": last_processed(session),
-            "store_free_bytes": shutil.disk_usage(settings.paths.store).free,
-            "paused": free_mb(settings.paths) < settings.ingest.min_free_mb,
-            "deliveries": state_counts(session),
-            "deliveries_failing": failing_count(session),
-        }
+    with ledger_of(settings) as ledger:
+        report = status_report(settings, ledger)
     if as_json:
         print_json_line(report)
         return

@@ -101,6 +101,20 @@ def free_mb(paths: PathSettings) -> int:
     return min(shutil.disk_usage(folder).free for folder in (paths.store, paths.work)) // 2**20
 
 
+def is_running(work: Path) -> bool:
+    """Whether a daemon watches the inbox of this work folder now (it holds the folder's lock)."""
+    lock = work / LOCK_NAME
+    if not lock.exists():
+        return False
+    with lock.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False
+
+
 @contextmanager
 def _single_instance(work: Path) -> Iterator[None]:
     """One daemon per work folder: a second one would claim the same files and clear the first's work."""

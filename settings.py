@@ -201,6 +201,33 @@ class ReportSettings(_Section):
             return local if local is not None else dt.UTC
 
 
+class WebSettings(_Section):
+    """`chartfile serve`: where the review desk listens, its TLS, sign-in and session rules."""
+
+    host: str = "127.0.0.1"  # 0.0.0.0 only behind a firewall or with TLS
+    port: Annotated[int, Field(ge=1, le=65_535)] = 8080
+    tls_cert: Path | None = None  # PEM certificate (chain); with tls_key, served over HTTPS
+    tls_key: Path | None = None
+    behind_proxy: bool = False  # trust X-Forwarded-For/-Proto from proxy_addresses (a reverse proxy)
+    proxy_addresses: tuple[str, ...] = ("127.0.0.1",)
+    idle_timeout_minutes: Annotated[float, Field(gt=0, le=1_440)] = 15.0
+    lockout_failures: Annotated[int, Field(ge=1, le=100)] = 5
+    lockout_minutes: Annotated[float, Field(gt=0, le=10_080)] = 15.0
+    secret_key_file: Path = Path("data/web-secret.key")  # made on first start; signs the session cookies
+    page_dpi: Annotated[int, Field(ge=50, le=200)] = 100  # page images at reading size
+    queue_page_size: Annotated[int, Field(ge=10, le=500)] = 50
+
+    @model_validator(mode="after")
+    def _tls_pair(self) -> WebSettings:
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise ValueError("tls_cert and tls_key go together: set both or neither")
+        return self
+
+    @property
+    def tls(self) -> bool:
+        return self.tls_cert is not None
+
+
 class Settings(_Section):
     paths: PathSettings = PathSettings()
     database: DatabaseSettings = DatabaseSettings()
@@ -210,6 +237,7 @@ class Settings(_Section):
     logging: LogSettings = LogSettings()
     report: ReportSettings = ReportSettings()
     ehr: EhrSettings = EhrSettings()
+    web: WebSettings = WebSettings()
     config_path: Path | None = None
 
     @model_validator(mode="after")
@@ -289,6 +317,11 @@ def _resolve_paths(raw: dict[str, Any], base: Path) -> dict[str, Any]:
     if isinstance(report, dict):
         data["report"] = report | {"output": _absolute(report.get("output", ReportSettings().output), base)}
     data["ehr"] = _resolve_ehr_paths(data.get("ehr") or {}, base)
+    web = data.get("web", {})
+    if isinstance(web, dict):
+        files = {"secret_key_file": web.get("secret_key_file", WebSettings().secret_key_file)}
+        files |= {key: web[key] for key in ("tls_cert", "tls_key") if web.get(key)}
+        data["web"] = web | {key: _absolute(value, base) for key, value in files.items()}
     return data
 
 

@@ -116,6 +116,16 @@ def search(ledger: Ledger, words: str, filters: SearchFilters, *, limit: int = 2
         return search_in(session, words, filters, limit=limit)
 
 
+def search_audited(
+    ledger: Ledger, words: str, filters: SearchFilters, *, limit: int = 20, via: str
+) -> list[DocumentHit]:
+    """`search`, with an audit row naming the documents whose snippets were shown (`via`: which screen)."""
+    with ledger.unit() as unit:
+        hits = search_in(unit.session, words, filters, limit=limit)
+        unit.audit("searched", None, command=via, documents=[hit.document_id for hit in hits])
+    return hits
+
+
 def search_in(session: Session, words: str, filters: SearchFilters, *, limit: int = 20) -> list[DocumentHit]:
     """`search` in a session the caller holds."""
     if session.get_bind().dialect.name != "sqlite":

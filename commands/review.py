@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from chartfile.clerk import decisions, split
+from chartfile.clerk.pages import export_page
 from chartfile.clerk.review import show_for_review, waiting
 from chartfile.commands.common import (
     add_row,
     console,
+    err_console,
     labelled,
     ledger_of,
     print_json_line,
@@ -64,17 +69,57 @@ def list_command(ctx: typer.Context, as_json: AsJson = False) -> None:
 
 
 @app.command("show")
-def show_command(ctx: typer.Context, document_id: DocumentId, as_json: AsJson = False) -> None:
+def show_command(
+    ctx: typer.Context,
+    document_id: DocumentId,
+    as_json: AsJson = False,
+    out: Annotated[
+        str | None,
+        typer.Option(
+            "--out",
+            metavar="FILE",
+            help="Also write a page as PNG at reading size to FILE ('-': to stdout, e.g. "
+            "`sudo -u chartfile chartfile review show 12 --out - > ~/page.png`).",
+        ),
+    ] = None,
+    page: Annotated[int, typer.Option(min=1, help="The page --out writes.")] = 1,
+) -> None:
     """Why a document waits: reasons per field, the page text around the identity, a first-page image.
 
-    The view is audited.
+    The view is audited (and so is a page written with --out).
     """
-    with ledger_of(settings_of(ctx)) as ledger:
+    settings = settings_of(ctx)
+    with ledger_of(settings) as ledger:
         detail = show_for_review(ledger, document_id)
+        if out is not None:
+            png = export_page(ledger, document_id, page, dpi=settings.web.page_dpi, to=out)
+            write_png(png, out)
+            if out == "-":
+                return
     if as_json:
         print_json_line(detail)
         return
     _render(detail)
+
+
+def write_png(png: bytes, out: str) -> None:
+    """To stdout, or to FILE (private; handed to the invoking user when run as root through sudo)."""
+    if out == "-":
+        sys.stdout.buffer.write(png)
+        sys.stdout.flush()
+        return
+    target = Path(out).expanduser()
+    try:
+        target.write_bytes(png)
+        sudo_uid, sudo_gid = os.environ.get("SUDO_UID", ""), os.environ.get("SUDO_GID", "")
+        if os.geteuid() == 0 and sudo_uid.isdigit() and sudo_gid.isdigit():
+            os.chown(target, int(sudo_uid), int(sudo_gid))
+    except OSError as e:
+        raise UsageError(
+            f"cannot write {target} ({e.strerror or type(e).__name__})",
+            hint="give a FILE the service user may write, or --out - and redirect stdout",
+        ) from e
+    err_console.print(f"page written to {target}", highlight=False)
 
 
 def _render(detail: dict[str, Any]) -> None:

@@ -95,6 +95,8 @@ class Document(Base):
     received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     processed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
+    __table_args__ = (Index("ix_documents_queue", "status", "received_at", "id"),)  # the review queue
+
 
 class Page(Base):
     """The text of one page of a document (indexed for full-text search)."""
@@ -201,3 +203,20 @@ class Delivery(Base):
     delivered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     last_error: Mapped[str] = mapped_column(Text, default="")  # never patient data
     receipt: Mapped[str] = mapped_column(Text, default="")  # what the receiver answered (ACK code, status)
+
+
+class User(Base):
+    """A person who signs in to the review desk: a role, an argon2 hash, and the lock-out state."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))  # clerk, supervisor, admin
+    password_hash: Mapped[str] = mapped_column(String(256))
+    disabled: Mapped[bool] = mapped_column(default=False)
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0)  # raised to end every session
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_sign_in_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -83,10 +83,10 @@ def rotations(pdf: Path, pages: int) -> list[int]:
     return [box.rotation for box in page_boxes(pdf, pages)]
 
 
-def _pdftotext(pdf: Path, mode: str) -> str:
+def _pdftotext(pdf: Path, mode: str, *options: str) -> str:
     try:
         done = subprocess.run(
-            ["pdftotext", mode, "-enc", "UTF-8", str(pdf), "-"],
+            ["pdftotext", mode, *options, "-enc", "UTF-8", str(pdf), "-"],
             capture_output=True,
             timeout=_TIMEOUT_SECONDS,
             check=True,
@@ -108,11 +108,11 @@ _WORD_OR_BREAK = re.compile(
 _POINTS_TO_PIXELS = 300 / 72  # word boxes in the units of a 300-dpi page, like Tesseract's
 
 
-def text_words(pdf: Path) -> list[tuple[Word, ...]]:
+def text_words(pdf: Path, *, page: int | None = None) -> list[tuple[Word, ...]]:
     """Every page's text-layer words with their boxes (a line of the layer is a Tesseract-like line)."""
     pages: list[list[Word]] = []
     block = line = 0
-    for match in _WORD_OR_BREAK.finditer(_pdftotext(pdf, "-bbox-layout")):
+    for match in _WORD_OR_BREAK.finditer(_pdftotext(pdf, "-bbox-layout", *_only(page))):
         tag = match.group(1)
         if tag == "page":
             pages.append([])
@@ -121,6 +121,10 @@ def text_words(pdf: Path) -> list[tuple[Word, ...]]:
         elif pages:
             pages[-1].append(_word(match, block, line))
     return [tuple(words) for words in pages]
+
+
+def _only(page: int | None) -> list[str]:
+    return [] if page is None else ["-f", str(page), "-l", str(page)]
 
 
 def _word(match: re.Match[str], block: int, line: int) -> Word:
@@ -165,6 +169,20 @@ def render_page(pdf: Path, number: int, out_dir: Path, *, dpi: int, max_pixels: 
     if not paths:
         raise UnreadableFileError(f"page {number} could not be rendered", hint="re-scan the document")
     return Path(str(paths[0]))
+
+
+def render_png(pdf: Path, number: int, out_prefix: Path, *, dpi: int) -> Path:
+    """Rasterise one page to `out_prefix`.png (colour kept) for a person to read: pdftoppm alone, no
+    page count asked first (this runs while a clerk waits)."""
+    try:
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", str(dpi), "-f", str(number), "-l", str(number), "-singlefile",
+             str(pdf), str(out_prefix)],
+            capture_output=True, timeout=_TIMEOUT_SECONDS, check=True,
+        )  # fmt: skip
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
+        raise UnreadableFileError(f"page {number} could not be rendered", hint="re-scan the document") from e
+    return out_prefix.with_name(out_prefix.name + ".png")
 
 
 def check_installed() -> None:

@@ -5,6 +5,7 @@ Speed is measured by the benchmarks themselves, never asserted here.
 
 from __future__ import annotations
 
+import json
 import math
 import subprocess
 import sys
@@ -94,3 +95,13 @@ def test_linkage_on_fake1000_prints_chartfile_beside_ecm() -> None:
         assert 0.0 <= recall <= 1.0
         assert int(row["pairs"]) > 0
     assert not math.isnan(float(by_method["chartfile-scorer"]["F1"]))
+
+
+def test_web_speed_times_the_queue_and_the_desk_against_a_real_server() -> None:
+    stdout = run_bench("web_speed", "--documents", "40", "--queue-runs", "5", "--desks", "3", "--json")
+    found = json.loads(stdout.splitlines()[-1])
+    assert found["waiting"] == 44  # the four processed templates and the forty made from them
+    pages = found["pages"]
+    assert pages["queue"]["runs"] == 5 and pages["desk + page image"]["runs"] == 3
+    assert all(0 < row["p50_ms"] <= row["p99_ms"] for row in pages.values())
+    assert pages["queue"]["target_p99_ms"] == 300 and pages["desk + page image"]["target_p99_ms"] == 500

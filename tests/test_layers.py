@@ -2,7 +2,7 @@
 
 Imports run one way, top to bottom; within a layer, the groups (`|`) may not import one another:
 
-    cli, commands, __main__                       the edge: parses, prints, passes the clock and the actor
+    cli, commands, web, __main__                  the edges: parse, print or render, pass the clock and actor
     daemon | clerk                                the inbox loop; what clerks do
     pipeline, runtime                             the one stage chain and what it runs on
     ingest | ocr | matching | indexer | ehr       the stages (ehr: HL7 v2 / FHIR messages and their transport)
@@ -20,7 +20,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]  # the repository root is the `chartfile` package
 NOT_THE_PACKAGE = {"tests", "bench", "build", "deploy", ".venv"}
 LAYERS: tuple[tuple[frozenset[str], ...], ...] = (
-    (frozenset({"cli", "commands", "__main__"}),),
+    (frozenset({"cli", "commands", "web", "__main__"}),),
     (frozenset({"daemon"}), frozenset({"clerk"})),
     (frozenset({"pipeline", "runtime"}),),
     (

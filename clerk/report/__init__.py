@@ -70,6 +70,28 @@ def write_unmatched(
     return WrittenReport(report, html, csv)
 
 
+def live_unmatched(ledger: Ledger, *, now: dt.datetime, via: str) -> UnmatchedReport:
+    """The unmatched report as it stands now (the desk's live dashboard; no files written, no
+    thumbnails rendered here). The view is audited, with the documents it listed."""
+    with ledger.unit() as unit:
+        query = select(Document).where(Document.status.in_([s.value for s in REPORTED]))
+        docs = list(unit.session.scalars(query.order_by(Document.id)))
+        waiting = [
+            WaitingDocument(
+                document_id=doc.id,
+                status=doc.status,
+                source_name=doc.source_name,
+                page_count=doc.page_count,
+                received_at=as_utc(doc.received_at),
+                candidates=tuple((c["mrn"], float(c["score"])) for c in doc.candidates),
+            )
+            for doc in docs
+        ]
+        report = build_unmatched(waiting, as_of=now, report_date=now.date())
+        unit.audit("viewed-report", None, command=via, documents=len(report.document_ids))
+    return report
+
+
 def waiting_documents(
     session: Session, *, as_of: dt.datetime, since: dt.datetime | None = None
 ) -> list[tuple[Document, str]]:
