@@ -21,9 +21,11 @@ from chartfile.commands.deliver import deliver_command
 from chartfile.commands.process import process_command, watch_command
 from chartfile.commands.reprocess import reprocess_command
 from chartfile.commands.search import search_command
+from chartfile.commands.worker import worker_command
 from chartfile.daemon import free_mb
 from chartfile.errors import ChartfileError, UsageError, explain
 from chartfile.ingest.watch import InboxFilter, scan
+from chartfile.jobs.queue import status_of
 from chartfile.ledger.db import database_fault
 from chartfile.ledger.deliveries import failing_count, state_counts
 from chartfile.ledger.queries import intake_counts, last_processed, status_counts
@@ -47,6 +49,7 @@ app.add_typer(db.app, name="db")
 app.command("search")(search_command)
 app.add_typer(hl7.app, name="hl7")
 app.command("deliver")(deliver_command)
+app.command("worker")(worker_command)
 documents.app.command("refile")(review.refile_command)
 patients.app.command("merge")(review.merge_command)
 
@@ -100,7 +103,7 @@ def status_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Queue depth, outcomes so far, failed intake, last processed, disk space and pause, version, and the
-    deliveries to the EHR by state (with how many are failing)."""
+    deliveries to the EHR by state (with how many are failing); with a job queue, its jobs by state."""
     settings = settings_of(ctx)
     with ledger_of(settings) as ledger, ledger.reading() as session:
         intake = intake_counts(session)
@@ -118,6 +121,8 @@ def status_command(
             "deliveries": state_counts(session),
             "deliveries_failing": failing_count(session),
         }
+    if settings.queue.url:
+        report["jobs"] = status_of(settings.queue)
     if as_json:
         print_json_line(report)
         return
