@@ -87,13 +87,14 @@ class JobQueue:
 
     def enqueue_files(self, paths: list[Path], *, consume: bool) -> list[int]:
         """One job per file: the worker claims it from its path, exactly as `process` does."""
-        return self._defer(PROCESS_TASK, ({**path_args(p), "consume": consume} for p in paths))
+        return self.defer(PROCESS_TASK, ({**path_args(p), "consume": consume} for p in paths))
 
     def enqueue_documents(self, document_ids: list[int]) -> list[int]:
         """One job per document to run again from its kept original, exactly as `reprocess` does."""
-        return self._defer(REPROCESS_TASK, ({"document_id": i} for i in document_ids))
+        return self.defer(REPROCESS_TASK, ({"document_id": i} for i in document_ids))
 
-    def _defer(self, task: str, arguments: Iterable[dict[str, Any]]) -> list[int]:
+    def defer(self, task: str, arguments: Iterable[dict[str, Any]]) -> list[int]:
+        """One job of `task` per set of arguments, in batches (one round trip per thousand jobs)."""
         connector = procrastinate.SyncPsycopgConnector(conninfo=self.settings.conninfo())
         app = procrastinate.App(connector=connector)
         ids: list[int] = []

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import procrastinate
 from procrastinate.exceptions import ConnectorException
-from procrastinate.jobs import Job
+from procrastinate.jobs import Job, Status
 
 from chartfile.errors import explain
 from chartfile.jobs.queue import PROCESS_TASK, REPROCESS_TASK, ensure_schema, path_of, reached
@@ -117,9 +117,15 @@ async def retry_stalled(app: procrastinate.App, queue: QueueSettings) -> int:
     retried = 0
     for job in stalled:
         try:
+            if job.attempts + 1 >= queue.max_attempts:  # its worker died on each attempt: stop there
+                await app.job_manager.finish_job(job, status=Status.FAILED, delete_job=False)
+                log.error(
+                    "job %s: its worker stopped on its last attempt; failed, its file untouched", job.id
+                )
+                continue
             await app.job_manager.retry_job(job)
         except ConnectorException:
-            continue  # another worker's sweep retried it first
+            continue  # another worker's sweep took it first
         log.warning(
             "job %s: its worker stopped (no heartbeat for %.0f s); retried", job.id, queue.stalled_seconds
         )
