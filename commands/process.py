@@ -67,6 +67,8 @@ def process_command(
     that mounts them at the same path take them (`chartfile worker`); --wait shows their progress.
     """
     settings = settings_of(ctx)
+    if wait and not queue:
+        raise UsageError("--wait follows queued jobs: it needs --queue", hint="add --queue, or drop --wait")
     files = _expand(paths, InboxFilter(settings.ingest.ignore_patterns))
     if queue:
         queue_files(settings, files, consume=not keep_source, wait=wait, as_json=as_json)

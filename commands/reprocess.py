@@ -95,6 +95,8 @@ def reprocess_command(
         batch=batch.expanduser().resolve() if batch else None,
         include_decided=include_decided,
     )
+    if wait and not queue:
+        raise UsageError("--wait follows queued jobs: it needs --queue", hint="add --queue, or drop --wait")
     if queue:
         with ledger_of(settings) as ledger:
             chosen, _ = select_documents(ledger, selection)

@@ -31,8 +31,9 @@ def run_file(rt: Runtime, path: Path, *, consume: bool, final_attempt: bool) -> 
 
     ClaimedElsewhereError (another run holds it now) and faults of the machine raise: the job is retried.
     """
-    if _committed(rt.ledger, path, same_bytes=True):
-        return "already-done"  # a job run again after its outcome was committed (kept source)
+    if not consume and _committed(rt.ledger, path, same_bytes=True):
+        return "already-done"  # run again after its outcome was committed (the claim would make a
+        # duplicate of a kept file; a consumed one's claim removes the leftover and returns None)
     try:
         result = process_path(path, rt, consume=consume, final_attempt=final_attempt)
     except NotRegularFileError:

@@ -198,3 +198,24 @@ def test_a_queue_that_cannot_be_reached_is_one_error_line(workspace: Path) -> No
     assert "Traceback" not in done.stderr
     status = json.loads(run_cli(workspace, "status", "--json", check=True).stdout)
     assert "could not be used" in status["jobs"]["error"]
+
+
+@pytest.mark.parametrize(
+    ("queue", "expected"),
+    [
+        pytest.param({"url": "sqlite:///x.db"}, "must be a PostgreSQL URL", id="not-postgresql"),
+        pytest.param({"heartbeat_seconds": 30, "stalled_seconds": 40}, "at least twice", id="stall-too-soon"),
+        pytest.param({"max_attempts": 0}, "max_attempts", id="no-attempt"),
+    ],
+)
+def test_bad_queue_settings_are_refused_with_the_field(
+    workspace: Path, queue: dict[str, Any], expected: str
+) -> None:
+    Workspace(workspace).configure(queue=queue)
+    done = run_cli(workspace, "status")
+    assert done.returncode == 2 and expected in done.stderr, done.stderr
+
+
+def test_wait_without_queue_is_a_usage_error(workspace: Path) -> None:
+    done = run_cli(workspace, "process", str(workspace), "--wait")
+    assert done.returncode == 2 and "--wait follows queued jobs" in done.stderr
