@@ -6,9 +6,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 CONFIG ?= config.yaml
 APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd poppler-utils fonts-dejavu-core fonts-liberation
-# The tests also open the nightly report and drive the review desk in a real (headless) browser, and run
-# a clerk's command through a real sudo (the audit trail records who ran sudo).
-TEST_APT_PACKAGES := chromium sudo
+# The tests also open the nightly report and drive the review desk in a real (headless) browser, run
+# a clerk's command through a real sudo (the audit trail records who ran sudo), and start their own
+# throw-away PostgreSQL server.
+TEST_APT_PACKAGES := chromium sudo postgresql
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 .PHONY: run test system test-system lint typecheck pytest bench clean

@@ -23,6 +23,7 @@ from chartfile.commands.search import search_command
 from chartfile.commands.serve import serve_command
 from chartfile.commands.status import status_report
 from chartfile.commands.users import app as users_app
+from chartfile.commands.worker import worker_command
 from chartfile.errors import ChartfileError, UsageError, explain
 from chartfile.ledger.db import database_fault
 from chartfile.settings import CONFIG_ENV, DEFAULT_CONFIG_NAME, DEFAULT_CONFIG_TEXT, load_settings
@@ -47,6 +48,7 @@ app.command("serve")(serve_command)
 app.add_typer(users_app, name="users")
 app.add_typer(hl7.app, name="hl7")
 app.command("deliver")(deliver_command)
+app.command("worker")(worker_command)
 documents.app.command("refile")(review.refile_command)
 patients.app.command("merge")(review.merge_command)
 
@@ -100,7 +102,7 @@ def status_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Queue depth, outcomes so far, failed intake, last processed, disk space and pause, version, and the
-    deliveries to the EHR by state (with how many are failing)."""
+    deliveries to the EHR by state (with how many are failing); with a job queue, its jobs by state."""
     settings = settings_of(ctx)
     with ledger_of(settings) as ledger:
         report = status_report(settings, ledger)

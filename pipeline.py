@@ -43,31 +43,37 @@ class Commit(Protocol[T_co]):
 
     def bad_input(self, incoming: IncomingFile, error: Exception) -> T_co: ...
 
-    def machine_fault(self, incoming: IncomingFile, error: MachineError) -> None: ...
+    def machine_fault(self, incoming: IncomingFile, error: MachineError) -> T_co | None:
+        """None: the fault is raised (retried later); else how the document was settled instead."""
 
 
-def process_path(path: Path, rt: Runtime, *, consume: bool = True) -> FiledDocument | None:
+def process_path(
+    path: Path, rt: Runtime, *, consume: bool = True, final_attempt: bool = False
+) -> FiledDocument | None:
     """Run one inbox file through the pipeline. None: it had already been committed.
+
+    `final_attempt` (a queued job's last try): a fault of the machine quarantines the file with the
+    reason instead of leaving it for another retry.
 
     ClaimedElsewhereError: another run holds the file (or the same bytes) now; it files it. A second
     file with the same bytes as one this process is filing waits for it, then is recorded a duplicate.
     """
     while True:
         try:
-            return _process(path, rt, consume=consume)
+            return _process(path, rt, consume=consume, final_attempt=final_attempt)
         except ClaimedElsewhereError as e:
             if not e.mine:
                 raise
             rt.ledger.claims.wait_free(e.sha256)
 
 
-def _process(path: Path, rt: Runtime, *, consume: bool) -> FiledDocument | None:
+def _process(path: Path, rt: Runtime, *, consume: bool, final_attempt: bool) -> FiledDocument | None:
     with rt.ledger.work_folder() as folder:  # the claim's, locked until its outcome is committed
         incoming = claim(path, rt.ledger, consume=consume, folder=folder)
         if incoming is None:
             return None
         try:
-            result = run_stages(incoming, rt, Record(rt.ledger))
+            result = run_stages(incoming, rt, Record(rt.ledger, final=final_attempt))
         finally:
             rt.ledger.claims.drop(incoming.sha256)  # the commit freed it in the database already
     if consume:
@@ -88,8 +94,10 @@ def run_stages(incoming: IncomingFile, rt: Runtime, commit: Commit[T_co]) -> T_c
             decision = matching.decide(extraction, rt.patients(), rt.settings.matching)
             return commit.outcome(incoming, index_document(ocr, extraction, decision))
     except MachineError as e:
-        commit.machine_fault(incoming, e)
-        raise
+        settled = commit.machine_fault(incoming, e)
+        if settled is None:
+            raise
+        return settled
     except Exception as e:  # the one place that quarantines: bad input or a bug, the daemon goes on
         return commit.bad_input(incoming, e)
     finally:
@@ -98,9 +106,11 @@ def run_stages(incoming: IncomingFile, rt: Runtime, commit: Commit[T_co]) -> T_c
 
 @dataclass(frozen=True, slots=True)
 class Record:
-    """The commit of a claimed inbox file: a new outcome, a duplicate, or quarantine."""
+    """The commit of a claimed inbox file: a new outcome, a duplicate, or quarantine. `final`: the
+    last attempt a queued job gets: a fault of the machine quarantines the file, saying so."""
 
     ledger: Ledger
+    final: bool = False
 
     def known(self, incoming: IncomingFile) -> FiledDocument | None:
         earlier = outcomes.find_processed(self.ledger, incoming.sha256)
@@ -115,8 +125,18 @@ class Record:
         why = explain(error)
         return outcomes.quarantine(self.ledger, incoming, stage=why.stage, reason=why.message, hint=why.hint)
 
-    def machine_fault(self, incoming: IncomingFile, error: MachineError) -> None:
-        mark_failed(self.ledger, incoming, error)
+    def machine_fault(self, incoming: IncomingFile, error: MachineError) -> FiledDocument | None:
+        if not self.final:
+            mark_failed(self.ledger, incoming, error)
+            return None
+        why = explain(error)
+        return outcomes.quarantine(
+            self.ledger,
+            incoming,
+            stage=why.stage,
+            reason=f"not processed after its last attempt: {why.message}",
+            hint=f"{why.hint}; then drop the file from quarantine into the inbox again".lstrip("; "),
+        )
 
 
 @contextmanager

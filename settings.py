@@ -41,6 +41,36 @@ class DatabaseSettings(_Section):
     claim_lease_seconds: Annotated[float, Field(ge=10, le=86_400)] = 120.0
 
 
+class QueueSettings(_Section):
+    """The job queue (Procrastinate on PostgreSQL) that spreads a backlog over `chartfile worker`s."""
+
+    url: str = ""  # a PostgreSQL URL (may be the database of `database.url`); empty: no queue
+    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,60}$")] = "chartfile"
+    max_attempts: Annotated[int, Field(ge=1, le=100)] = 5
+    retry_min_seconds: Seconds = 30.0
+    retry_max_seconds: Seconds = 900.0
+    heartbeat_seconds: Seconds = 10.0
+    stalled_seconds: Seconds = 60.0
+    poll_seconds: Seconds = 5.0
+
+    @field_validator("url")
+    @classmethod
+    def _postgresql(cls, value: str) -> str:
+        if value and not re.match(r"^postgres(ql)?(\+psycopg)?://", value):
+            raise ValueError("queue.url must be a PostgreSQL URL (postgresql://USER@HOST:PORT/DATABASE)")
+        return value
+
+    @model_validator(mode="after")
+    def _heartbeat_within_stall(self) -> QueueSettings:
+        if self.stalled_seconds < 2 * self.heartbeat_seconds:
+            raise ValueError("queue.stalled_seconds must be at least twice queue.heartbeat_seconds")
+        return self
+
+    def conninfo(self) -> str:
+        """The URL as libpq (psycopg) takes it: without SQLAlchemy's `+psycopg` driver name."""
+        return re.sub(r"^postgres(ql)?\+psycopg://", "postgresql://", self.url)
+
+
 class IngestSettings(_Section):
     stability_seconds: Seconds = 2.0
     poll_interval_seconds: Seconds = 1.0
@@ -238,6 +268,7 @@ class Settings(_Section):
     report: ReportSettings = ReportSettings()
     ehr: EhrSettings = EhrSettings()
     web: WebSettings = WebSettings()
+    queue: QueueSettings = QueueSettings()
     config_path: Path | None = None
 
     @model_validator(mode="after")

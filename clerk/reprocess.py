@@ -167,3 +167,4 @@ class Replace:
 
     def machine_fault(self, incoming: IncomingFile, error: MachineError) -> None:
         """The row and its files are as they were: the caller reports the document as failed."""
+        return None

@@ -23,6 +23,7 @@ from chartfile.commands.common import (
     settings_of,
     shown,
 )
+from chartfile.commands.queued import queue_files
 from chartfile.daemon import run_daemon
 from chartfile.errors import UsageError, explain
 from chartfile.ingest.claim import NotRegularFileError, SourceGoneError
@@ -42,20 +43,36 @@ def process_command(
     paths: Annotated[
         list[Path], typer.Argument(help="Files and folders (folders are searched recursively).")
     ],
+    *,
     keep_source: Annotated[
         bool,
         typer.Option("--keep-source", help="Leave the input files in place (default: remove once filed)."),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON object.")] = False,
+    queue: Annotated[
+        bool,
+        typer.Option("--queue", help="Queue one job per file for `chartfile worker`s instead."),
+    ] = False,
+    wait: Annotated[
+        bool, typer.Option("--wait", help="With --queue: follow the jobs until all are finished.")
+    ] = False,
 ) -> None:
     """Run the daemon's pipeline on files and folders now, and print a summary.
 
     A file another run (the daemon, another `process`) is processing now is skipped, as are links and
     special files ("skipped", counted only when there are any). Exit code 0 unless the run itself failed
     (a machine fault such as a full disk: code 3).
+
+    With --queue the files are left where they are and one job per file is queued; workers on any machine
+    that mounts them at the same path take them (`chartfile worker`); --wait shows their progress.
     """
     settings = settings_of(ctx)
+    if wait and not queue:
+        raise UsageError("--wait follows queued jobs: it needs --queue", hint="add --queue, or drop --wait")
     files = _expand(paths, InboxFilter(settings.ingest.ignore_patterns))
+    if queue:
+        queue_files(settings, files, consume=not keep_source, wait=wait, as_json=as_json)
+        return
     with runtime_of(settings, program="chartfile process") as rt:
         counts = _run_all(files, rt, consume=not keep_source, show_progress=not as_json)
     shown_outcomes = (*OUTCOMES, SKIPPED) if counts.get(SKIPPED) else OUTCOMES  # "skipped": only if any

@@ -21,12 +21,14 @@ from chartfile.commands.common import (
     add_row,
     console,
     err_console,
+    ledger_of,
     print_json_line,
     progress_bar,
     runtime_of,
     settings_of,
     shown,
 )
+from chartfile.commands.queued import queue_documents
 from chartfile.errors import MachineError, UsageError, explain
 from chartfile.records import Status
 from chartfile.runtime import Runtime
@@ -68,12 +70,21 @@ def reprocess_command(
         typer.Option("--include-decided", help="Also redo documents a clerk assigned, rejected or re-filed."),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object; no progress bar.")] = False,
+    queue: Annotated[
+        bool,
+        typer.Option("--queue", help="Put one job per document on the job queue for `chartfile worker`s."),
+    ] = False,
+    wait: Annotated[
+        bool, typer.Option("--wait", help="With --queue: follow the jobs until all are finished.")
+    ] = False,
 ) -> None:
     """Run the pipeline again on processed documents, from their kept originals.
 
     For after a patient import or a threshold change. The same inputs give the same outcome.
 
     Documents a clerk decided (assigned, rejected, re-filed, split) are left alone unless --include-decided.
+
+    With --queue one job per chosen document is queued for `chartfile worker`s (--wait: follow them).
     """
     settings = settings_of(ctx)
     selection = Selection(
@@ -84,6 +95,13 @@ def reprocess_command(
         batch=batch.expanduser().resolve() if batch else None,
         include_decided=include_decided,
     )
+    if wait and not queue:
+        raise UsageError("--wait follows queued jobs: it needs --queue", hint="add --queue, or drop --wait")
+    if queue:
+        with ledger_of(settings) as ledger:
+            chosen, _ = select_documents(ledger, selection)
+        queue_documents(settings, chosen, wait=wait, as_json=as_json)
+        return
     with runtime_of(settings) as rt:
         chosen, skipped = select_documents(rt.ledger, selection)
         results = [*_run(chosen, rt, show_progress=not as_json), *skipped]

@@ -8,6 +8,7 @@ from typing import Any
 from chartfile import __version__
 from chartfile.daemon import free_mb, is_running
 from chartfile.ingest.watch import InboxFilter, scan
+from chartfile.jobs.queue import status_of
 from chartfile.ledger import Ledger
 from chartfile.ledger.deliveries import failing_count, state_counts
 from chartfile.ledger.queries import intake_counts, last_processed, status_counts
@@ -18,7 +19,7 @@ def status_report(settings: Settings, ledger: Ledger) -> dict[str, Any]:
     """Queue depth, outcomes so far, failed intake, last processed, disk space and pause, version."""
     with ledger.reading() as session:
         intake = intake_counts(session)
-        return {
+        report: dict[str, Any] = {
             "version": __version__,
             "inbox_files": sum(
                 1 for _ in scan(settings.paths.inbox, InboxFilter(settings.ingest.ignore_patterns))
@@ -33,3 +34,6 @@ def status_report(settings: Settings, ledger: Ledger) -> dict[str, Any]:
             "deliveries": state_counts(session),
             "deliveries_failing": failing_count(session),
         }
+    if settings.queue.url:
+        report["jobs"] = status_of(settings.queue)
+    return report

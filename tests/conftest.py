@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from harness import Daemon, Daemons, Workspace
+from pgserver import PgServer, start_server
 
 from chartfile.settings import DEFAULT_CONFIG_TEXT, Settings, load_settings
 
@@ -88,3 +89,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         minutes = float(marker.kwargs.get("minutes", 0.5)) if marker else 0.0
         cost[item.path] = max(cost.get(item.path, 0.0), minutes)
     items.sort(key=lambda item: -cost[item.path])
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """One throw-away PostgreSQL server per test process (started as `postgres` under root)."""
+    server = start_server()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server: PgServer, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A new, empty PostgreSQL database for one test; its SQLAlchemy URL."""
+    name = "t_" + "".join(c if c.isalnum() else "_" for c in request.node.name.lower())[:50]
+    pg_server.drop_database(name)
+    yield pg_server.create_database(name)
+    pg_server.drop_database(name)

@@ -1,7 +1,7 @@
 """Runs the real `chartfile` CLI with one fault armed at one pipeline stage, as an OS-level event: the
 process is killed (SIGKILL) or the system call fails (a full disk, no memory), the first time the stage
 does a given file or process operation. Python's audit hooks see those operations; nothing of chartfile's
-is replaced. Usage: python fault_driver.py STAGE kill|fail -- CHARTFILE-ARGS..."""
+is replaced. Usage: python fault_driver.py STAGE kill|fail|fail-always -- CHARTFILE-ARGS..."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def arm(stage: str, mode: str) -> None:
         nonlocal fired
         if fired or not hit(stage, event, args):
             return
-        fired = True
+        fired = mode != "fail-always"  # "fail-always": every time, a fault that does not go away
         if mode == "kill":
             os.kill(os.getpid(), signal.SIGKILL)
         code = errno.EAGAIN if stage == "ocr" else errno.EACCES if stage == "release" else errno.ENOSPC
@@ -61,7 +61,7 @@ def arm(stage: str, mode: str) -> None:
 
 def main() -> None:
     stage, mode, separator, *rest = sys.argv[1:]
-    assert stage in STAGES and mode in ("kill", "fail") and separator == "--"
+    assert stage in STAGES and mode in ("kill", "fail", "fail-always") and separator == "--"
     arm(stage, mode)
     from chartfile.cli import main as chartfile_main  # noqa: PLC0415  armed before chartfile is imported
 

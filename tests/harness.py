@@ -78,11 +78,23 @@ class Workspace:
 
 
 class Daemon:
-    """`chartfile --config CONFIG watch` in its own process group, logging into CONFIG's folder."""
+    """`chartfile --config CONFIG watch` in its own process group, logging into CONFIG's folder.
 
-    def __init__(self, config: Path) -> None:
+    `command`: another long-running command (`worker --concurrency 1`), logging into `log_name`;
+    `program`: what runs it instead of `python -m chartfile` (e.g. tests/fault_driver.py with its fault)."""
+
+    def __init__(
+        self,
+        config: Path,
+        *,
+        command: tuple[str, ...] = ("watch",),
+        log_name: str = "daemon.log",
+        program: tuple[str, ...] = ("-m", "chartfile"),
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.config = config
-        self.log_path = config.parent / "daemon.log"
+        self.log_path = config.parent / log_name
+        self.command, self.program, self.env = command, program, env or {}
         self.proc: subprocess.Popen[bytes] | None = None
         self._log_from = 0
 
@@ -90,11 +102,11 @@ class Daemon:
         self._log_from = self.log_path.stat().st_size if self.log_path.exists() else 0
         with self.log_path.open("ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "chartfile", "--config", str(self.config), "watch"],
+                [sys.executable, *self.program, "--config", str(self.config), *self.command],
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                env=cli_env(),
+                env=cli_env() | self.env,
                 start_new_session=True,  # its own process group: Ctrl-C and crashes hit it alone
             )
         return self
@@ -155,8 +167,9 @@ class Daemons:
 
     started: list[Daemon] = field(default_factory=list)
 
-    def start(self, config: Path) -> Daemon:
-        daemon = Daemon(config).start()
+    def start(self, config: Path, **options: Any) -> Daemon:
+        """A daemon (or, with `command=...`, another long-running command: see `Daemon`)."""
+        daemon = Daemon(config, **options).start()
         self.started.append(daemon)
         return daemon
 

@@ -3,6 +3,7 @@
 Imports run one way, top to bottom; within a layer, the groups (`|`) may not import one another:
 
     cli, commands, web, __main__                  the edges: parse, print or render, pass the clock and actor
+    jobs                                          the job queue: enqueues, and runs jobs through the chain
     daemon | clerk                                the inbox loop; what clerks do
     pipeline, runtime                             the one stage chain and what it runs on
     ingest | ocr | matching | indexer | ehr       the stages (ehr: HL7 v2 / FHIR messages and their transport)
@@ -21,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]  # the repository root is the `chartf
 NOT_THE_PACKAGE = {"tests", "bench", "build", "deploy", ".venv"}
 LAYERS: tuple[tuple[frozenset[str], ...], ...] = (
     (frozenset({"cli", "commands", "web", "__main__"}),),
+    (frozenset({"jobs"}),),
     (frozenset({"daemon"}), frozenset({"clerk"})),
     (frozenset({"pipeline", "runtime"}),),
     (
@@ -121,6 +123,10 @@ def test_every_import_points_down_or_stays_in_its_group() -> None:
         pytest.param(
             "daemon", "from chartfile.ehr.deliver import DeliveryWorker", "", id="daemon-imports-ehr-ok"
         ),
+        pytest.param(
+            "jobs", "from chartfile.clerk.reprocess import Selection", "", id="jobs-imports-clerk-ok"
+        ),
+        pytest.param("clerk", "from chartfile.jobs.queue import JobQueue", "(up)", id="clerk-imports-jobs"),
     ],
 )
 def test_the_check_catches_upward_and_sideways_imports(module: str, source: str, expected: str) -> None:

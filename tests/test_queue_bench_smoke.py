@@ -1,0 +1,38 @@
+"""Smoke run of bench.scale_queue as a real subprocess (its own PostgreSQL, real workers): it runs and
+prints every figure it promises. Speed is measured by the benchmark itself, never asserted here."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.slow(minutes=1.5)
+def test_scale_queue_prints_rates_for_each_worker_count_and_the_overheads() -> None:
+    small = ("2", "--repeat", "1", "--workers", "1,2", "--cost-jobs", "20")
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.scale_queue", *small],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = dict(re.findall(r"^\| ([^|]+?) \| [\d.]+ \| ([\d.]+) \|", done.stdout, re.MULTILINE))
+    assert set(rows) == {
+        "plain tesseract, serial (floor)",
+        "chartfile process, 1 Tesseract",
+        "1 worker (drain)",
+        "2 workers (drain)",
+    }
+    assert all(float(rate) > 0 for rate in rows.values())
+    cost = re.search(r"enqueue ([\d.]+) ms \+ run ([\d.]+) ms = ([\d.]+)% of the floor", done.stdout)
+    assert cost is not None and float(cost.group(2)) > 0, done.stdout
+    assert "end to end, per job" in done.stdout and "end to end, CPU" in done.stdout
