@@ -16,7 +16,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from chartfile import __version__
 from chartfile.commands import audit, db, documents, hl7, patients, report, review
-from chartfile.commands.common import console, err_console, ledger_of, print_json_line, settings_of, shown
+from chartfile.commands.common import (
+    console,
+    err_console,
+    ledger_of,
+    print_json_line,
+    settings_of,
+    shown,
+    utc_clock,
+)
 from chartfile.commands.deliver import deliver_command
 from chartfile.commands.process import process_command, watch_command
 from chartfile.commands.reprocess import reprocess_command
@@ -27,6 +35,7 @@ from chartfile.ingest.watch import InboxFilter, scan
 from chartfile.ledger.db import database_fault
 from chartfile.ledger.deliveries import failing_count, state_counts
 from chartfile.ledger.queries import intake_counts, last_processed, status_counts
+from chartfile.ledger.stations import stations
 from chartfile.settings import CONFIG_ENV, DEFAULT_CONFIG_NAME, DEFAULT_CONFIG_TEXT, load_settings
 
 app = typer.Typer(
@@ -100,10 +109,12 @@ def status_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Queue depth, outcomes so far, failed intake, last processed, disk space and pause, version, and the
-    deliveries to the EHR by state (with how many are failing)."""
+    deliveries to the EHR by state (with how many are failing), and each station sharing the database
+    (alive, last seen, inbox depth, documents in progress, paused)."""
     settings = settings_of(ctx)
     with ledger_of(settings) as ledger, ledger.reading() as session:
         intake = intake_counts(session)
+        known = [station.as_json() for station in stations(session, utc_clock())]
         report = {
             "version": __version__,
             "inbox_files": sum(
@@ -117,12 +128,24 @@ def status_command(
             "paused": free_mb(settings.paths) < settings.ingest.min_free_mb,
             "deliveries": state_counts(session),
             "deliveries_failing": failing_count(session),
+            "station": settings.station.resolved_name(),
+            "stations": known,
         }
     if as_json:
         print_json_line(report)
         return
     for key, value in report.items():
-        console.print(shown(f"{key}: {value}"))
+        if key != "stations":
+            console.print(shown(f"{key}: {value}"))
+    for station in known:
+        state = "alive" if station["alive"] else "stopped"
+        console.print(
+            shown(
+                f"station {station['name']}: {state}, last seen {station['last_seen']}, "
+                f"{station['inbox_files']} in its inbox, {station['in_progress']} in progress"
+                + (", PAUSED (disk full)" if station["paused"] else "")
+            )
+        )
 
 
 def main() -> None:

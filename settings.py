@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import socket
 import zoneinfo
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -39,6 +40,16 @@ class DatabaseSettings(_Section):
     url: str = "sqlite:///data/chartfile.db"
     busy_timeout_seconds: Seconds = 30.0
     claim_lease_seconds: Annotated[float, Field(ge=10, le=86_400)] = 120.0
+
+
+class StationSettings(_Section):
+    """This daemon's station on a shared database: its name (default: the host name) and its lease."""
+
+    name: Annotated[str, Field(max_length=200, pattern=r"^[^\x00-\x1f]*$")] = ""
+    lease_seconds: Annotated[float, Field(ge=5, le=86_400)] = 60.0  # a crashed station is free after this
+
+    def resolved_name(self) -> str:
+        return self.name or socket.gethostname()
 
 
 class IngestSettings(_Section):
@@ -210,6 +221,7 @@ class Settings(_Section):
     logging: LogSettings = LogSettings()
     report: ReportSettings = ReportSettings()
     ehr: EhrSettings = EhrSettings()
+    station: StationSettings = StationSettings()
     config_path: Path | None = None
 
     @model_validator(mode="after")

@@ -40,6 +40,7 @@ class Ledger:
     claims: ClaimBook
     audit_key: bytes = field(repr=False)
     targets: tuple[str, ...] = ()  # the EHR delivery targets enabled: each outcome queues a message to each
+    station: str = ""  # this machine's station: the intake rows it takes (and recovers) are its own
 
     @property
     def layout(self) -> StoreLayout:
@@ -175,6 +176,7 @@ def open_ledger(
     program: str = "chartfile",
     new_audit_key: bool = False,
     targets: tuple[str, ...] = (),
+    station: str = "",
 ) -> Iterator[Ledger]:
     """The migrated database and the folders (private), with what a crashed command left undone.
 
@@ -191,7 +193,7 @@ def open_ledger(
             key = site_key(session, paths.audit_key, new_key=new_audit_key)
         holder = Holder.this_process(program, actor)
         claims = ClaimBook(sessions, holder=holder, lease_seconds=database.claim_lease_seconds, clock=clock)
-        ledger = Ledger(sessions, FileStore(paths.store), paths, clock, actor, claims, key, targets)
+        ledger = Ledger(sessions, FileStore(paths.store), paths, clock, actor, claims, key, targets, station)
         try:
             ledger.undo_abandoned_units()
             yield ledger

@@ -260,7 +260,12 @@ def ledger_on(settings: Settings, *, clock: Callable[[], dt.datetime] = utc_cloc
     """The workspace's ledger in this process, with the CLI's actor and (unless given) its clock."""
     targets = settings.ehr.targets()
     with open_ledger(
-        settings.paths, settings.database, clock=clock, actor=os_user(), targets=targets
+        settings.paths,
+        settings.database,
+        clock=clock,
+        actor=os_user(),
+        targets=targets,
+        station=settings.station.resolved_name(),
     ) as ledger:
         yield ledger
 
