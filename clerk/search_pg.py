@@ -1,6 +1,8 @@
 """Full-text search on PostgreSQL: the page texts' tsvector column (GIN-indexed), the user's words as a
 tsquery (`websearch_to_tsquery` for words and phrases, `word:*` for prefixes), ranked by `ts_rank_cd`
-(negated: lower is better, as bm25 on SQLite) with a `ts_headline` snippet of each matching page."""
+(negated: lower is better, as bm25 on SQLite) with a `ts_headline` snippet of each matching page. The text
+search configuration `chartfile` (migration 0006) stems English words and keeps stop words, as SQLite's
+porter tokenizer does."""
 
 from __future__ import annotations
 
@@ -52,9 +54,9 @@ def _term(token: str, name: str, params: dict[str, Any]) -> str | None:
         if not lexemes:
             return None
         params[name] = " <-> ".join([*lexemes[:-1], lexemes[-1] + ":*"])
-        return f"to_tsquery('english', :{name})"
+        return f"to_tsquery('chartfile', :{name})"
     params[name] = '"' + body.replace('"', " ") + '"'  # quoted: a word or a phrase, never an operator
-    return f"websearch_to_tsquery('english', :{name})"
+    return f"websearch_to_tsquery('chartfile', :{name})"
 
 
 def page_rows(
@@ -70,7 +72,7 @@ def page_rows(
         "FROM q, pages p JOIN documents d ON d.id = p.document_id "
         f"WHERE p.text_tsv @@ q.query AND {where} ORDER BY rank, p.id LIMIT :k) "
         "SELECT id, status, patient_mrn, doc_type, doc_date, source_name, number, rank, "
-        "ts_headline('english', text, query, :options) FROM best ORDER BY rank, page_id"
+        "ts_headline('chartfile', text, query, :options) FROM best ORDER BY rank, page_id"
     )
     options = (
         f"StartSel={start}, StopSel={end}, MaxWords=24, MinWords=8, MaxFragments=1, "

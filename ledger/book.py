@@ -47,9 +47,14 @@ class Ledger:
         return StoreLayout(self.paths.store)
 
     @contextmanager
-    def reading(self) -> Iterator[Session]:
-        """A session for reads (committed at the end, so a read may add audit rows through a unit)."""
+    def reading(self, *, snapshot: bool = False) -> Iterator[Session]:
+        """A session for reads (committed at the end, so a read may add audit rows through a unit).
+
+        `snapshot`: every query sees the database as of the first (SQLite's read transactions always do;
+        PostgreSQL's default, read committed, sees each statement's own, with other stations writing)."""
         with transaction(self.sessions) as session:
+            if snapshot and session.get_bind().dialect.name == "postgresql":
+                session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
             yield session
 
     @contextmanager
@@ -114,7 +119,7 @@ class Ledger:
 
     def verify_audit(self) -> ChainReport:
         """The audit trail checked row by row with the site key, and its guard triggers."""
-        with self.reading() as session:
+        with self.reading(snapshot=True) as session:  # one moment, while other stations append
             return verify(session, self.audit_key)
 
     def require_intact_audit(self) -> ChainReport:

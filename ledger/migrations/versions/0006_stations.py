@@ -57,9 +57,16 @@ def upgrade() -> None:
 
 
 def _postgresql_search() -> None:
+    # English stems without a stop-word list (as SQLite's porter tokenizer): "no pneumothorax" stays a phrase
+    op.execute("CREATE TEXT SEARCH DICTIONARY chartfile_stem (TEMPLATE = snowball, Language = english)")
+    op.execute("CREATE TEXT SEARCH CONFIGURATION chartfile (COPY = english)")
+    op.execute(
+        "ALTER TEXT SEARCH CONFIGURATION chartfile ALTER MAPPING FOR asciiword, asciihword, "
+        "hword_asciipart, word, hword, hword_part WITH chartfile_stem"
+    )
     op.execute(
         "ALTER TABLE pages ADD COLUMN text_tsv tsvector "
-        "GENERATED ALWAYS AS (to_tsvector('english', text)) STORED"
+        "GENERATED ALWAYS AS (to_tsvector('chartfile', text)) STORED"
     )
     op.execute("CREATE INDEX ix_pages_text_tsv ON pages USING GIN (text_tsv)")
 
@@ -71,6 +78,8 @@ def downgrade() -> None:
             op.execute(f"DROP FUNCTION IF EXISTS chartfile_{name}()")
         op.execute("DROP INDEX IF EXISTS ix_pages_text_tsv")
         op.execute("ALTER TABLE pages DROP COLUMN IF EXISTS text_tsv")
+        op.execute("DROP TEXT SEARCH CONFIGURATION IF EXISTS chartfile")
+        op.execute("DROP TEXT SEARCH DICTIONARY IF EXISTS chartfile_stem")
     op.drop_table("leases")
     op.drop_table("stations")
     op.drop_index("ix_intake_station", table_name="intake")
