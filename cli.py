@@ -15,7 +15,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from chartfile import __version__
 from chartfile.commands import audit, db, documents, hl7, patients, report, review
-from chartfile.commands.common import console, err_console, ledger_of, print_json_line, settings_of, shown
+from chartfile.commands.common import (
+    console,
+    err_console,
+    ledger_of,
+    print_json_line,
+    settings_of,
+    shown,
+)
 from chartfile.commands.deliver import deliver_command
 from chartfile.commands.process import process_command, watch_command
 from chartfile.commands.reprocess import reprocess_command
@@ -102,7 +109,8 @@ def status_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Queue depth, outcomes so far, failed intake, last processed, disk space and pause, version, and the
-    deliveries to the EHR by state (with how many are failing); with a job queue, its jobs by state."""
+    deliveries to the EHR by state (with how many are failing), each station sharing the database (alive,
+    last seen, inbox depth, documents in progress, paused); with a job queue, its jobs by state."""
     settings = settings_of(ctx)
     with ledger_of(settings) as ledger:
         report = status_report(settings, ledger)
@@ -110,7 +118,17 @@ def status_command(
         print_json_line(report)
         return
     for key, value in report.items():
-        console.print(shown(f"{key}: {value}"))
+        if key != "stations":
+            console.print(shown(f"{key}: {value}"))
+    for station in report["stations"]:
+        state = "alive" if station["alive"] else "stopped"
+        console.print(
+            shown(
+                f"station {station['name']}: {state}, last seen {station['last_seen']}, "
+                f"{station['inbox_files']} in its inbox, {station['in_progress']} in progress"
+                + (", PAUSED (disk full)" if station["paused"] else "")
+            )
+        )
 
 
 def main() -> None:

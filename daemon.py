@@ -1,13 +1,14 @@
 """The scan-station daemon: watch the inbox, take each file once it is ready, run the pipeline.
 
-It owns the inbox loop (readiness, retries with back-off, the free-disk pause, the single-instance lock,
-start-up recovery) and runs the EHR delivery worker beside it. It may import the pipeline and what is below
-it; not the clerk's wing: the nightly report is the caller's hook (`nightly`), the daemon only says when a
-minute has passed.
+It owns the inbox loop (readiness, retries with back-off, the free-disk pause, the station's lease in the
+database (one daemon per station, on any machine) and the work folder's lock, start-up recovery) and runs
+the EHR delivery worker beside it. It may import the pipeline and what is below it; not the clerk's wing:
+the nightly report is the caller's hook (`nightly`), the daemon only says when a minute has passed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import fcntl
 import logging
@@ -22,6 +23,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from chartfile.ehr.deliver import DeliveryWorker
 from chartfile.errors import MachineError, UsageError, explain
 from chartfile.ingest.claim import FileChangedError, NotRegularFileError, SourceGoneError
@@ -29,6 +32,7 @@ from chartfile.ingest.watch import InboxFilter, StabilityTracker, scan, start_ob
 from chartfile.ledger import files
 from chartfile.ledger.claims import ClaimedElsewhereError
 from chartfile.ledger.recovery import Recovery, recover
+from chartfile.ledger.stations import StationLease
 from chartfile.pipeline import process_path
 from chartfile.runtime import Runtime
 from chartfile.settings import IngestSettings, PathSettings
@@ -67,17 +71,37 @@ def run_daemon(rt: Runtime, stop: threading.Event, *, nightly: Nightly | None = 
     Start-up first verifies the audit trail (its chain and guard triggers: a broken one refuses to run,
     AuditTrailError), then finishes or undoes what a crash left behind (`ledger.recovery.recover`).
     """
-    with _single_instance(rt.settings.paths.work):
-        trail = rt.ledger.require_intact_audit()
-        log.info(
-            "audit trail verified: %d row(s), chain from row %s (%d sealed before it), guards in place",
-            trail.rows,
-            trail.start_id,
-            trail.sealed,
+    station = StationLease(
+        rt.ledger.sessions,
+        name=rt.ledger.station or rt.settings.station.resolved_name(),
+        holder=rt.ledger.claims.holder,
+        lease_seconds=rt.settings.station.lease_seconds,
+        clock=rt.clock,
+    )
+    if station.acquire(str(rt.settings.paths.inbox)):
+        log.warning(
+            "station %s: its last daemon stopped without letting go (a crash); taken over", station.name
         )
-        _log_recovery(recover(rt.ledger))
-        with _deliveries(rt):
-            return _watch(rt, stop, nightly)
+    log.info("station %s: lease held (renewed every %.0f s)", station.name, _beat_seconds(rt))
+    try:
+        with _single_instance(rt.settings.paths.work):
+            return _run(rt, stop, nightly, station)
+    finally:
+        with contextlib.suppress(SQLAlchemyError):  # else its lease runs out by itself
+            station.release()
+
+
+def _run(rt: Runtime, stop: threading.Event, nightly: Nightly | None, station: StationLease) -> DaemonState:
+    trail = rt.ledger.require_intact_audit()
+    log.info(
+        "audit trail verified: %d row(s), chain from row %s (%d sealed before it), guards in place",
+        trail.rows,
+        trail.start_id,
+        trail.sealed,
+    )
+    _log_recovery(recover(rt.ledger))
+    with _deliveries(rt):
+        return _watch(rt, stop, nightly, station)
 
 
 @contextmanager
@@ -146,7 +170,7 @@ def _log_recovery(found: Recovery) -> None:
         log.info("start-up: cleared %d work folder(s) left by an earlier run", found.cleared)
 
 
-def _watch(rt: Runtime, stop: threading.Event, nightly: Nightly | None) -> DaemonState:
+def _watch(rt: Runtime, stop: threading.Event, nightly: Nightly | None, station: StationLease) -> DaemonState:
     ingest, inbox = rt.settings.ingest, rt.settings.paths.inbox
     state = DaemonState(StabilityTracker(ingest.stability_seconds))
     hints: queue.SimpleQueue[Path] = queue.SimpleQueue()
@@ -157,7 +181,7 @@ def _watch(rt: Runtime, stop: threading.Event, nightly: Nightly | None) -> Daemo
     log.info("watching the inbox %s with %d document workers", inbox, workers)
     try:
         with ThreadPoolExecutor(workers, thread_name_prefix="doc", initializer=_shield_children) as pool:
-            _loop(state, pool, rt, hints=hints, stop=stop, nightly=nightly)
+            _loop(state, pool, rt, hints=hints, stop=stop, nightly=nightly, station=station)
             running = sum(job.running() for job in state.in_flight.values())
             log.info("stopping: finishing %d document(s) in progress", running)
             pool.shutdown(wait=True, cancel_futures=True)  # files not started yet stay in the inbox
@@ -185,12 +209,16 @@ def _loop(
     hints: queue.SimpleQueue[Path],
     stop: threading.Event,
     nightly: Nightly | None,
+    station: StationLease,
 ) -> None:
     ingest, inbox = rt.settings.ingest, rt.settings.paths.inbox
     accept = InboxFilter(ingest.ignore_patterns)
-    next_rescan = rt.clock()
+    next_rescan = next_beat = rt.clock()
     while not stop.is_set():
         now = rt.clock()
+        if now >= next_beat:
+            _beat(state, rt, station, stop, inbox_files=sum(1 for _ in scan(inbox, accept)))
+            next_beat = now + dt.timedelta(seconds=_beat_seconds(rt))
         if now >= next_rescan:
             _observe_all(state, scan(inbox, accept, regular_only=False), now)
             next_rescan = now + dt.timedelta(seconds=ingest.rescan_seconds)
@@ -203,6 +231,30 @@ def _loop(
         stop.wait(ingest.poll_interval_seconds)
     if state.report is not None:
         state.report.join()
+
+
+def _beat_seconds(rt: Runtime) -> float:
+    return rt.settings.station.lease_seconds / 4
+
+
+def _beat(
+    state: DaemonState, rt: Runtime, station: StationLease, stop: threading.Event, *, inbox_files: int
+) -> None:
+    """Renew the station's lease and say how it is (status shows it); a lost lease stops this daemon."""
+    try:
+        held = station.beat(inbox_files=inbox_files, in_progress=len(state.in_flight), paused=state.paused)
+    except SQLAlchemyError as e:
+        log.warning(
+            "station %s: its lease could not be renewed now (%s)", station.name, explain(e).log_line()
+        )
+        return
+    if not held:
+        log.error(
+            "station %s: its lease was taken over by another daemon (this one was not heard from for "
+            "longer than station.lease_seconds); stopping",
+            station.name,
+        )
+        stop.set()
 
 
 REPORT_CHECK = dt.timedelta(minutes=1)

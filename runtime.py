@@ -90,7 +90,13 @@ def open_runtime(
     return_large_blocks_to_the_os()
     targets = settings.ehr.targets()
     with open_ledger(
-        settings.paths, settings.database, clock=clock, actor=actor, program=program, targets=targets
+        settings.paths,
+        settings.database,
+        clock=clock,
+        actor=actor,
+        program=program,
+        targets=targets,
+        station=settings.station.resolved_name(),
     ) as ledger:
         if engine is None:
             check_dependencies(settings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import socket
 import zoneinfo
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -69,6 +70,16 @@ class QueueSettings(_Section):
     def conninfo(self) -> str:
         """The URL as libpq (psycopg) takes it: without SQLAlchemy's `+psycopg` driver name."""
         return re.sub(r"^postgres(ql)?\+psycopg://", "postgresql://", self.url)
+
+
+class StationSettings(_Section):
+    """This daemon's station on a shared database: its name (default: the host name) and its lease."""
+
+    name: Annotated[str, Field(max_length=200, pattern=r"^[^\x00-\x1f]*$")] = ""
+    lease_seconds: Annotated[float, Field(ge=5, le=86_400)] = 60.0  # a crashed station is free after this
+
+    def resolved_name(self) -> str:
+        return self.name or socket.gethostname()
 
 
 class IngestSettings(_Section):
@@ -269,6 +280,7 @@ class Settings(_Section):
     ehr: EhrSettings = EhrSettings()
     web: WebSettings = WebSettings()
     queue: QueueSettings = QueueSettings()
+    station: StationSettings = StationSettings()
     config_path: Path | None = None
 
     @model_validator(mode="after")

@@ -1,4 +1,5 @@
-"""Full-text search over stored page texts (SQLite FTS5, bm25-ranked), grouped per document."""
+"""Full-text search over stored page texts (SQLite FTS5, bm25-ranked; PostgreSQL: `search_pg`), grouped
+per document."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from chartfile.clerk.search_pg import page_rows
 from chartfile.errors import UsageError
 from chartfile.ledger import Ledger
 from chartfile.records import Status
@@ -89,8 +91,8 @@ def fts_query(words: str) -> str:
     return " ".join(terms)
 
 
-def _filters_sql(filters: SearchFilters) -> tuple[str, dict[str, Any]]:
-    clauses, params = [f"d.status != '{Status.SPLIT.value}'"], {}
+def _filters_sql(filters: SearchFilters, dialect: str) -> tuple[str, dict[str, Any]]:
+    clauses, params = [f"d.status != '{Status.SPLIT.value}'"], dict[str, Any]()
     if filters.patient_mrn:
         clauses.append("d.patient_mrn = :mrn")
         params["mrn"] = filters.patient_mrn
@@ -98,12 +100,12 @@ def _filters_sql(filters: SearchFilters) -> tuple[str, dict[str, Any]]:
         clauses.append("d.doc_type = :doc_type")
         params["doc_type"] = filters.doc_type
     day = "COALESCE(d.doc_date, date(d.received_at))"
-    if filters.date_from:
-        clauses.append(f"{day} >= :date_from")
-        params["date_from"] = filters.date_from.isoformat()
-    if filters.date_to:
-        clauses.append(f"{day} <= :date_to")
-        params["date_to"] = filters.date_to.isoformat()
+    if dialect == "postgresql":  # its own dates (not text), the received day in UTC as on SQLite
+        day = "COALESCE(d.doc_date, (d.received_at AT TIME ZONE 'UTC')::date)"
+    for name, value, sign in (("date_from", filters.date_from, ">="), ("date_to", filters.date_to, "<=")):
+        if value:
+            clauses.append(f"{day} {sign} :{name}")
+            params[name] = value if dialect == "postgresql" else value.isoformat()
     return " AND ".join(clauses), params
 
 
@@ -128,10 +130,13 @@ def search_audited(
 
 def search_in(session: Session, words: str, filters: SearchFilters, *, limit: int = 20) -> list[DocumentHit]:
     """`search` in a session the caller holds."""
-    if session.get_bind().dialect.name != "sqlite":
-        raise UsageError("search needs the SQLite index (FTS5)", hint="database.url must be a sqlite URL")
+    dialect = session.get_bind().dialect.name
+    if dialect not in ("sqlite", "postgresql"):
+        raise UsageError("search needs SQLite or PostgreSQL", hint="database.url must be one of them")
+    where, params = _filters_sql(filters, dialect)
+    if dialect == "postgresql":
+        return _search_postgresql(session, words, where, params, limit=limit)
     query = fts_query(words)
-    where, params = _filters_sql(filters)
     statement = text(
         "SELECT d.id, d.status, d.patient_mrn, d.doc_type, d.doc_date, d.source_name, p.number, "
         f"pages_fts.rank, snippet(pages_fts, 0, :start, :end, :ellipsis, {SNIPPET_TOKENS}) "
@@ -147,6 +152,21 @@ def search_in(session: Session, words: str, filters: SearchFilters, *, limit: in
             raise UsageError(
                 "the search words could not be read", hint='quote phrases with "..." and avoid lone operators'
             ) from e
+        hits = _group(rows)
+        if len(hits) >= limit or len(rows) < pages_wanted:
+            return hits[:limit]
+        pages_wanted *= 4
+
+
+def _search_postgresql(
+    session: Session, words: str, where: str, params: dict[str, Any], *, limit: int
+) -> list[DocumentHit]:
+    """The same, on PostgreSQL's tsvector index (`search_pg`)."""
+    pages_wanted = limit * PAGES_PER_DOCUMENT
+    while True:
+        rows = page_rows(
+            session, words, where, params, marks=(MARK_START, MARK_END, ELLIPSIS), k=pages_wanted
+        )
         hits = _group(rows)
         if len(hits) >= limit or len(rows) < pages_wanted:
             return hits[:limit]

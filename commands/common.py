@@ -92,6 +92,7 @@ def ledger_of(settings: Settings, *, new_audit_key: bool = False) -> Iterator[Le
         actor=os_user(),
         new_audit_key=new_audit_key,
         targets=settings.ehr.targets(),
+        station=settings.station.resolved_name(),
     ) as ledger:
         yield ledger
 

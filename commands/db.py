@@ -18,9 +18,12 @@ from chartfile.commands.common import (
     shown,
 )
 from chartfile.errors import explain
+from chartfile.ledger.db import head_revision, make_engine, revision
 from chartfile.ledger.health import check, problem
 
-app = typer.Typer(help="The database, for IT: check it, repair its guards.", no_args_is_help=True)
+app = typer.Typer(
+    help="The database, for IT: create or upgrade it, check it, repair its guards.", no_args_is_help=True
+)
 
 
 @app.command("check")
@@ -44,7 +47,7 @@ def check_command(
     if as_json:
         print_json_line(health.as_json())
     else:
-        console.print(labelled("database", health.database))
+        console.print(labelled("database", f"{health.database} ({health.engine}, schema {health.revision})"))
         render_report(health.audit)
         console.print(labelled("site key", "private" if health.key_private else "READABLE BY OTHERS"))
         console.print(labelled("files being processed", health.claims))
@@ -57,3 +60,32 @@ def check_command(
         for line in explain(wrong).lines():
             err_console.print(shown(line))
         raise typer.Exit(wrong.exit_code)
+
+
+@app.command("upgrade")
+def upgrade_command(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Create the database or bring its schema to this chartfile's version (the same migrations on SQLite
+    and PostgreSQL). Run it once after installing a new chartfile, before starting the stations; a second
+    run changes nothing. Needs a database role that may create tables, functions and triggers.
+    """
+    settings = settings_of(ctx)
+    engine = make_engine(settings.database)
+    try:
+        before = revision(engine)
+    finally:
+        engine.dispose()
+    with ledger_of(settings) as ledger, ledger.reading() as session:
+        engine_name = session.get_bind().dialect.name
+    after = head_revision()
+    report = {"engine": engine_name, "from": before, "to": after, "changed": before != after}
+    if as_json:
+        print_json_line(report)
+    elif before == after:
+        console.print(shown(f"the {engine_name} database is at schema {after} already: nothing to do"))
+    else:
+        console.print(
+            shown(f"the {engine_name} database was upgraded from schema {before or 'none'} to {after}")
+        )

@@ -12,6 +12,7 @@ from chartfile.jobs.queue import status_of
 from chartfile.ledger import Ledger
 from chartfile.ledger.deliveries import failing_count, state_counts
 from chartfile.ledger.queries import intake_counts, last_processed, status_counts
+from chartfile.ledger.stations import stations
 from chartfile.settings import Settings
 
 
@@ -33,6 +34,8 @@ def status_report(settings: Settings, ledger: Ledger) -> dict[str, Any]:
             "daemon_running": is_running(settings.paths.work),
             "deliveries": state_counts(session),
             "deliveries_failing": failing_count(session),
+            "station": settings.station.resolved_name(),
+            "stations": [station.as_json() for station in stations(session, ledger.clock())],
         }
     if settings.queue.url:
         report["jobs"] = status_of(settings.queue)

@@ -40,15 +40,21 @@ class Ledger:
     claims: ClaimBook
     audit_key: bytes = field(repr=False)
     targets: tuple[str, ...] = ()  # the EHR delivery targets enabled: each outcome queues a message to each
+    station: str = ""  # this machine's station: the intake rows it takes (and recovers) are its own
 
     @property
     def layout(self) -> StoreLayout:
         return StoreLayout(self.paths.store)
 
     @contextmanager
-    def reading(self) -> Iterator[Session]:
-        """A session for reads (committed at the end, so a read may add audit rows through a unit)."""
+    def reading(self, *, snapshot: bool = False) -> Iterator[Session]:
+        """A session for reads (committed at the end, so a read may add audit rows through a unit).
+
+        `snapshot`: every query sees the database as of the first (SQLite's read transactions always do;
+        PostgreSQL's default, read committed, sees each statement's own, with other stations writing)."""
         with transaction(self.sessions) as session:
+            if snapshot and session.get_bind().dialect.name == "postgresql":
+                session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
             yield session
 
     @contextmanager
@@ -113,7 +119,7 @@ class Ledger:
 
     def verify_audit(self) -> ChainReport:
         """The audit trail checked row by row with the site key, and its guard triggers."""
-        with self.reading() as session:
+        with self.reading(snapshot=True) as session:  # one moment, while other stations append
             return verify(session, self.audit_key)
 
     def require_intact_audit(self) -> ChainReport:
@@ -175,6 +181,7 @@ def open_ledger(
     program: str = "chartfile",
     new_audit_key: bool = False,
     targets: tuple[str, ...] = (),
+    station: str = "",
 ) -> Iterator[Ledger]:
     """The migrated database and the folders (private), with what a crashed command left undone.
 
@@ -191,7 +198,7 @@ def open_ledger(
             key = site_key(session, paths.audit_key, new_key=new_audit_key)
         holder = Holder.this_process(program, actor)
         claims = ClaimBook(sessions, holder=holder, lease_seconds=database.claim_lease_seconds, clock=clock)
-        ledger = Ledger(sessions, FileStore(paths.store), paths, clock, actor, claims, key, targets)
+        ledger = Ledger(sessions, FileStore(paths.store), paths, clock, actor, claims, key, targets, station)
         try:
             ledger.undo_abandoned_units()
             yield ledger

@@ -263,7 +263,8 @@ def _insert_new(session: Session, values: dict[str, Any]) -> bool:
         statement = postgresql.insert(Claim).values(**values).on_conflict_do_nothing()
     else:  # pragma: no cover - chartfile runs on SQLite and PostgreSQL
         statement = insert(Claim).values(**values)
-    return bool(getattr(session.execute(statement), "rowcount", 0) == 1)
+    # RETURNING says whether the row went in (an ORM insert's rowcount is not reliable on every driver)
+    return session.execute(statement.returning(Claim.sha256)).first() is not None
 
 
 def _elsewhere(

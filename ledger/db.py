@@ -9,7 +9,9 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -33,6 +35,9 @@ def make_engine(settings: DatabaseSettings) -> Engine:
 def _connect_args(settings: DatabaseSettings) -> dict[str, Any]:
     if settings.url.startswith("sqlite"):
         return {"timeout": settings.busy_timeout_seconds, "check_same_thread": False}
+    if settings.url.startswith("postgresql"):  # times read back in UTC; a lock waited on, not forever
+        timeout_ms = int(settings.busy_timeout_seconds * 1000)
+        return {"options": f"-c TimeZone=UTC -c lock_timeout={timeout_ms}", "connect_timeout": 10}
     return {}
 
 
@@ -48,12 +53,18 @@ def _sqlite_pragmas(busy_timeout_seconds: float) -> Any:
     return on_connect
 
 
+# any constant: stations starting at once on one PostgreSQL server migrate one after the other
+_MIGRATION_LOCK = 0x63686172  # "char"
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision (creates it on an empty database)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     try:
         with engine.begin() as connection:
+            if engine.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     except OperationalError as e:
@@ -61,6 +72,21 @@ def migrate(engine: Engine) -> None:
             f"cannot open or migrate the database at {engine.url.render_as_string(hide_password=True)}",
             hint="check the database.url setting and that the folder is writable by the service user",
         ) from e
+
+
+def revision(engine: Engine) -> str | None:
+    """The schema's revision now (None: an empty database)."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str:
+    """The newest revision this chartfile knows."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    assert head is not None
+    return head
 
 
 def fault_reason(error: SQLAlchemyError) -> str:

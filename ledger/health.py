@@ -1,4 +1,5 @@
-"""`chartfile db check`: the database as IT needs it to be. It answers (SQLite's own check), its audit
+"""`chartfile db check`: the database as IT needs it to be. It answers (SQLite's own check; PostgreSQL
+answers), its audit
 trail verifies and keeps its guard triggers, the site key is private, no claim is left by a gone run;
 `repair` puts missing guards back and frees stale claims, each audited."""
 
@@ -27,6 +28,8 @@ class Health:
     claims: int  # files being processed now
     repaired_guards: tuple[str, ...]
     stale_claims_freed: int
+    engine: str = "sqlite"  # sqlite or postgresql
+    revision: str = ""  # the schema's migration revision
 
     @property
     def ok(self) -> bool:
@@ -41,15 +44,20 @@ class Health:
             "claims": self.claims,
             "repaired_guards": list(self.repaired_guards),
             "stale_claims_freed": self.stale_claims_freed,
+            "engine": self.engine,
+            "revision": self.revision,
         }
 
 
 def check(ledger: Ledger, *, repair: bool) -> Health:
     repaired, freed = _repair(ledger) if repair else ((), 0)
     with ledger.reading() as session:
-        database = "ok"
-        if session.get_bind().dialect.name == "sqlite":
+        database, dialect = "ok", session.get_bind().dialect.name
+        if dialect == "sqlite":
             database = str(session.execute(text("PRAGMA quick_check")).scalar())
+        elif session.execute(text("SELECT 1")).scalar() != 1:  # pragma: no cover - it answers or raises
+            database = "the server did not answer"
+        revision = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
         claims = session.query(Claim).count()
     mode = ledger.paths.audit_key.stat().st_mode
     return Health(
@@ -59,6 +67,8 @@ def check(ledger: Ledger, *, repair: bool) -> Health:
         claims=claims,
         repaired_guards=tuple(repaired),
         stale_claims_freed=freed,
+        engine=dialect,
+        revision=str(revision),
     )
 
 

@@ -8,7 +8,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, or_, select
 from sqlalchemy.orm import Session
 
 from chartfile.errors import ChartfileError
@@ -79,7 +79,7 @@ def _journal_claim(
             source_path=files.text_of(path),
             fingerprint=staged.fingerprint,
         )
-        prior = _prior_claim(unit.session, path, staged)
+        prior = _prior_claim(unit.session, path, staged, ledger.station)
         if prior is not None and prior.state == "done" and consume and prior.sha256 == staged.sha256:
             unit.session.execute(delete(Claim).where(Claim.holder == ticket))  # nothing left to claim
             log.info("document %d: already committed; removing its leftover inbox file", prior.id)
@@ -93,6 +93,7 @@ def _journal_claim(
                 hint="it is taken again once that command has finished",
             )
         intake = _journal(unit, prior, path, staged)
+        intake.station = ledger.station or None
         unit.session.flush()
         intake.work_path = str(ledger.paths.work / str(intake.id))
         ledger.claims.attach(unit.session, staged.sha256, intake.id)
@@ -107,14 +108,24 @@ def _in_progress(ledger: Ledger, intake_id: int) -> bool:
     return journal.locked(ledger.paths.work / str(intake_id))
 
 
-def _prior_claim(session: Session, path: Path, staged: Staged) -> Intake | None:
-    """The claim of this very file; else an unfinished claim of the same bytes at the same path."""
-    same_path = select(Intake).where(Intake.source_path == files.text_of(path)).order_by(Intake.id.desc())
+def _prior_claim(session: Session, path: Path, staged: Staged, station: str) -> Intake | None:
+    """The claim of this very file (at this station); else an unfinished claim of the same bytes at the
+    same path."""
+    same_path = (
+        select(Intake)
+        .where(Intake.source_path == files.text_of(path), _at_station(station))
+        .order_by(Intake.id.desc())
+    )
     exact = session.scalars(same_path.where(Intake.source_fingerprint == staged.fingerprint)).first()
     if exact is not None:
         return exact
     unfinished = same_path.where(Intake.sha256 == staged.sha256, Intake.state.in_(OPEN_STATES))
     return session.scalars(unfinished).first()
+
+
+def _at_station(station: str) -> ColumnElement[bool]:
+    """Intake rows of this station (and rows older than stations: one station then)."""
+    return or_(Intake.station == station, Intake.station.is_(None))
 
 
 def _journal(unit: Unit, prior: Intake | None, path: Path, staged: Staged) -> Intake:

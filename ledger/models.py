@@ -67,6 +67,8 @@ class Intake(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     claimed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # the station that took it (its recovery is that station's); NULL on rows older than stations
+    station: Mapped[str | None] = mapped_column(String(200), index=True, nullable=True, default=None)
 
 
 class Document(Base):
@@ -220,3 +222,37 @@ class User(Base):
     session_epoch: Mapped[int] = mapped_column(Integer, default=0)  # raised to end every session
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     last_sign_in_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class Station(Base):
+    """A scan station (one daemon) on the shared database: its lease, renewed while it runs, and what it
+    last said about itself (inbox depth, documents in progress, paused). A second daemon for the same
+    station is refused while the lease is live; a crashed station's lease runs out."""
+
+    __tablename__ = "stations"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))  # a token unique to the running daemon
+    holder_name: Mapped[str] = mapped_column(String(400))
+    host: Mapped[str] = mapped_column(String(200))
+    pid: Mapped[int] = mapped_column(Integer)
+    pid_started: Mapped[int] = mapped_column(BigInteger)
+    inbox: Mapped[str] = mapped_column(Text)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    stopped_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    inbox_files: Mapped[int] = mapped_column(Integer, default=0)
+    in_progress: Mapped[int] = mapped_column(Integer, default=0)
+    paused: Mapped[bool] = mapped_column(default=False)
+
+
+class Lease(Base):
+    """A named job only one station does at a time (the nightly report), held until `expires_at`."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    holder_name: Mapped[str] = mapped_column(String(400))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

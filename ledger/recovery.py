@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from chartfile.ledger import files, journal
 from chartfile.ledger.book import Ledger
@@ -52,7 +52,9 @@ def recover(ledger: Ledger) -> Recovery:
     with ledger.unit() as unit:
         stale = ledger.claims.clear_stale(unit.session)  # their holders are gone: nobody renews them
         held = ledger.claims.live_intakes(unit.session)
-        open_ids = list(unit.session.scalars(select(Intake.id).where(Intake.state.in_(OPEN_STATES))))
+        mine = or_(Intake.station == ledger.station, Intake.station.is_(None))  # other stations: theirs
+        open_rows = select(Intake.id).where(Intake.state.in_(OPEN_STATES), mine)
+        open_ids = list(unit.session.scalars(open_rows))
     for intake_id in open_ids:
         if intake_id in held or journal.locked(ledger.paths.work / str(intake_id)):
             outcomes["held"].append(intake_id)  # a running command holds this claim: it is that command's

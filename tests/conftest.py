@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -23,9 +24,12 @@ PATIENTS_CSV = """mrn,last_name,first_name,middle_name,dob,sex,phone,address,cit
 """
 
 
-def make_workspace(folder: Path) -> Path:
-    """A folder with config.yaml (fast readiness settings) whose paths live inside it."""
+def make_workspace(folder: Path, database_url: str | None = None) -> Path:
+    """A folder with config.yaml (fast readiness settings) whose paths live inside it; its database is a
+    SQLite file in it, or `database_url` (a PostgreSQL database of the test server)."""
     raw = yaml.safe_load(DEFAULT_CONFIG_TEXT)
+    if database_url:
+        raw["database"]["url"] = database_url
     raw["ingest"] |= {"stability_seconds": 0.5, "poll_interval_seconds": 0.2, "rescan_seconds": 2}
     raw["ocr"]["workers"] = 2
     (folder / "config.yaml").write_text(yaml.safe_dump(raw), encoding="utf-8")
@@ -33,9 +37,37 @@ def make_workspace(folder: Path) -> Path:
     return folder
 
 
+DATABASES = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked `both_databases` run on SQLite and on PostgreSQL (the `database` fixture's value)."""
+    if "database" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_databases"):
+        metafunc.parametrize("database", DATABASES, indirect=True, scope="module")
+
+
+@pytest.fixture(scope="module")
+def database(request: pytest.FixtureRequest) -> str:
+    """Which database the test's workspaces use: "sqlite" (the default) or "postgresql"."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+def database_url_for(database: str, request: pytest.FixtureRequest) -> str | None:
+    """None for SQLite (the workspace's own file); else a new PostgreSQL database, dropped afterwards."""
+    if database == "sqlite":
+        return None
+    server: PgServer = request.getfixturevalue("pg_server")
+    digest = hashlib.sha1(request.node.nodeid.encode()).hexdigest()[:12]
+    name = "t_" + "".join(c if c.isalnum() else "_" for c in request.node.name.lower())[:40] + digest
+    server.drop_database(name)
+    url = server.create_database(name)
+    request.addfinalizer(lambda: server.drop_database(name))
+    return url
+
+
 @pytest.fixture
-def workspace(tmp_path: Path) -> Iterator[Path]:
-    yield make_workspace(tmp_path)
+def workspace(tmp_path: Path, database: str, request: pytest.FixtureRequest) -> Iterator[Path]:
+    yield make_workspace(tmp_path, database_url_for(database, request))
 
 
 @pytest.fixture

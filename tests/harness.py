@@ -21,10 +21,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
+import psycopg
 import yaml
 
 from chartfile.commands.common import os_user, utc_clock
 from chartfile.ledger import Ledger, journal, open_ledger
+from chartfile.ledger.guards import PG_GUARDS
 from chartfile.ledger.store import FileStore
 from chartfile.runtime import Runtime, open_runtime
 from chartfile.settings import Settings
@@ -62,13 +64,32 @@ class Workspace:
             raw[name] = (raw.get(name) or {}) | values
         self.config.write_text(yaml.safe_dump(raw), encoding="utf-8")
 
+    @property
+    def database_url(self) -> str:
+        """The configured database URL (a PostgreSQL one, or "" for the workspace's SQLite file)."""
+        raw = yaml.safe_load(self.config.read_text(encoding="utf-8"))
+        url = str((raw.get("database") or {}).get("url") or "")
+        return url if url.startswith("postgresql") else ""
+
     def rows(self, sql: str, *params: Any) -> list[dict[str, Any]]:
+        url = self.database_url
+        if url:
+            with connect_database(self.root) as conn:
+                return [dict(row) for row in conn.execute(sql, params)]
         return rows(self.db, sql, params)
 
     def execute(self, sql: str, *params: Any) -> None:
         """Change the index as another program (or station) would: one committed statement."""
-        with contextlib.closing(sqlite3.connect(self.db, timeout=30)) as conn, conn:
+        with connect_database(self.root) as conn:
             conn.execute(sql, params)
+
+    def drop_trigger(self, name: str) -> None:
+        """Drop one of the audit trail's guard triggers, as someone with the database's keys could."""
+        if self.database_url:
+            table = PG_GUARDS[name][0]
+            self.execute(f"DROP TRIGGER {name} ON {table}")
+        else:
+            self.execute(f"DROP TRIGGER {name}")
 
     def documents(self) -> list[dict[str, Any]]:
         return self.rows("SELECT * FROM documents ORDER BY id")
@@ -256,6 +277,72 @@ def rows(db: Path, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any
         raise
 
 
+class Row(tuple[Any, ...]):
+    """A row read by name or position, as sqlite3.Row (`dict(row)` gives its columns)."""
+
+    names: tuple[str, ...] = ()
+
+    def __getitem__(self, key: Any) -> Any:
+        return super().__getitem__(self.names.index(key) if isinstance(key, str) else key)
+
+    def keys(self) -> tuple[str, ...]:
+        return self.names
+
+
+class Rows(list[Row]):
+    """Rows read at once, with a cursor's fetchone / fetchall."""
+
+    def fetchone(self) -> Row | None:
+        return self[0] if self else None
+
+    def fetchall(self) -> list[Row]:
+        return list(self)
+
+
+class PgConnection:
+    """A psycopg connection that takes sqlite3's `?` placeholders and gives Row-like rows."""
+
+    def __init__(self, url: str) -> None:
+        libpq = url.replace("postgresql+psycopg://", "postgresql://")
+        self._conn = psycopg.connect(libpq, options="-c TimeZone=UTC")  # times written as chartfile does
+        for json_type in ("json", "jsonb"):  # JSON columns read as text, as from SQLite
+            self._conn.adapters.register_loader(json_type, psycopg.types.string.TextLoader)
+
+    def execute(self, sql: str, params: Any = ()) -> Rows:
+        cursor = self._conn.execute(sql.replace("?", "%s"), tuple(params))
+        if cursor.description is None:
+            return Rows()
+        names = tuple(column.name for column in cursor.description)
+        found = Rows()
+        for values in cursor.fetchall():
+            row = Row(values)
+            row.names = names
+            found.append(row)
+        return found
+
+    def commit(self) -> None:
+        self._conn.commit()
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+@contextmanager
+def connect_database(workspace: Path) -> Iterator[Any]:
+    """The workspace's database as a DB-API-like connection (sqlite3, or psycopg taking `?` too); what is
+    done in it is committed at the end."""
+    ws = Workspace(workspace)
+    url = ws.database_url
+    conn: Any = PgConnection(url) if url else sqlite3.connect(ws.db, timeout=30)
+    if not url:
+        conn.row_factory = sqlite3.Row
+    try:
+        yield conn
+        conn.commit()
+    finally:
+        conn.close()
+
+
 def wait_until(check: Callable[[], T | None], *, timeout: float, what: str, interval: float = 0.2) -> T:
     """Poll `check` until it returns something true (a row, a non-empty list); fail after `timeout` s."""
     deadline = time.monotonic() + timeout
@@ -273,7 +360,12 @@ def ledger_on(settings: Settings, *, clock: Callable[[], dt.datetime] = utc_cloc
     """The workspace's ledger in this process, with the CLI's actor and (unless given) its clock."""
     targets = settings.ehr.targets()
     with open_ledger(
-        settings.paths, settings.database, clock=clock, actor=os_user(), targets=targets
+        settings.paths,
+        settings.database,
+        clock=clock,
+        actor=os_user(),
+        targets=targets,
+        station=settings.station.resolved_name(),
     ) as ledger:
         yield ledger
 

@@ -57,8 +57,9 @@ def server_bin_dir() -> Path:
     return found[-1].parent
 
 
-def start_server() -> PgServer:
-    """initdb + pg_ctl start in a new temp folder; trust authentication on 127.0.0.1 only."""
+def start_server(*, durable: bool = False) -> PgServer:
+    """initdb + pg_ctl start in a new temp folder; trust authentication on 127.0.0.1 only. Tests run
+    without fsync (nothing to keep); `durable` keeps PostgreSQL's own defaults (benchmarks of commits)."""
     run_as = "postgres" if os.geteuid() == 0 else None
     folder = Path(tempfile.mkdtemp(prefix="chartfile-pg-"))
     if run_as is not None:
@@ -79,7 +80,9 @@ def start_server() -> PgServer:
         "--no-sync",
         "--locale=C.UTF-8",
     )
-    options = f"-h 127.0.0.1 -p {server.port} -k {folder} -c fsync=off -c full_page_writes=off"
+    options = f"-h 127.0.0.1 -p {server.port} -k {folder}"
+    if not durable:
+        options += " -c fsync=off -c full_page_writes=off"
     _run(
         server,
         "pg_ctl",

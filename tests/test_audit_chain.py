@@ -46,6 +46,7 @@ def refused_at_start(ws: Workspace, daemons: Daemons) -> str:
     return log
 
 
+@pytest.mark.both_databases
 def test_an_untouched_trail_verifies_and_its_key_is_private(ws: Workspace) -> None:
     code, report = verify(ws)
     assert code == 0 and report["ok"] is True and report["first_break"] is None
@@ -75,8 +76,9 @@ def test_a_forged_back_dated_row_is_found_and_the_daemon_refuses_to_start(
     assert check.returncode == AUDIT_BROKEN and f"broken at row {forged['id']}" in check.stderr
 
 
+@pytest.mark.both_databases
 def test_an_edited_row_after_its_guard_was_dropped_is_found(ws: Workspace, daemons: Daemons) -> None:
-    ws.execute("DROP TRIGGER audit_events_no_update")
+    ws.drop_trigger("audit_events_no_update")
     ws.execute("UPDATE audit_events SET actor = 'someone else' WHERE id = 3")
     code, report = verify(ws)
     assert code == AUDIT_BROKEN and report["first_break"]["row_id"] == 3  # type: ignore[index]
@@ -84,8 +86,9 @@ def test_an_edited_row_after_its_guard_was_dropped_is_found(ws: Workspace, daemo
     assert "broken at row 3" in refused_at_start(ws, daemons)
 
 
+@pytest.mark.both_databases
 def test_a_dropped_trigger_is_found_and_put_back_by_db_check_repair(ws: Workspace, daemons: Daemons) -> None:
-    ws.execute("DROP TRIGGER audit_events_no_delete")
+    ws.drop_trigger("audit_events_no_delete")
     code, report = verify(ws)
     assert code == AUDIT_BROKEN and report["first_break"] is None
     assert report["missing_guards"] == ["audit_events_no_delete"]
@@ -107,20 +110,22 @@ def test_a_dropped_trigger_is_found_and_put_back_by_db_check_repair(ws: Workspac
     assert "audit trail verified" in daemon.log()
 
 
+@pytest.mark.both_databases
 @pytest.mark.parametrize(
     ("row", "where"),
     [pytest.param(4, "row 4 is missing", id="middle"), pytest.param(-1, "newest", id="newest")],
 )
 def test_a_deleted_row_is_found(ws: Workspace, row: int, where: str) -> None:
     newest = ws.rows("SELECT max(id) AS id FROM audit_events")[0]["id"]
-    ws.execute("DROP TRIGGER audit_events_no_delete")
+    ws.drop_trigger("audit_events_no_delete")
     ws.execute("DELETE FROM audit_events WHERE id = ?", newest if row == -1 else row)
     code, report = verify(ws)
     assert code == AUDIT_BROKEN and where in report["first_break"]["reason"]  # type: ignore[index]
 
 
+@pytest.mark.both_databases
 def test_a_break_resealed_by_it_is_recorded_and_later_tampering_still_shows(ws: Workspace) -> None:
-    ws.execute("DROP TRIGGER audit_events_no_update")
+    ws.drop_trigger("audit_events_no_update")
     ws.execute("UPDATE audit_events SET detail = '{}' WHERE id = 2")
     run_cli(ws.root, "db", "check", "--repair")
     resealed = run_cli(ws.root, "audit", "reseal", "--reason", "ticket 42: restored from backup", "--json")
@@ -133,7 +138,7 @@ def test_a_break_resealed_by_it_is_recorded_and_later_tampering_still_shows(ws: 
     ]
     assert events[-1]["action"] == "audit-resealed" and events[-1]["detail"]["broken_at"] == 2
     assert events[-1]["detail"]["reason"] == "ticket 42: restored from backup"
-    ws.execute("DROP TRIGGER audit_events_no_update")
+    ws.drop_trigger("audit_events_no_update")
     ws.execute("UPDATE audit_events SET actor = 'x' WHERE id = 1")  # before the new start: sealed
     code, report = verify(ws)
     assert code == AUDIT_BROKEN and "older than the chain's start" in report["first_break"]["reason"]  # type: ignore[index]
@@ -173,12 +178,13 @@ def test_rows_written_before_the_chain_are_sealed_when_it_starts(workspace: Path
         )
     code, report = verify(ws)  # the first command migrates, makes the key and starts the chain
     assert code == 0 and (report["sealed"], report["start_id"]) == (3, 4)
-    ws.execute("DROP TRIGGER audit_events_no_update")
+    ws.drop_trigger("audit_events_no_update")
     ws.execute("UPDATE audit_events SET actor = 'nobody' WHERE id = 2")
     code, report = verify(ws)
     assert code == AUDIT_BROKEN and "older than the chain's start (row 4)" in report["first_break"]["reason"]  # type: ignore[index]
 
 
+@pytest.mark.both_databases
 def test_db_check_says_when_the_site_key_can_be_read_by_others(ws: Workspace) -> None:
     (ws.root / "data" / "audit.key").chmod(0o644)
     done = run_cli(ws.root, "db", "check")

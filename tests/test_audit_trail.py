@@ -9,32 +9,39 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 import yaml
-from conftest import make_workspace, run_cli
+from conftest import database_url_for, make_workspace, run_cli
+from harness import connect_database
 from scenarios import lab_result, text_pdf
 
-pytestmark = pytest.mark.slow  # real CLI processes end to end (still run in CI)
+pytestmark = [pytest.mark.slow, pytest.mark.both_databases]  # real CLI processes end to end (still run in CI)
 
 
 def db_events(ws: Path, document_id: int) -> list[tuple[str, dt.datetime]]:
-    with sqlite3.connect(ws / "data" / "chartfile.db") as db:
+    with connect_database(ws) as db:
         rows = db.execute(
             "SELECT action, at FROM audit_events WHERE document_id = ? ORDER BY id", (document_id,)
         )
-        return [(action, dt.datetime.fromisoformat(at)) for action, at in rows]
+        return [
+            (action, at if isinstance(at, dt.datetime) else dt.datetime.fromisoformat(at))
+            for action, at in rows
+        ]
 
 
 @pytest.fixture(scope="module")
-def lifecycle(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, list[dict[str, Any]]]:
+def lifecycle(
+    tmp_path_factory: pytest.TempPathFactory, database: str, request: pytest.FixtureRequest
+) -> tuple[Path, int, list[dict[str, Any]]]:
     """received -> review -> viewed -> assigned -> refiled -> reprocessed (no change) -> exported."""
-    ws = make_workspace(tmp_path_factory.mktemp("audit"))
+    ws = make_workspace(tmp_path_factory.mktemp("audit"), database_url_for(database, request))
     raw = yaml.safe_load((ws / "config.yaml").read_text(encoding="utf-8"))
     (ws / "config.yaml").write_text(yaml.safe_dump(raw | {"report": {"timezone": "UTC"}}), encoding="utf-8")
     run_cli(ws, "patients", "import", str(ws / "patients.csv"), check=True)
     text_pdf([lab_result("Harold Whitfield", None, None)], ws / "name_only.pdf")
     run_cli(ws, "process", str(ws / "name_only.pdf"), check=True)
-    with sqlite3.connect(ws / "data" / "chartfile.db") as db:
+    with connect_database(ws) as db:
         (document_id,) = db.execute("SELECT id FROM documents").fetchone()
     doc = str(document_id)
     run_cli(ws, "review", "show", doc, check=True)
@@ -110,9 +117,9 @@ def test_audit_rows_cannot_be_changed_or_removed(
 ) -> None:
     ws, _, events = lifecycle
     with (
-        sqlite3.connect(ws / "data" / "chartfile.db") as db,
-        pytest.raises(sqlite3.IntegrityError, match="append-only"),
+        connect_database(ws) as db,
+        pytest.raises((sqlite3.IntegrityError, psycopg.Error), match="append-only"),
     ):
         db.execute(statement)
-    with sqlite3.connect(ws / "data" / "chartfile.db") as db:
+    with connect_database(ws) as db:
         assert db.execute("SELECT count(*) FROM audit_events").fetchone()[0] >= len(events)

@@ -16,7 +16,7 @@ from conftest import run_cli, started
 from harness import Daemons, Workspace, cli_env, wait_until
 from test_daemon_crash import make_faxes, sha256
 
-pytestmark = pytest.mark.slow(minutes=3)
+pytestmark = [pytest.mark.slow(minutes=3), pytest.mark.both_databases]
 
 
 @pytest.fixture

@@ -5,29 +5,30 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import make_workspace, run_cli
+from conftest import database_url_for, make_workspace, run_cli
+from harness import connect_database
 from scenarios import lab_result, text_pdf
 
 SECOND_RECORD = "mrn,last_name,first_name,middle_name,dob\n4471299,Lindqvist,Margaret,Anne,1949-07-15\n"
 
+pytestmark = pytest.mark.both_databases
+
 
 def documents(ws: Path) -> dict[str, dict[str, Any]]:
-    with sqlite3.connect(ws / "data" / "chartfile.db") as db:
-        db.row_factory = sqlite3.Row
+    with connect_database(ws) as db:
         return {row["source_name"]: dict(row) for row in db.execute("SELECT * FROM documents")}
 
 
 @pytest.fixture(scope="module")
 def merged(
-    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path_factory: pytest.TempPathFactory, database: str, request: pytest.FixtureRequest
 ) -> tuple[Path, dict[str, dict[str, Any]], list[dict[str, Any]]]:
     """Two documents filed to 4471205 (and a duplicate of one), then 4471205 merged into 4471299."""
-    ws = make_workspace(tmp_path_factory.mktemp("merge"))
+    ws = make_workspace(tmp_path_factory.mktemp("merge"), database_url_for(database, request))
     run_cli(ws, "patients", "import", str(ws / "patients.csv"), check=True)
     batch = ws / "batch"
     batch.mkdir()
@@ -80,7 +81,7 @@ def test_merge_is_audited_per_document_and_for_the_patient(
         "documents": sorted(d["id"] for d in decisions),
         "reason": "duplicate chart",
     }
-    with sqlite3.connect(ws / "data" / "chartfile.db") as db:
+    with connect_database(ws) as db:
         moved = db.execute("SELECT document_id FROM audit_events WHERE action = 'merged'").fetchall()
     assert sorted(i for (i,) in moved) == sorted(d["id"] for d in decisions)
 

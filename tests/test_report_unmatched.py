@@ -5,14 +5,14 @@ from __future__ import annotations
 import csv
 import json
 import shutil
-import sqlite3
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import make_workspace, run_cli
+from conftest import database_url_for, make_workspace, run_cli
+from harness import connect_database
 from PIL import Image
 from scenarios import lab_result, text_pdf
 
@@ -21,6 +21,8 @@ _DECODED_PROBE = (
     "<script>window.addEventListener('load', () => { document.body.dataset.decoded = "
     "[...document.images].filter(i => i.complete && i.naturalWidth > 0).length; });</script></body>"
 )
+
+pytestmark = pytest.mark.both_databases
 
 
 def chromium(*args: str, profile: Path) -> subprocess.CompletedProcess[str]:
@@ -59,8 +61,10 @@ class Elements(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
-    ws = make_workspace(tmp_path_factory.mktemp("report"))
+def report(
+    tmp_path_factory: pytest.TempPathFactory, database: str, request: pytest.FixtureRequest
+) -> tuple[Path, dict[str, Any]]:
+    ws = make_workspace(tmp_path_factory.mktemp("report"), database_url_for(database, request))
     run_cli(ws, "patients", "import", str(ws / "patients.csv"), check=True)
     batch = ws / "batch"
     batch.mkdir()
@@ -91,7 +95,7 @@ def test_report_lists_each_waiting_status_with_totals_and_ageing(report: tuple[P
         table = list(csv.DictReader(handle))
     assert sorted(row["status"] for row in table) == ["quarantined", "review", "unmatched", "unmatched"]
     assert {row["source_name"] for row in table} >= {"name_only.pdf", HOSTILE_NAME, "letter.docx"}
-    with sqlite3.connect(ws / "data" / "chartfile.db") as db:
+    with connect_database(ws) as db:
         exported = db.execute("SELECT count(*) FROM audit_events WHERE action = 'exported'").fetchone()[0]
     assert exported == 4
 

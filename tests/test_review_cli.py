@@ -3,41 +3,46 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pikepdf
 import pytest
-from conftest import make_workspace, run_cli
+from conftest import database_url_for, make_workspace, run_cli
+from harness import connect_database
 from PIL import Image
 from scenarios import image_pdf, lab_result, text_pdf
 
-pytestmark = pytest.mark.slow  # real CLI processes end to end (still run in CI)
+pytestmark = [pytest.mark.slow, pytest.mark.both_databases]  # real CLI processes end to end (still run in CI)
+
+
+def as_json(detail: Any) -> Any:
+    """A JSON column as read: text on SQLite, already parsed on PostgreSQL."""
+    return json.loads(detail) if isinstance(detail, str) else detail
+
 
 PHI = ("Whitfield", "WHITFIELD", "Harold", "Okonkwo", "Adaeze", "Lindqvist", "1957", "1984", "Quartermaine")
 
 
 def rows(ws: Path) -> dict[str, dict[str, Any]]:
     """The documents table by source name, read straight from the database file."""
-    with sqlite3.connect(ws / "data" / "chartfile.db") as db:
-        db.row_factory = sqlite3.Row
+    with connect_database(ws) as db:
         return {row["source_name"]: dict(row) for row in db.execute("SELECT * FROM documents")}
 
 
 def audit_of(ws: Path, document_id: int) -> list[dict[str, Any]]:
-    with sqlite3.connect(ws / "data" / "chartfile.db") as db:
+    with connect_database(ws) as db:
         found = db.execute(
             "SELECT action, detail FROM audit_events WHERE document_id = ? ORDER BY id", (document_id,)
         )
-        return [{"action": action, "detail": json.loads(detail)} for action, detail in found]
+        return [{"action": action, "detail": as_json(detail)} for action, detail in found]
 
 
 @pytest.fixture(scope="module")
-def ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def ws(tmp_path_factory: pytest.TempPathFactory, database: str, request: pytest.FixtureRequest) -> Path:
     """Born-digital PDFs (fast, no OCR) plus one scanned page (OCR) for each queue situation."""
-    ws = make_workspace(tmp_path_factory.mktemp("review"))
+    ws = make_workspace(tmp_path_factory.mktemp("review"), database_url_for(database, request))
     run_cli(ws, "patients", "import", str(ws / "patients.csv"), check=True)
     batch = ws / "batch"
     batch.mkdir()

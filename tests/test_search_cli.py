@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import make_workspace, run_cli
+from conftest import database_url_for, make_workspace, run_cli
+from harness import connect_database
 from scenarios import lab_result, plain_page, text_pdf
 
-pytestmark = pytest.mark.slow  # real CLI processes end to end (still run in CI)
+pytestmark = [pytest.mark.slow, pytest.mark.both_databases]  # real CLI processes end to end (still run in CI)
 
 CHEST = """Valley Imaging Center
 RADIOLOGY REPORT
@@ -48,8 +48,8 @@ def search(ws: Path, *args: str) -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    ws = make_workspace(tmp_path_factory.mktemp("search"))
+def ws(tmp_path_factory: pytest.TempPathFactory, database: str, request: pytest.FixtureRequest) -> Path:
+    ws = make_workspace(tmp_path_factory.mktemp("search"), database_url_for(database, request))
     run_cli(ws, "patients", "import", str(ws / "patients.csv"), check=True)
     batch = ws / "batch"
     batch.mkdir()
@@ -64,8 +64,7 @@ def ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def documents(ws: Path) -> dict[str, dict[str, Any]]:
-    with sqlite3.connect(ws / "data" / "chartfile.db") as db:
-        db.row_factory = sqlite3.Row
+    with connect_database(ws) as db:
         return {row["source_name"]: dict(row) for row in db.execute("SELECT * FROM documents")}
 
 

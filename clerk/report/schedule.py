@@ -21,6 +21,7 @@ from chartfile.clerk.report.mail import send_report
 from chartfile.errors import ChartfileError, explain
 from chartfile.ledger import Ledger
 from chartfile.ledger.models import ReportRun
+from chartfile.ledger.stations import drop_lease, take_lease
 from chartfile.settings import ReportSettings, Settings
 
 log = logging.getLogger(__name__)
@@ -72,22 +73,46 @@ def run_due_reports(settings: Settings, ledger: Ledger, now: dt.datetime) -> lis
     written: list[Path] = []
     try:
         with ledger.reading() as session:
-            schedule = schedule_for(settings.report, session)
-        for night in schedule.due(now):
-            result = write_unmatched(
-                settings,
-                ledger,
-                report_date=night,
-                as_of=schedule.cutoff(night),
-                since=None,
-                out_dir=settings.report.output,
-            )
-            emailed = _email(settings.report, result)
-            _record(ledger, result, emailed=emailed, now=now)
-            written.append(result.html)
-            log.info("nightly report for %s: %d document(s) waiting", night, result.report.total)
+            if not schedule_for(settings.report, session).due(now) or not _lead(ledger, session, now):
+                return []  # nothing due, or another station writes it now
+        try:
+            written = _write_due(settings, ledger, now)
+        finally:
+            with ledger.reading() as session:
+                drop_lease(session, REPORT_LEASE, ledger.claims.holder, now=ledger.clock())
     except (ChartfileError, OSError, SQLAlchemyError) as e:
         log.error("the nightly report could not be written (%s); it is tried again", explain(e).log_line())
+    return written
+
+
+REPORT_LEASE = "nightly-report"
+REPORT_LEASE_TIME = dt.timedelta(minutes=30)  # a station that crashed while writing it: another takes over
+
+
+def _lead(ledger: Ledger, session: Session, now: dt.datetime) -> bool:
+    """Whether this station writes the reports now (one station of those sharing the database does)."""
+    until = now + REPORT_LEASE_TIME
+    return take_lease(session, REPORT_LEASE, ledger.claims.holder, until=until, now=now)
+
+
+def _write_due(settings: Settings, ledger: Ledger, now: dt.datetime) -> list[Path]:
+    """Every report still due (read again under the lease: another station may have just written it)."""
+    written: list[Path] = []
+    with ledger.reading() as session:
+        schedule = schedule_for(settings.report, session)
+    for night in schedule.due(now):
+        result = write_unmatched(
+            settings,
+            ledger,
+            report_date=night,
+            as_of=schedule.cutoff(night),
+            since=None,
+            out_dir=settings.report.output,
+        )
+        emailed = _email(settings.report, result)
+        _record(ledger, result, emailed=emailed, now=now)
+        written.append(result.html)
+        log.info("nightly report for %s: %d document(s) waiting", night, result.report.total)
     return written
 
 
