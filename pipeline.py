@@ -130,13 +130,17 @@ class Record:
             mark_failed(self.ledger, incoming, error)
             return None
         why = explain(error)
-        return outcomes.quarantine(
-            self.ledger,
-            incoming,
-            stage=why.stage,
-            reason=f"not processed after its last attempt: {why.message}",
-            hint=f"{why.hint}; then drop the file from quarantine into the inbox again".lstrip("; "),
-        )
+        try:
+            return outcomes.quarantine(
+                self.ledger,
+                incoming,
+                stage=why.stage,
+                reason=f"not processed after its last attempt: {why.message}",
+                hint=f"{why.hint}; then drop the file from quarantine into the inbox again".lstrip("; "),
+            )
+        except Exception:  # quarantine failed too (the same fault): journal it, the input stays
+            mark_failed(self.ledger, incoming, error)
+            raise
 
 
 @contextmanager

@@ -42,7 +42,7 @@ FORMATS = ("fax_fine_tiff", "fax_standard_tiff")
 
 def make_pages(root: Path, pages: int, seed: int) -> tuple[list[Path], Path]:
     """`pages` one-page faxes (generated, with their master list): each page is one document."""
-    manifest = generate_corpus(root / "corpus", n_docs=max(2, pages // 2), seed=seed, formats=FORMATS)
+    manifest = generate_corpus(root / "corpus", n_docs=max(2, pages), seed=seed, formats=FORMATS)
     docs = [root / "corpus" / d.file for d in manifest.documents]
     found = list(page_files(docs, root / "pages"))[:pages]
     if len(found) < pages:
@@ -89,13 +89,13 @@ def timed_process(ws: Path, pages: list[Path]) -> tuple[float, float]:
     return time.perf_counter() - start, children_cpu() - cpu
 
 
-def timed_queue(ws: Path, pages: list[Path], workers: int) -> tuple[float, float, float]:
-    """(enqueue seconds, drain seconds, CPU seconds of both): `process --queue`, then `workers` workers
+def timed_queue(ws: Path, pages: list[Path], workers: int) -> tuple[float, float, float, float]:
+    """(enqueue s, drain s, CPU s of both, CPU s of the drain): `process --queue`, then `workers` workers
     until the queue is empty."""
     batch = batch_of(ws, pages)
     start, cpu = time.perf_counter(), children_cpu()
     subprocess.run(chartfile(ws, "process", "--queue", "--json", str(batch)), check=True, capture_output=True)
-    queued = time.perf_counter()
+    queued, queued_cpu = time.perf_counter(), children_cpu()
     procs = [
         subprocess.Popen(
             chartfile(ws, "worker", "--concurrency", "1", "--drain"),
@@ -109,7 +109,7 @@ def timed_queue(ws: Path, pages: list[Path], workers: int) -> tuple[float, float
     drained = time.perf_counter()
     if any(codes) or any(batch.iterdir()):
         raise SystemExit(f"workers exited {codes}; {len(list(batch.iterdir()))} file(s) left unfiled")
-    return queued - start, drained - queued, children_cpu() - cpu
+    return queued - start, drained - queued, children_cpu() - cpu, children_cpu() - queued_cpu
 
 
 def queue_cost(url: str, jobs: int) -> tuple[float, float]:
@@ -186,7 +186,7 @@ def _measure(
         processes.append(timed_process(fresh("process"), inputs))
         singles.append(timed_queue(fresh("queue"), inputs, 1))
     (process, process_cpu), single = min(processes), min(singles, key=lambda r: r[0] + r[1])
-    drains = {1: single[1]} | {n: timed_queue(fresh("queue"), inputs, n)[1] for n in workers if n != 1}
+    drains = {1: single} | {n: timed_queue(fresh("queue"), inputs, n) for n in workers if n != 1}
     overhead = (single[0] + single[1] - process) / count
     overhead_cpu = (min(r[2] for r in singles) - process_cpu) / count
     enqueue_cost, run_cost = queue_cost(server.create_database("cost"), jobs)
@@ -200,7 +200,8 @@ def _measure(
         "process_docs_per_min": per_minute(count, process),
         "enqueue_seconds": single[0],
         "workers": {
-            n: {"seconds": s, "docs_per_min": per_minute(count, s)} for n, s in sorted(drains.items())
+            n: {"seconds": r[1], "docs_per_min": per_minute(count, r[1]), "cpu_seconds": r[3]}
+            for n, r in sorted(drains.items())
         },
         "overhead_per_job_seconds": overhead,
         "overhead_percent_of_ocr": 100 * overhead / (floor / count),
@@ -208,6 +209,7 @@ def _measure(
         "queue_enqueue_per_job_seconds": enqueue_cost,
         "queue_run_per_job_seconds": run_cost,
         "queue_percent_of_ocr": 100 * (enqueue_cost + run_cost) / (floor_cpu / count),
+        "floor_cpu_seconds": floor_cpu,
         "floor_cpu_per_page_seconds": floor_cpu / count,
         "process_cpu_seconds": process_cpu,
         "overhead_cpu_per_job_seconds": overhead_cpu,
@@ -221,17 +223,14 @@ def report(found: dict[str, Any]) -> str:
         f"{count} one-page faxes; {f['cores']} cores (shared with other work); each worker and "
         "`process` with one Tesseract (OMP_THREAD_LIMIT=1); queue on PostgreSQL, ledger on SQLite",
         "",
-        "| run | seconds | documents/min | ratio to floor |",
-        "|---|---|---|---|",
-        f"| plain tesseract, serial (floor) | {floor:.1f} | {f['floor_docs_per_min']:.1f} | 1.00 |",
-        f"| chartfile process, 1 Tesseract | {f['process_seconds']:.1f} | "
-        f"{f['process_docs_per_min']:.1f} | {f['process_seconds'] / floor:.2f} |",
+        "| run | seconds | documents/min | ratio to floor | CPU s | cores it got |",
+        "|---|---|---|---|---|---|",
+        _row("plain tesseract, serial (floor)", floor, count, floor, f["floor_cpu_seconds"]),
+        _row("chartfile process, 1 Tesseract", f["process_seconds"], count, floor, f["process_cpu_seconds"]),
     ]
     for n, row in f["workers"].items():
         name = f"{n} worker{'s' if n > 1 else ''} (drain)"
-        lines.append(
-            f"| {name} | {row['seconds']:.1f} | {row['docs_per_min']:.1f} | {row['seconds'] / floor:.2f} |"
-        )
+        lines.append(_row(name, row["seconds"], count, floor, row["cpu_seconds"]))
     per_page, cpu_per_page = f["floor_per_page_seconds"], f["floor_cpu_per_page_seconds"]
     enqueue_ms, run_ms = f["queue_enqueue_per_job_seconds"] * 1000, f["queue_run_per_job_seconds"] * 1000
     lines += [
@@ -248,6 +247,15 @@ def report(found: dict[str, Any]) -> str:
         f"{f['queue_percent_of_ocr']:.1f}% of the floor's {cpu_per_page:.2f} CPU s a page (target < 5%)",
     ]
     return "\n".join(lines)
+
+
+def _row(name: str, seconds: float, count: int, floor: float, cpu: float) -> str:
+    """A table row: wall seconds, documents/min, ratio to the floor, CPU seconds (with Tesseract) and
+    the cores that gave (CPU / wall: on a machine shared with other work, less than it has)."""
+    return (
+        f"| {name} | {seconds:.1f} | {per_minute(count, seconds):.1f} | {seconds / floor:.2f} | "
+        f"{cpu:.1f} | {cpu / seconds:.2f} |"
+    )
 
 
 def write_results(text: str, pages: int) -> None:
