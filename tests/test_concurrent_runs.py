@@ -16,7 +16,7 @@ from conftest import run_cli, started
 from harness import Daemons, Workspace, cli_env, wait_until
 from test_daemon_crash import make_faxes, sha256
 
-pytestmark = [pytest.mark.slow(minutes=3), pytest.mark.both_databases]
+pytestmark = pytest.mark.slow(minutes=3)
 
 
 @pytest.fixture
@@ -89,6 +89,7 @@ def test_two_process_runs_on_one_folder_file_each_fax_once(ws: Workspace) -> Non
     ) - errors.count("skipped: an inbox file")
 
 
+@pytest.mark.both_databases  # claims across stations on the shared database
 def test_a_file_another_station_holds_is_left_to_it_until_its_lease_runs_out(ws: Workspace) -> None:
     batch = ws.root / "batch"
     (name, digest), *_ = make_faxes(batch, 1, pages=1).items()
@@ -112,6 +113,7 @@ def test_a_file_another_station_holds_is_left_to_it_until_its_lease_runs_out(ws:
     assert [doc["sha256"] for doc in ws.documents()] == [digest] and ws.rows("SELECT * FROM claims") == []
 
 
+@pytest.mark.both_databases  # claims across stations on the shared database
 def test_a_second_copy_of_a_file_being_filed_becomes_its_duplicate(ws: Workspace) -> None:
     batch = ws.root / "batch"
     (name, _), *_ = make_faxes(batch, 1, pages=2).items()

@@ -10,6 +10,8 @@ import pytest
 from conftest import run_cli
 from harness import Workspace
 
+pytestmark = pytest.mark.both_databases  # the patient list on SQLite and on PostgreSQL
+
 BAD_CSV = """mrn,last_name,first_name,middle_name,dob,sex,phone,address,city,state,zip,insurer
 1001,Abernathy,Clara,,1960-02-29,F,,,,,,Acme
 1002,,Bertram,,1970-01-01,M,,,,,,
