@@ -3,8 +3,8 @@ processes drain the batch (one killed with SIGKILL mid-job: its job is retried, 
 a fault of the machine is retried with back-off and then quarantined with its reason, `--wait` follows a
 batch to its end and its exit code says whether every job succeeded.
 
-The ledger's database is the `ledger_url` fixture (SQLite here: the workers share it on one machine);
-every check reads it through SQLAlchemy, so switching the fixture to PostgreSQL changes nothing else."""
+The ledger is on PostgreSQL too (the `ledger_url` fixture: the queue's database, as a site with workers on
+several machines runs it); every check reads it through SQLAlchemy."""
 
 from __future__ import annotations
 
@@ -32,9 +32,10 @@ DRIVER_ENV = {"PYTHONPATH": str(Path(__file__).parents[2])}
 
 
 @pytest.fixture
-def ledger_url(workspace: Path) -> str:
-    """The ledger's database: the one URL to switch to PostgreSQL (`pg_url`) once stations share one."""
-    return f"sqlite:///{workspace / 'data' / 'chartfile.db'}"
+def ledger_url(pg_url: str) -> str:
+    """The ledger's database: the queue's own PostgreSQL database, as a site running workers on several
+    machines has it (one server, chartfile's tables beside Procrastinate's)."""
+    return pg_url
 
 
 @pytest.fixture
