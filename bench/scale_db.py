@@ -189,6 +189,23 @@ def run(
     return result
 
 
+def report(found: dict[str, Any]) -> str:
+    """The figures as printed (search p50/p99 per engine and kind of query; commits/s per writer count)."""
+    lines: list[str] = []
+    lines.append(
+        f"# {found['documents']} documents, {found['pages']} pages, filled in {found['fill_seconds']:.0f} s"
+    )
+    lines.append(f"{'engine':<11} {'queries':<7} {'p50 ms':>8} {'p99 ms':>8}")
+    for name, kinds in found["search"].items():
+        for kind, figures in kinds.items():
+            lines.append(f"{name:<11} {kind:<7} {figures['p50_ms']:>8.1f} {figures['p99_ms']:>8.1f}")
+    lines.append(f"{'engine':<11} {'writers':>7} {'documents committed/s':>22}")
+    for name, rates in found["commits_per_second"].items():
+        for count, rate in rates.items():
+            lines.append(f"{name:<11} {count:>7} {rate:>22.0f}")
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--documents", type=int, default=100_000)
@@ -209,17 +226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         pg_url=args.pg_url,
         seed=args.seed,
     )
-    print(
-        f"# {found['documents']} documents, {found['pages']} pages, filled in {found['fill_seconds']:.0f} s"
-    )
-    print(f"{'engine':<11} {'queries':<7} {'p50 ms':>8} {'p99 ms':>8}")
-    for name, kinds in found["search"].items():
-        for kind, figures in kinds.items():
-            print(f"{name:<11} {kind:<7} {figures['p50_ms']:>8.1f} {figures['p99_ms']:>8.1f}")
-    print(f"{'engine':<11} {'writers':>7} {'documents committed/s':>22}")
-    for name, rates in found["commits_per_second"].items():
-        for count, rate in rates.items():
-            print(f"{name:<11} {count:>7} {rate:>22.0f}")
+    print(report(found))
     return 0
 
 

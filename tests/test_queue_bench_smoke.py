@@ -1,5 +1,6 @@
-"""Smoke run of bench.scale_queue as a real subprocess (its own PostgreSQL, real workers): it runs and
-prints every figure it promises. Speed is measured by the benchmark itself, never asserted here."""
+"""Smoke run of bench.scale (bench.scale_queue and bench.scale_db in one run) as a real subprocess (its
+own PostgreSQL servers, real workers): it runs and prints every figure it promises. Speed is measured by
+the benchmark itself, never asserted here."""
 
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.slow(minutes=1.5)
-def test_scale_queue_prints_rates_for_each_worker_count_and_the_overheads() -> None:
-    small = ("2", "--repeat", "1", "--workers", "1,2", "--cost-jobs", "20")
+def test_scale_prints_rates_for_each_worker_count_the_overheads_and_the_database_bound() -> None:
+    small = ["--pages", "2", "--repeat", "1", "--workers", "1,2", "--cost-jobs", "20"]
+    small += ["--documents", "200", "--runs", "1", "--commits", "4"]
     done = subprocess.run(
-        [sys.executable, "-m", "bench.scale_queue", *small],
+        [sys.executable, "-m", "bench.scale", *small],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
@@ -36,3 +38,7 @@ def test_scale_queue_prints_rates_for_each_worker_count_and_the_overheads() -> N
     cost = re.search(r"enqueue ([\d.]+) ms \+ run ([\d.]+) ms = ([\d.]+)% of the floor", done.stdout)
     assert cost is not None and float(cost.group(2)) > 0, done.stdout
     assert "end to end, per job" in done.stdout and "end to end, CPU" in done.stdout
+    for engine in ("sqlite", "postgresql"):
+        assert re.search(rf"^{engine} +rare +[\d.]+ +[\d.]+$", done.stdout, re.MULTILINE), done.stdout
+    bound = re.search(r"add up linearly to about (\d+) cores of OCR", done.stdout)
+    assert bound is not None and int(bound.group(1)) > 0, done.stdout
