@@ -10,7 +10,6 @@ import typer
 from chartfile.clerk.master_list import apply_updates
 from chartfile.clerk.patients import import_csv
 from chartfile.commands.common import console, err_console, ledger_of, print_json_line, settings_of, shown
-from chartfile.ehr.fhir_patients import read_bundle
 from chartfile.errors import UsageError
 from chartfile.indexer.patients import COLUMNS, MERGED_INTO
 from chartfile.settings import Settings
@@ -95,6 +94,8 @@ def _import_csv(path: Path, settings: Settings, *, encoding: str | None, as_json
 
 
 def _import_fhir(path: Path, settings: Settings, *, as_json: bool) -> None:
+    from chartfile.ehr.fhir_patients import read_bundle  # noqa: PLC0415 - fhir.resources: ~90 ms
+
     found = read_bundle(path, mrn_system=settings.ehr.mrn_system)
     with ledger_of(settings) as ledger:
         report = apply_updates(ledger, found.updates)

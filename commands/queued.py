@@ -4,23 +4,30 @@ and with `--wait` follow the batch with a progress bar until every job is finish
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from chartfile.commands.common import console, print_json_line, progress_bar, shown
 from chartfile.commands.worker import queued_settings
-from chartfile.jobs.queue import JobQueue
 from chartfile.settings import Settings
+
+if TYPE_CHECKING:  # Procrastinate is imported only when a queue is used (start-up of every command)
+    from chartfile.jobs.queue import JobQueue
 
 
 def queue_files(settings: Settings, files: list[Path], *, consume: bool, wait: bool, as_json: bool) -> None:
     """One job per file; the files stay where they are until a worker has filed them."""
+    from chartfile.jobs.queue import JobQueue  # noqa: PLC0415
+
     queue = JobQueue(queued_settings(settings).queue)
     follow(queue, queue.enqueue_files(files, consume=consume), wait=wait, as_json=as_json)
 
 
 def queue_documents(settings: Settings, document_ids: list[int], *, wait: bool, as_json: bool) -> None:
     """One job per document to run again from its kept original."""
+    from chartfile.jobs.queue import JobQueue  # noqa: PLC0415
+
     queue = JobQueue(queued_settings(settings).queue)
     follow(queue, queue.enqueue_documents(document_ids), wait=wait, as_json=as_json)
 

@@ -6,11 +6,9 @@ import logging
 from typing import Annotated
 
 import typer
-import uvicorn
 
 from chartfile.commands.common import settings_of, utc_clock
 from chartfile.errors import ConfigError
-from chartfile.web.app import create_app
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +30,10 @@ def serve_command(
             raise ConfigError(
                 f"the TLS {what} {path} is not a file", hint=f"fix web.{setting} in {settings.config_path}"
             )
+    import uvicorn  # noqa: PLC0415  # imported here: a command that does not use it starts faster
+
+    from chartfile.web.app import create_app  # noqa: PLC0415
+
     app = create_app(settings, clock=utc_clock)
     where = f"{'https' if web.tls else 'http'}://{host or web.host}:{port or web.port}"
     log.info("review desk on %s", where)

@@ -8,7 +8,6 @@ from typing import Any
 from chartfile import __version__
 from chartfile.daemon import free_mb, is_running
 from chartfile.ingest.watch import InboxFilter, scan
-from chartfile.jobs.queue import status_of
 from chartfile.ledger import Ledger
 from chartfile.ledger.deliveries import failing_count, state_counts
 from chartfile.ledger.queries import intake_counts, last_processed, status_counts
@@ -38,5 +37,7 @@ def status_report(settings: Settings, ledger: Ledger) -> dict[str, Any]:
             "stations": [station.as_json() for station in stations(session, ledger.clock())],
         }
     if settings.queue.url:
+        from chartfile.jobs.queue import status_of  # noqa: PLC0415 - Procrastinate only with a queue
+
         report["jobs"] = status_of(settings.queue)
     return report

@@ -8,8 +8,6 @@ import typer
 
 from chartfile.commands.common import runtime_of, settings_of
 from chartfile.errors import ConfigError
-from chartfile.jobs import quiet
-from chartfile.jobs.worker import run_worker
 from chartfile.settings import Settings
 
 
@@ -39,6 +37,9 @@ def worker_command(
         settings = settings.model_copy(
             update={"ocr": settings.ocr.model_copy(update={"workers": concurrency})}
         )
+    from chartfile.jobs import quiet  # noqa: PLC0415  # imported here: a command that does not use it starts faster
+    from chartfile.jobs.worker import run_worker  # noqa: PLC0415
+
     quiet.install()
     with runtime_of(settings, program="chartfile worker") as rt:
         run_worker(rt, slots=settings.document_workers(), drain=drain)
