@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from chartfile import matching
-from chartfile.ledger import Ledger, open_ledger
+from chartfile.ledger import Ledger, ledger_for
 from chartfile.ledger.patients import load_records, patients_version
 from chartfile.ocr import poppler, tesseract
 from chartfile.ocr.engine import OcrEngine
@@ -88,16 +88,7 @@ def open_runtime(
 ) -> Iterator[Runtime]:
     """A ready Runtime on the migrated ledger; the worker pool is shut down on exit."""
     return_large_blocks_to_the_os()
-    targets = settings.ehr.targets()
-    with open_ledger(
-        settings.paths,
-        settings.database,
-        clock=clock,
-        actor=actor,
-        program=program,
-        targets=targets,
-        station=settings.station.resolved_name(),
-    ) as ledger:
+    with ledger_for(settings, clock=clock, actor=actor, program=program) as ledger:
         if engine is None:
             check_dependencies(settings)
             engine = tesseract.TesseractEngine(

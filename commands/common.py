@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from chartfile.commands.actor import sudo_invoker_uid, user_name
-from chartfile.ledger import Ledger, open_ledger
+from chartfile.ledger import Ledger, ledger_for
 from chartfile.logs import setup_logging
 from chartfile.runtime import Runtime, open_runtime
 from chartfile.settings import Settings, find_config, load_settings
@@ -85,15 +85,7 @@ def ledger_of(settings: Settings, *, new_audit_key: bool = False) -> Iterator[Le
     """The migrated ledger (folders created with private permissions), with this edge's clock and actor.
 
     `new_audit_key`: only for `audit reseal --new-key` (the site key is lost for good)."""
-    with open_ledger(
-        settings.paths,
-        settings.database,
-        clock=utc_clock,
-        actor=os_user(),
-        new_audit_key=new_audit_key,
-        targets=settings.ehr.targets(),
-        station=settings.station.resolved_name(),
-    ) as ledger:
+    with ledger_for(settings, clock=utc_clock, actor=os_user(), new_audit_key=new_audit_key) as ledger:
         yield ledger
 
 

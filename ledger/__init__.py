@@ -8,6 +8,6 @@ whichever command runs. It may import only `records`, `settings` and `errors`: n
 
 from __future__ import annotations
 
-from chartfile.ledger.book import Ledger, open_ledger
+from chartfile.ledger.book import Ledger, ledger_for, open_ledger
 
-__all__ = ["Ledger", "open_ledger"]
+__all__ = ["Ledger", "ledger_for", "open_ledger"]

@@ -22,7 +22,7 @@ from chartfile.ledger.holders import Holder
 from chartfile.ledger.models import Document
 from chartfile.ledger.store import FileStore, StoreLayout
 from chartfile.ledger.unit import Unit, work_folder_error
-from chartfile.settings import DatabaseSettings, PathSettings
+from chartfile.settings import DatabaseSettings, PathSettings, Settings
 
 Clock = Callable[[], dt.datetime]
 
@@ -169,6 +169,30 @@ def private_umask() -> None:
 def prepare_folders(paths: PathSettings) -> None:
     for folder in (paths.inbox, paths.store, paths.quarantine, paths.work):
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
+@contextmanager
+def ledger_for(
+    settings: Settings,
+    *,
+    clock: Clock,
+    actor: str,
+    program: str = "chartfile",
+    new_audit_key: bool = False,
+) -> Iterator[Ledger]:
+    """`open_ledger` as every edge of a configured site opens it: its folders and database, the EHR
+    targets its outcomes queue messages for, and its station (whose intake rows it takes and recovers)."""
+    with open_ledger(
+        settings.paths,
+        settings.database,
+        clock=clock,
+        actor=actor,
+        program=program,
+        new_audit_key=new_audit_key,
+        targets=settings.ehr.targets(),
+        station=settings.station.resolved_name(),
+    ) as ledger:
+        yield ledger
 
 
 @contextmanager

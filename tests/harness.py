@@ -25,7 +25,7 @@ import psycopg
 import yaml
 
 from chartfile.commands.common import os_user, utc_clock
-from chartfile.ledger import Ledger, journal, open_ledger
+from chartfile.ledger import Ledger, journal, ledger_for
 from chartfile.ledger.guards import PG_GUARDS
 from chartfile.ledger.store import FileStore
 from chartfile.runtime import Runtime, open_runtime
@@ -358,15 +358,7 @@ def wait_until(check: Callable[[], T | None], *, timeout: float, what: str, inte
 @contextmanager
 def ledger_on(settings: Settings, *, clock: Callable[[], dt.datetime] = utc_clock) -> Iterator[Ledger]:
     """The workspace's ledger in this process, with the CLI's actor and (unless given) its clock."""
-    targets = settings.ehr.targets()
-    with open_ledger(
-        settings.paths,
-        settings.database,
-        clock=clock,
-        actor=os_user(),
-        targets=targets,
-        station=settings.station.resolved_name(),
-    ) as ledger:
+    with ledger_for(settings, clock=clock, actor=os_user()) as ledger:
         yield ledger
 
 

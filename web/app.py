@@ -13,7 +13,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from chartfile.clerk.accounts import Role
-from chartfile.ledger import open_ledger
+from chartfile.ledger import ledger_for
 from chartfile.settings import Settings
 from chartfile.web import actions, admin, views
 from chartfile.web.guard import WebState, page
@@ -62,14 +62,8 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime]) -> Starl
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        with open_ledger(
-            settings.paths,
-            settings.database,
-            clock=clock,
-            actor=WEB_ACTOR,
-            program="chartfile serve",
-            targets=settings.ehr.targets(),  # a refile at the desk tells the EHR, as the command does
-        ) as ledger:
+        # as every edge opens it: a refile at the desk tells the EHR, a split's intake is this station's
+        with ledger_for(settings, clock=clock, actor=WEB_ACTOR, program="chartfile serve") as ledger:
             codec = SessionCodec(
                 load_secret(settings.web.secret_key_file),
                 idle_seconds=settings.web.idle_timeout_minutes * 60,
