@@ -54,8 +54,8 @@ def assemble(
         dob=dob.value if dob else None,
         mrn=mrn,
         page=cell.page,
-        phone=_phone(words, window, record),
-        address=_address(words, window, record),
+        phone=_phone(words, window, record, anchor.cell),
+        address=_address(words, window, record, anchor.cell),
         role=role_of(
             words.cells,
             anchor.cell,
@@ -121,15 +121,21 @@ def _mrn(words: PageWords, window: frozenset[int], record: PatientRecord) -> str
     return None
 
 
-def _phone(words: PageWords, window: frozenset[int], record: PatientRecord) -> str | None:
+def _level_or_below(words: PageWords, cell: int, anchor: int) -> bool:
+    """Forms print a patient's phone and address beside or under the name; what is above it is the
+    sender's letterhead or another section."""
+    return words.cells[cell].row >= words.cells[anchor].row
+
+
+def _phone(words: PageWords, window: frozenset[int], record: PatientRecord, anchor: int) -> str | None:
     mine = digits_only(record.phone)[-10:]
     if any(p.value == mine for p in words.phones):
         return mine
-    near = [p.value for p in words.phones if p.cell in window]
+    near = [p.value for p in words.phones if p.cell in window and _level_or_below(words, p.cell, anchor)]
     return near[0] if near and mine else None
 
 
-def _address(words: PageWords, window: frozenset[int], record: PatientRecord) -> str | None:
+def _address(words: PageWords, window: frozenset[int], record: PatientRecord, anchor: int) -> str | None:
     parts = record.address.split()
     if len(parts) < 2 or not parts[0][:1].isdigit():
         return None
@@ -138,5 +144,9 @@ def _address(words: PageWords, window: frozenset[int], record: PatientRecord) ->
         keys = [t.key for t in tokens]
         if number in keys and street in keys[keys.index(number) + 1 :]:
             return words.cells[cell].text
-    streets = [words.cells[i].text for i in sorted(window) if _STREET.match(words.cells[i].text)]
+    streets = [
+        words.cells[i].text
+        for i in sorted(window)
+        if _STREET.match(words.cells[i].text) and _level_or_below(words, i, anchor)
+    ]
     return streets[0] if streets else None

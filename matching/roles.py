@@ -18,7 +18,7 @@ OTHER = re.compile(
     r"guarantor|subscriber|insured|policy\s*holder|cardholder|parent|guardian|mother|father|spouse|"
     r"emergency|contact|next\s+of\s+kin|relative|physician|provider|doctor|\bdr\b|referr|ordering|"
     r"attending|prescrib|pharmacist|pharmacy|rendering|supervising|surgeon|radiologist|pathologist|"
-    r"\bnpi\b|dea\b|attorney|counsel|esq|law\s+(?:firm|office)|adjuster|employer|responsible\s+party|"
+    r"\bnpi\b|dea\b|attorney|\bcounsel(?:or|lor)?s?\b|esq|law\s+(?:firm|office)|adjuster|employer|responsible\s+party|"
     r"signature|signed|\bby\b|from|sender|\battn\b|attention|\bcc\b|nurse|clinician|therapist|"
     r"reviewer|case\s+manager|technologist|member\s+services|representative",
     re.IGNORECASE,
@@ -34,6 +34,8 @@ PATIENT = re.compile(
 _GENERIC = re.compile(r"\bname\b", re.IGNORECASE)  # "Name:" alone is the patient; "Insured's name" is not
 _ASIDE = re.compile(r"\([^()]{0,40}\)")  # "(if other than patient)", "(Last, First, MI)"
 _CAPTION_LEVELS = 3  # a value's caption, the caption's header, the section band over both
+_CAPTION_GAP_HEIGHTS = 1.5  # a caption sits at most this many line heights above what it labels
+_NUMBER_RUN = re.compile(r"\d{3}")
 _AFTER_NAME = re.compile(r"^[\s,]*(?:M\.?D|D\.?O|N\.?P|P\.?A|R\.?N|Ph\.?D|Pharm\.?D|DDS|FNP|MSW|LCSW|Esq)\b")
 
 
@@ -89,11 +91,20 @@ def _labels(cells: Sequence[Cell], index: int, before: str) -> list[str]:
         found.append(max(left, key=lambda c: c.right).text[-40:])
     for _ in range(_CAPTION_LEVELS):
         over = _above(cells, cell)
-        if over is None or not is_caption(over.text):
+        if over is None or not _labels_it(over, cell):
             break  # a value above is another field's, not this one's label
         found.append(over.text[:60])
         cell = over
     return found
+
+
+def _labels_it(over: Cell, cell: Cell) -> bool:
+    """Is `over` a caption of `cell`: words without a value of their own (no street number, phone or
+    ZIP), close above it? A title or a letterhead set off by space above a form labels nothing."""
+    if not is_caption(over.text) or _NUMBER_RUN.search(over.text):
+        return False
+    height = max(cell.bottom - cell.top, over.bottom - over.top, 1)
+    return cell.top - over.bottom <= _CAPTION_GAP_HEIGHTS * height
 
 
 def _above(cells: Sequence[Cell], cell: Cell) -> Cell | None:

@@ -26,6 +26,9 @@ _MRN_AGREES = {"exact", "ocr-confusable"}
 _SPELLED_DIFFERENTLY = {"close", "near"}
 _CLEARLY_DIFFERENT_FIRST = {"else", "near"}
 _TWIN = "another patient has the same surname, birth date and a similar first name: filing needs the MRN"
+# A birth date with a phone or address a household shares fits a twin or a relative born that day:
+# without the first name read or the MRN, only a clerk can tell them apart.
+_HOUSEHOLD = "the full name was not read and the MRN does not agree: a birth date and phone fit a twin too"
 _SAME_BIRTH_DATE = {
     "exact",
     "day-month-swapped",
@@ -99,6 +102,8 @@ def _evidence_rules(best: Scored, margin: float, settings: MatchingSettings) -> 
     agreed = agreeing_fields(best.candidate, ocr=best.reading.ocr)
     if len(agreed) < 2 or not {"dob", "mrn"} & set(agreed):
         found.append("fewer than two identifiers agree, or neither the birth date nor the MRN does")
+    elif not {"name", "mrn"} & set(agreed):
+        found.append(_HOUSEHOLD)
     if best.reading.role is Role.OTHER:
         found.append("the name is printed in another person's field (insured, guarantor, provider, ...)")
     return found

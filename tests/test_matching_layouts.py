@@ -260,3 +260,27 @@ def test_caption_above_value_from_word_boxes() -> None:
     page = OcrPage(number=1, text="unused", words=words)
     status, filed, _ = decided(OcrResult(result.incoming, (page,), result.searchable_pdf))
     assert (status, filed) == (Status.FILED, "1000001")
+
+
+def test_an_unlisted_twin_whose_first_name_sits_in_its_own_cell_is_not_filed() -> None:
+    """The twin shares the listed brother's surname, birth date and phone; only the first name, in a
+    cell of its own, tells them apart: without it read, a birth date and a phone fit both."""
+    table = """\
+LABORATORY REQUISITION
+Last Name        First Name     DOB           Phone
+Whitfield        Edmund         03/04/1957    (617) 555-0101
+Ordering Physician: Ruben Castellanos MD
+"""
+    assert decided(document(table))[:2] == (Status.REVIEW, None)
+
+
+def test_a_letterhead_naming_a_counseling_centre_does_not_make_the_consumer_someone_else() -> None:
+    page = """\
+               Riverside Counseling Center
+               12 Main St, Springfield MA 01103    (413) 555-0100
+               BEHAVIORAL HEALTH INTAKE ASSESSMENT
+Consumer:      Harold Whitfield      Date of Service: 10/20/2026
+Consumer ID:   1000001               Clinician: Ruth Ames, LICSW
+Date of Birth: 03/04/1957
+"""
+    assert decided(document(page))[:2] == (Status.FILED, "1000001")
