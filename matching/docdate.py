@@ -2,8 +2,10 @@
 
 When several dates are printed, the first rule below that finds one wins; rules 1-4 are tried page by
 page (the first page that says when it was written decides), rules 5-8 over all pages:
-1. an issue label: report/result, letter, notice, statement, request, referral, order, determination
-   or decision date; "date signed", "dictated", "prepared", "issued";
+1. an issue label: "date" with a word saying the document was written or issued (report, letter,
+   notice, statement, request, order, decision, creation, print, run...; "Date of this notice",
+   "Creation Date") or such a participle right before the date ("Issued", "Electronically signed:",
+   "Generated on"); never a label that also names an event ("Statement covers period from");
 2. the date beside a signature ("Signature ... Date: 10/30/2026", "Electronically signed by ... on ...");
 3. a letter's date: a line holding only a date (a place may precede it) near the top of a page;
 4. a bare "Date:" field (forms print the day they were filled in);
@@ -35,16 +37,33 @@ def _label(alternatives: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![A-Za-z])(?:{alternatives})[ \t]*[:;|.]?", re.IGNORECASE)
 
 
+# Rule 1's vocabulary: what says a document was written or issued, in any order with "date"
+# ("Report Date", "Date of Notice", "Creation Date", "Date Printed"), or a participle right before the
+# date ("Issued 04/28/2026", "Generated on ..."). A label that also names an event (a service, an
+# admission, a period "from ... through ...") is that event's date, never the document's.
+_ISSUE_NOUN = (
+    r"report|results?|letter|notice|statement|request|referral|order|determination|decision|issue|print"
+    r"|run|creation|preparation|signature|completion|correspondence|document|form|claim|remittance"
+)
+_ISSUE_PARTICIPLE = (
+    r"reported|issued|printed|created|generated|prepared|written|dictated|signed|finali[sz]ed|approved"
+    r"|verified|completed|mailed|dated|requested|authored|sent\s+for\s+signature"
+)
 ISSUED = _label(
-    r"report(?:ed)?[ ]*(?:date|on)|date[ ]*(?:reported|of[ ]*report)|reported|results?[ ]*date"
-    r"|(?:letter|notice|statement|request(?:ed)?|referral|order|determination|decision|issue[d]?|print)"
-    r"[ ]*date|date[ ]*(?:of[ ]*)?(?:letter|notice|statement|request|referral|order|determination|decision)"
-    r"|date[ ]*(?:issued|requested|written|prepared|signed|dictated)|(?:dictated|prepared|issued)(?:[ ]*on)?"
-    r"|signature[ ]*date|date[ ]*of[ ]*signature"
+    rf"(?:{_ISSUE_NOUN}|{_ISSUE_PARTICIPLE})[ ]*date|date[ ]*(?:of[ ]*(?:this[ ]*)?)?(?:{_ISSUE_NOUN}"
+    rf"|{_ISSUE_PARTICIPLE})|(?:{_ISSUE_PARTICIPLE})(?:[ ]*on)?"
+)
+EVENT = re.compile(
+    r"(?<![A-Za-z])(?:servic|visit|exam|stud(?:y|ies)|procedur|encounter|admi(?:t|ssion)|discharg|onset"
+    r"|injur|loss|accident|incident|effective|expir|due|next|last|fill|from|through|thru|period|cover"
+    r"|collect|specimen|receiv|receipt|occurrence|start|end\b|hire|surg|since|eligib|appointment|follow"
+    r"|birth|born|dob\b|transcri|schedul|paid|payment|check)",
+    re.IGNORECASE,
 )
 SIGNED = re.compile(
     r"(?:^|\s{2,}|\t|[|])[ \t]*(?:note[ ]+|date[ ]+)?signed(?:[ ]+on)?[ \t]*[:;|.]"  # "Note signed:"
-    r"|\b(?:signed|dictated|approved|finali[sz]ed|verified)[ ]+by\b[^\n]{0,60}?\bon\b"  # "by X on DATE"
+    r"|\b(?:signed|dictated|approved|finali[sz]ed|verified|interpreted|read|reported|reviewed|authenticated"
+    r"|attested|released)[ ]+by\b[^\n]{0,60}?\bon\b"  # "by X on DATE"
     r"|signature\b[^\n]{0,60}?\bdate\b[ \t]*[:;|.]?",  # "Physician signature: ____  Date: 10/20/2026"
     re.IGNORECASE,
 )
@@ -125,12 +144,15 @@ def _labelled_dates(window: str, reference: dt.date) -> tuple[FoundDate, ...]:
     return tuple(FoundDate(d.value, compact.start(1), compact.end(1)) for d in _dates(shaped, reference))
 
 
-def _after(label: re.Pattern[str]) -> Rule:
-    """The first date within reach after `label` on a line."""
+def _after(label: re.Pattern[str], *, events: bool = True) -> Rule:
+    """The first date within reach after `label` on a line (`events=False`: not when the label's field
+    also names an event, "Statement Covers Period From")."""
 
     def rule(lines: Lines, reference: dt.date, dobs: set[dt.date]) -> dt.date | None:
         for line in lines:
             for match in label.finditer(line):
+                if not events and EVENT.search(_field_label(line, match)):
+                    continue
                 window = line[match.end() : match.end() + LABEL_REACH]
                 found = _labelled_dates(window, reference)
                 if found and found[0].value not in dobs and found[0].start <= 12:
@@ -138,6 +160,14 @@ def _after(label: re.Pattern[str]) -> Rule:
         return None
 
     return rule
+
+
+def _field_label(line: str, match: re.Match[str]) -> str:
+    """The whole label a match is part of: from the start of its cell to the end of the label's words
+    (before the value: a colon, a digit or the end of the cell)."""
+    start = max((m.end() for m in _CELL_GAP.finditer(line, 0, match.start())), default=0)
+    tail = re.match(r"[A-Za-z' .#/()]*", line[match.end() :])
+    return line[start : match.end() + (tail.end() if tail else 0)]
 
 
 def _letter_date(lines: Lines, reference: dt.date, dobs: set[dt.date]) -> dt.date | None:
@@ -179,9 +209,8 @@ def _usable(found: FoundDate, line: str, dobs: set[dt.date]) -> bool:
     return not any(start <= found.start < end for start, end in spans)
 
 
-_ISSUED, _SIGNED, _BARE, _SERVICE, _COLLECTED = (
-    _after(label) for label in (ISSUED, SIGNED, BARE_DATE, SERVICE, COLLECTED)
-)
+_ISSUED = _after(ISSUED, events=False)
+_SIGNED, _BARE, _SERVICE, _COLLECTED = (_after(label) for label in (SIGNED, BARE_DATE, SERVICE, COLLECTED))
 WRITTEN: tuple[Rule, ...] = (_ISSUED, _SIGNED, _letter_date, _BARE)
 LABELLED_WRITTEN: tuple[Rule, ...] = (_ISSUED, _SIGNED, _BARE)
 FALLBACK: tuple[Rule, ...] = (_SERVICE, _COLLECTED, _fax_header, _any_date)

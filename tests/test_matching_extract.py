@@ -358,6 +358,27 @@ def test_two_column_table_is_read_row_by_row_from_word_boxes() -> None:
             id="no-date-from-a-table-or-an-injury",
         ),
         pytest.param(
+            "STATEMENT COVERS PERIOD FROM 04/01/2026 THROUGH 04/09/2026\nAdmission Date: 04/01/2026\n"
+            "PAGE 1 OF 1    CREATION DATE 04/14/2026    TOTALS",
+            "2026-04-14",
+            id="claim-creation-date-over-a-statement-period",
+        ),
+        pytest.param(
+            "Exam Date: 03/02/2026\nPrior study: 01/05/2025\nElectronically signed: 03/03/2026 14:02",
+            "2026-03-03",
+            id="electronically-signed-over-exam",
+        ),
+        pytest.param(
+            "Date of Service: 02/08/2025\nDate of this Notice: 03/28/2025",
+            "2025-03-28",
+            id="date-of-this-notice",
+        ),
+        pytest.param(
+            "Interpreted by: Ruth Ames MD on 5/4/2026\nExam date: 05/01/2026",
+            "2026-05-04",
+            id="interpreted-by-on",
+        ),
+        pytest.param(
             "Electronically signed by: Ruth Ames MD on 5/4/2026 08:21\nCollected: 05/01/2026",
             "2026-05-04",
             id="electronic-signature-over-collection",
