@@ -16,12 +16,13 @@ from chartfile.matching.compare import compare_dob, compare_mrn, name_forms
 from chartfile.matching.index import first_keys
 from chartfile.matching.normalize import digits_only, mrn_key, squash
 from chartfile.matching.roles import role_of
-from chartfile.matching.tokens import DateSeen, PageWords, Token
+from chartfile.matching.tokens import DateSeen, PageWords, Token, cells_beside
 from chartfile.records import IdentityCandidate, PatientRecord
 
 _ROWS_UP, _ROWS_DOWN = 2, 4  # the window around a name
 _DOB_RANK = {"exact": 0, "day-month-swapped": 1, "century": 2, "one-digit": 3}  # agreeing, best first
 _STREET = re.compile(r"^\d{1,6}[A-Z]?\s+[A-Za-z]")
+_NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_'’\-.]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +97,27 @@ def _first_for(words: PageWords, anchor: Anchor, record: PatientRecord) -> tuple
     for slot in (before, after):
         if slot is not None and (slot.key in wanted or slot.fold in wanted):
             return slot, None
+    if before is None and after is None:  # the surname fills its cell: the first name is in the next one
+        return _first_beside(words, anchor.cell, wanted)
     natural = after if last.comma_after or before is None else before
     return natural, None
+
+
+def _first_beside(
+    words: PageWords, cell: int, wanted: frozenset[str] | set[str]
+) -> tuple[Token | None, None]:
+    """A surname alone in its cell ("GAYLORD | TOMEKA"): the patient's first name if a cell beside prints
+    it, else the word of the next cell to the right (forms split "Last | First" far more often than
+    "First | Last"), when it reads as a name. A twin's first name read there tells the twins apart."""
+    beside = [(side, tokens) for side, tokens in cells_beside(words, cell, right=True, left=True)]
+    for _, tokens in beside:
+        for token in tokens:
+            if token.key in wanted or token.fold in wanted:
+                return token, None
+    right = [tokens[0] for side, tokens in beside if side == "right"]
+    if right and _NAME_WORD.match(right[0].text) and len(right[0].key) > 1:
+        return right[0], None
+    return None, None
 
 
 def _dob(words: PageWords, window: frozenset[int], record: PatientRecord) -> DateSeen | None:

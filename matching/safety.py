@@ -27,8 +27,8 @@ _SPELLED_DIFFERENTLY = {"close", "near"}
 _CLEARLY_DIFFERENT_FIRST = {"else", "near"}
 _TWIN = "another patient has the same surname, birth date and a similar first name: filing needs the MRN"
 # A birth date with a phone or address a household shares fits a twin or a relative born that day:
-# without the first name read or the MRN, only a clerk can tell them apart.
-_HOUSEHOLD = "the full name was not read and the MRN does not agree: a birth date and phone fit a twin too"
+# unless the full name agrees (read, and the same) or the MRN does, only a clerk can tell them apart.
+_HOUSEHOLD = "neither the full name nor the MRN agrees: a birth date and a phone fit a twin or relative too"
 _SAME_BIRTH_DATE = {
     "exact",
     "day-month-swapped",

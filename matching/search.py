@@ -31,7 +31,7 @@ from chartfile.matching.index import (
 )
 from chartfile.matching.normalize import squash
 from chartfile.matching.roles import page_has_patient_field
-from chartfile.matching.tokens import PageWords, Token
+from chartfile.matching.tokens import PageWords, Token, cells_beside
 from chartfile.records import IdentityCandidate, PatientRecord
 
 _FUZZY_SURNAME = 0.85  # a word this close to a patient's surname, near its labelled birth date
@@ -126,28 +126,12 @@ def _first_name_slots(
 def _neighbour_cells(
     words: PageWords, cell: int, *, first_slot: bool, last_slot: bool
 ) -> Iterator[tuple[Token, Token | None]]:
-    """A table or a boxed form: last name and first name in neighbouring cells of one row (a middle
-    initial's box may sit between them: "Last | MI | First" or "First | MI | Last")."""
-    here = words.cells[cell]
-    row = words.rows.get((here.page, here.row), ())
-    position = row.index(cell)
-    if last_slot:
-        for right in _cells_beside(words, row[position + 1 : position + 3]):
-            yield right[0], right[1] if len(right) > 1 else None
-    if first_slot:
-        for left in _cells_beside(words, row[max(0, position - 2) : position][::-1]):
-            yield left[-1], None
-
-
-def _cells_beside(words: PageWords, cells: Sequence[int]) -> Iterator[tuple[Token, ...]]:
-    """The next cell's words, and the one after it when the next holds only an initial."""
-    for i, cell in enumerate(cells):
-        tokens = words.by_cell.get(cell, ())
-        if not tokens:
-            return
-        yield tokens
-        if i == 0 and not (len(tokens) == 1 and len(tokens[0].key) == 1):
-            return
+    """A table or a boxed form: last name and first name in neighbouring cells of one row."""
+    for side, tokens in cells_beside(words, cell, right=last_slot, left=first_slot):
+        if side == "right":
+            yield tokens[0], tokens[1] if len(tokens) > 1 else None
+        else:
+            yield tokens[-1], None
 
 
 def _by_birth_date(words: PageWords, index: PatientIndex) -> Iterator[tuple[int, Anchor]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from chartfile.matching.dates import DateKind, find_dates
@@ -211,6 +211,31 @@ def _numbers(tokens: Sequence[Token]) -> list[NumberSeen]:
         if len(value) >= 5 and digits >= max(4, len(value) // 2) and "/" not in token.text:
             found.append(NumberSeen(value, token.cell, key=mrn_key(value)))
     return found
+
+
+def cells_beside(
+    words: PageWords, cell: int, *, right: bool, left: bool
+) -> Iterator[tuple[str, tuple[Token, ...]]]:
+    """("right" | "left", words) of the cells beside `cell` on its row, where a table or a boxed form
+    prints the rest of a name ("Last | First", "First | Last"); a middle initial's box may sit between
+    ("Last | MI | First"): then the cell after it too. Right first, then left (nearest first)."""
+    here = words.cells[cell]
+    row = words.rows.get((here.page, here.row), ())
+    position = row.index(cell)
+    if right:
+        yield from (("right", t) for t in _cells_from(words, row[position + 1 : position + 3]))
+    if left:
+        yield from (("left", t) for t in _cells_from(words, row[max(0, position - 2) : position][::-1]))
+
+
+def _cells_from(words: PageWords, cells: Sequence[int]) -> Iterator[tuple[Token, ...]]:
+    for i, cell in enumerate(cells):
+        tokens = words.by_cell.get(cell, ())
+        if not tokens:
+            return
+        yield tokens
+        if i == 0 and not (len(tokens) == 1 and len(tokens[0].key) == 1):
+            return
 
 
 def birth_date_label(words: PageWords, seen: DateSeen) -> str | None:
