@@ -14,8 +14,9 @@ from chartfile.matching.docdate import document_date
 from chartfile.matching.doctype import document_type
 from chartfile.matching.layout import caption_lines, page_cells, rows_text
 from chartfile.matching.normalize import normalize_mrn, person_name
+from chartfile.matching.roles import role_in
 from chartfile.matching.same import same_person
-from chartfile.records import Cell, Extraction, IdentityCandidate, OcrPage, OcrResult, Span
+from chartfile.records import Cell, Extraction, IdentityCandidate, OcrPage, OcrResult, Role, Span
 
 Name = tuple[str, str, str]
 T = TypeVar("T")
@@ -25,6 +26,8 @@ _NAME_TOKEN = re.compile(r"^[^\W\d_](?:[^\W_]|['’\-.])*$")
 _DATE_NOISE = re.compile(r"[~'’‘`]|(?<=[/\-.])\s+|\s+(?=[/\-.]\d)")
 _STRAY_MARKS = " '\"‘’“”`_.,;:|-"
 _SUFFIXES = {"JR", "SR", "II", "III", "IV"}
+_RE = re.compile(r"r[ef]|regarding", re.IGNORECASE)
+_NESTED_LABEL = re.compile(r"^[ \t]*(?:[A-Za-z'’.]+ ){0,2}[A-Za-z'’.]+ ?:[ \t]*")
 
 
 def extract(ocr: OcrResult, *, reference_date: dt.date) -> Extraction:
@@ -106,6 +109,11 @@ def _names(text: str, *, headings: bool) -> list[tuple[Name | None, Span]]:
         value, start = match["value"], match.start("value")
         if not value.strip() and headings:  # a heading: the name is on the next non-empty line
             value, start = _next_line(text, match.end())
+        nested = _NESTED_LABEL.match(value) if _RE.fullmatch(match["short"] or "") else None
+        if nested:  # "RE: Our Client: Jane Roe", "Re: Claimant: ...": the inner label says whose name
+            if role_in(nested.group(), has_patient_field=False) is Role.OTHER:
+                continue
+            value, start = value[nested.end() :], start + nested.end()
         value = labels.VALUE_END.split(value.lstrip(_STRAY_MARKS), maxsplit=1)[0]
         value = _without_trailing_words(value.strip(_STRAY_MARKS))
         parsed = parse_name(value)

@@ -41,6 +41,14 @@ RECEIVED = dt.date(2026, 11, 2)
             "RE: Harold Whitfield (DOB 3/4/1957)", "Whitfield", "Harold", "1957-03-04", None, id="re-line"
         ),
         pytest.param(
+            "RE: Our Client: HAROLD WHITFIELD\nDate of Birth: 3/4/1957",
+            "WHITFIELD",
+            "HAROLD",
+            "1957-03-04",
+            None,
+            id="re-line-with-a-nested-label",
+        ),
+        pytest.param(
             "Pt Name:      Harold J. Whitfield\nD.O.B.:       March 4, 1957\nMed Rec #:    4471203",
             "Whitfield",
             "Harold",
@@ -238,6 +246,7 @@ def test_guarantor_dob_beside_patient_dob_is_not_taken() -> None:
         pytest.param("12345 67890 11/11 99/99/9999 0000", id="only-numbers"),
         pytest.param("Re: Patient records\nPlease see attached.", id="cover-sheet-re"),
         pytest.param("Name:\n\n", id="label-without-value"),
+        pytest.param("RE: Subscriber: Harold Whitfield", id="re-line-naming-someone-else"),
     ],
 )
 def test_garbage_yields_no_identity(text: str) -> None:
