@@ -119,8 +119,13 @@ def _role_weight(reading: IdentityCandidate, w: Weights) -> float:
     return {Role.PATIENT: w.label_patient, Role.OTHER: -_OTHER_ROLE_PENALTY}.get(reading.role, 0.0)
 
 
-def _ordering(scored: Scored) -> tuple[float, bool]:
-    return (scored.candidate.match_weight, scored.reading.role is Role.PATIENT)
+def _ordering(scored: Scored) -> tuple[bool, float, bool]:
+    """A patient's reading in a field of their own, with their birth date or MRN, outranks one in another
+    person's field (an insured who is the patient "Self" prints the name again), however many more
+    fields that one agrees on."""
+    role = scored.reading.role
+    own = role is not Role.OTHER and bool({"dob", "mrn"} & set(agreeing_fields(scored.candidate)))
+    return (own, scored.candidate.match_weight, role is Role.PATIENT)
 
 
 def _evidence(reading: IdentityCandidate) -> tuple[str, ...]:

@@ -284,3 +284,18 @@ Consumer ID:   1000001               Clinician: Ruth Ames, LICSW
 Date of Birth: 03/04/1957
 """
     assert decided(document(page))[:2] == (Status.FILED, "1000001")
+
+
+def test_the_patients_own_row_outranks_the_insured_row_that_repeats_them_as_self() -> None:
+    """The insured block prints the patient again ("Self") with the full name; the patient's own row,
+    with its birth date and MRN, is the reading that decides (the misspelt first name and the outdated
+    phone there are tolerated because the MRN and the birth date both agree exactly)."""
+    page = """\
+LAB REQUISITION
+Last Name       First Name     DOB           Patient ID    Phone
+WHITFIELD       HARLOD         03/04/1957    1000001       (508) 555-0199
+INSURANCE / GUARANTOR INFORMATION
+Insured / Guarantor Name     Insured DOB    Relationship
+WHITFIELD, HAROLD JAMES      03/04/1957     Self
+"""
+    assert decided(document(page))[:2] == (Status.FILED, "1000001")
