@@ -14,7 +14,7 @@ from chartfile.matching.docdate import document_date
 from chartfile.matching.doctype import document_type
 from chartfile.matching.layout import caption_lines, page_cells, rows_text
 from chartfile.matching.normalize import normalize_mrn, person_name
-from chartfile.matching.roles import role_in
+from chartfile.matching.roles import MEMBER, page_has_patient_field, role_in
 from chartfile.matching.same import same_person
 from chartfile.records import Cell, Extraction, IdentityCandidate, OcrPage, OcrResult, Role, Span
 
@@ -39,16 +39,21 @@ def extract(ocr: OcrResult, *, reference_date: dt.date) -> Extraction:
     captions = {number: "\n".join(caption_lines(cells)) for number, cells in layouts.items()}
     ocr = replace(ocr, pages=tuple(_by_rows(page, layouts[page.number]) for page in ocr.pages))
     cover_pages = {page.number for page in ocr.pages if _is_cover(page)}
+    field = page_has_patient_field([cell for cells in layouts.values() for cell in cells])
     identities: list[IdentityCandidate] = []
     for page in ocr.pages:
-        identities.extend(page_identities(page, reference_date=reference_date))
+        identities.extend(page_identities(page, reference_date=reference_date, has_patient_field=field))
         if page.words:  # Tesseract's own reading order too: rows can interleave on a badly skewed page
             as_read = replace(page, text=originals[page.number])
-            identities.extend(page_identities(as_read, reference_date=reference_date, headings=False))
+            identities.extend(
+                page_identities(
+                    as_read, reference_date=reference_date, headings=False, has_patient_field=field
+                )
+            )
         boxed = replace(
             page, text=captions[page.number]
         )  # a caption's value under it: "NAME" over "Jane Roe"
-        identities.extend(page_identities(boxed, reference_date=reference_date))
+        identities.extend(page_identities(boxed, reference_date=reference_date, has_patient_field=field))
     identities = _dedupe(identities)
     content = [p for p in ocr.pages if p.number not in cover_pages] or list(ocr.pages)
     dobs = {i.dob for i in identities if i.dob is not None}
@@ -69,13 +74,15 @@ def extract(ocr: OcrResult, *, reference_date: dt.date) -> Extraction:
 
 
 def page_identities(
-    page: OcrPage, *, reference_date: dt.date, headings: bool = True
+    page: OcrPage, *, reference_date: dt.date, headings: bool = True, has_patient_field: bool = False
 ) -> list[IdentityCandidate]:
     """Identities on one page: each name label with the birth date and MRN nearest to it. With
     `headings`, a label alone on its line takes the next line as its value (only where lines are rows
-    in reading order: in Tesseract's block order the next line can be anywhere on the page)."""
-    text = page.text
-    names, dobs, mrns = _names(text, headings=headings), _dobs(text, reference_date), _mrns(text)
+    in reading order: in Tesseract's block order the next line can be anywhere on the page).
+    `has_patient_field`: the document has a field for the patient, so a "member" is the policy holder."""
+    text, field = page.text, has_patient_field
+    names = _names(text, headings=headings, has_patient_field=field)
+    dobs, mrns = _dobs(text, reference_date, has_patient_field=field), _mrns(text, has_patient_field=field)
     if not names and (dobs or mrns):
         names = [(None, Span(page.number, 0, 0))]
     found = []
@@ -101,15 +108,13 @@ def page_identities(
     return _dedupe(found)
 
 
-def _names(text: str, *, headings: bool) -> list[tuple[Name | None, Span]]:
+def _names(text: str, *, headings: bool, has_patient_field: bool) -> list[tuple[Name | None, Span]]:
     hits: list[tuple[Name | None, Span]] = []
-    for match in labels.NAME_LABEL.finditer(text):
-        if _someone_else(text, match.start()):
-            continue
+    for match in _name_labels(text, has_patient_field):
         value, start = match["value"], match.start("value")
         if not value.strip() and headings:  # a heading: the name is on the next non-empty line
             value, start = _next_line(text, match.end())
-        nested = _NESTED_LABEL.match(value) if _RE.fullmatch(match["short"] or "") else None
+        nested = _NESTED_LABEL.match(value) if _RE.fullmatch(match.groupdict().get("short") or "") else None
         if nested:  # "RE: Our Client: Jane Roe", "Re: Claimant: ...": the inner label says whose name
             if role_in(nested.group(), has_patient_field=False) is Role.OTHER:
                 continue
@@ -120,6 +125,20 @@ def _names(text: str, *, headings: bool) -> list[tuple[Name | None, Span]]:
         if parsed:
             hits.append((parsed, Span(0, start, start + len(value))))
     return hits
+
+
+def _name_labels(text: str, has_patient_field: bool) -> list[re.Match[str]]:
+    """Name labels ("Patient Name:", "Name:", "RE:") not in someone else's field, and role-worded ones
+    ("Client Name", "Resident Name", "Member Name" where no patient field exists), in text order."""
+    found = [
+        m for m in labels.NAME_LABEL.finditer(text) if not _someone_else(text, m.start(), has_patient_field)
+    ]
+    starts = {m.start("value") for m in found}
+    for match in labels.ROLE_NAME_LABEL.finditer(text):
+        patient = role_in(match["role"], has_patient_field=has_patient_field) is Role.PATIENT
+        if patient and match.start("value") not in starts and not labels.NAME_LABEL.match(match.group()):
+            found.append(match)
+    return sorted(found, key=lambda m: m.start())
 
 
 def _without_trailing_words(value: str) -> str:
@@ -166,10 +185,10 @@ def parse_name(value: str) -> tuple[str, str, str] | None:
     return last, first, middle
 
 
-def _dobs(text: str, reference: dt.date) -> list[tuple[dt.date, int, int]]:
+def _dobs(text: str, reference: dt.date, *, has_patient_field: bool) -> list[tuple[dt.date, int, int]]:
     hits = []
     for match in labels.DOB_LABEL.finditer(text):
-        if _someone_else(text, match.start()):
+        if _someone_else(text, match.start(), has_patient_field):
             continue
         raw = text[match.end() : match.end() + 40].split("\n", 1)[0]  # its value is on its line
         skipped = len(raw) - len(raw.lstrip(_STRAY_MARKS))  # "DOB: . - 05/30/76": stray marks first
@@ -181,10 +200,10 @@ def _dobs(text: str, reference: dt.date) -> list[tuple[dt.date, int, int]]:
     return hits
 
 
-def _mrns(text: str) -> list[tuple[str, int, int]]:
+def _mrns(text: str, *, has_patient_field: bool) -> list[tuple[str, int, int]]:
     hits = []
     for match in labels.MRN_LABEL.finditer(text):
-        if _someone_else(text, match.start()):
+        if _someone_else(text, match.start(), has_patient_field):
             continue
         value = normalize_mrn(match["value"])
         if sum(ch.isdigit() for ch in value) >= max(3, len(value) // 2):
@@ -192,11 +211,13 @@ def _mrns(text: str) -> list[tuple[str, int, int]]:
     return hits
 
 
-def _someone_else(text: str, position: int) -> bool:
-    """Is the label on this line preceded by words making it a guarantor's, provider's, ... field?"""
+def _someone_else(text: str, position: int, has_patient_field: bool) -> bool:
+    """Is the label on this line preceded by words making it a guarantor's, provider's, ... field (a
+    member's, when the document has a field for the patient)?"""
     line_start = text.rfind("\n", 0, position) + 1
     before = text[max(line_start, position - 30) : position]
-    return bool(labels.DISTRACTOR_CONTEXT.search(before))
+    member = has_patient_field and bool(MEMBER.search(before))
+    return member or bool(labels.DISTRACTOR_CONTEXT.search(before))
 
 
 def _nearest(

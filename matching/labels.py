@@ -19,6 +19,14 @@ NAME_LABEL = re.compile(
     r")(?P<value>[^\n]*)",
     re.IGNORECASE | re.MULTILINE,
 )
+# "<role> Name", "CLIENT NAME:", "Resident Full Name": whose name the role word says (roles.role_in decides);
+# the role word must start a line or a column, like a name label.
+ROLE_NAME_LABEL = re.compile(
+    r"(?:^[ \t\-–—_.,'‘’`|•*]*|(?<=\s\s)|(?<=\t))(?:\d{1,2}[a-z]?[.)]\s*)?"
+    r"(?P<role>[A-Za-z'’]+(?: [A-Za-z'’]+)?) (?:full )?name\b(?:\s*\([^)\n]{0,60}\))?"
+    r"(?:\s*[:;#.\-]+[ \t]*|[ \t]{2,}|[ \t]*(?=\n|$))(?P<value>[^\n]*)",
+    re.IGNORECASE | re.MULTILINE,
+)
 # "DOB" as printed and as OCR misreads it: D0B, DOR, DO8, 0OB, 00B (a leading D read as a zero or an O),
 # and dotted "0.0.8.", "D.0.5." or "D.0,B."; never followed by a digit ("D.0.8.5" is a number), never "DOS".
 _DOB = r"(?:D[.,]?\s?[O0][.,]?\s?[B8R]|[0O]\.?\s?[O0]\.?\s?B|[D0O][.,]\s?[O0][.,]\s?[B85])(?![.,]?[0-9])"
@@ -41,10 +49,11 @@ MRN_WORD = re.compile(
     r"\bpt\.?\s*id\b|record\s*(?:#|no\b|num)|\bunit\s*(?:#|no\b)",
     re.IGNORECASE,
 )
-# Words before a label on the same line that make it someone else's field.
+# Words before a label on the same line that make it someone else's field ("Member" is the patient's
+# unless the document also has a field for the patient: roles.MEMBER).
 DISTRACTOR_CONTEXT = re.compile(
     r"guarantor|subscriber|insured|policy\s*holder|parent|guardian|mother|father|spouse|emergency|contact|"
-    r"physician|provider|doctor|referring|ordering|attending|prescriber|pharmacist|member|employer|"
+    r"physician|provider|doctor|referring|ordering|attending|prescriber|pharmacist|employer|"
     r"responsible\s+party|account|acct|claim|npi|order|accession",
     re.IGNORECASE,
 )

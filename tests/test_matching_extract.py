@@ -41,6 +41,22 @@ RECEIVED = dt.date(2026, 11, 2)
             "RE: Harold Whitfield (DOB 3/4/1957)", "Whitfield", "Harold", "1957-03-04", None, id="re-line"
         ),
         pytest.param(
+            "MEMBER INFORMATION\nMember Name: Harold Whitfield    Member ID: ZQ77811\nMember DOB: 3/4/1957",
+            "Whitfield",
+            "Harold",
+            "1957-03-04",
+            None,
+            id="a-member-is-the-patient-on-a-payer-form",
+        ),
+        pytest.param(
+            "Resident Name: WHITFIELD, HAROLD\nDate of Birth: 03/04/1957",
+            "WHITFIELD",
+            "HAROLD",
+            "1957-03-04",
+            None,
+            id="role-worded-name-label",
+        ),
+        pytest.param(
             "RE: Our Client: HAROLD WHITFIELD\nDate of Birth: 3/4/1957",
             "WHITFIELD",
             "HAROLD",
@@ -215,6 +231,16 @@ def test_a_garbled_label_after_the_name_ends_the_name() -> None:
         ),
         pytest.param(
             "Patient: Jane Roe   DOS: 09/30/2016\nDOB: 01/02/1980", "2016", id="date-of-service-is-no-dob"
+        ),
+        pytest.param(
+            "Patient: Jane Roe\nDOB: 01/02/1980\nMember Name: Richard Roe\nMember DOB: 05/06/1950",
+            "Richard",
+            id="a-member-beside-a-patient-field-is-the-policy-holder",
+        ),
+        pytest.param(
+            "Patient: Jane Roe\nDOB: 01/02/1980\nFacility Name: Mercy Hospital\nProvider Name: Richard Roe",
+            "Mercy",
+            id="names-of-things-and-providers",
         ),
     ],
 )
