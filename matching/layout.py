@@ -26,7 +26,7 @@ _COLUMN_GAP_HEIGHTS = 1.5  # a horizontal gap wider than this many word heights 
 _TEXT_CELL_GAP = re.compile(r"\S+(?: \S+)*")  # a text-page cell: words separated by single spaces
 _TEXT_ROW_HEIGHT = 10  # text pages: a row is 10 units high, a character 1 unit wide
 _MIN_OVERLAP = 0.3  # "under": the lower cell overlaps at least this share of the narrower of the two
-_CAPTION = re.compile(r"[A-Za-z]{2}")  # a caption has words ...
+_CAPTION = re.compile(r"[A-Za-z]{2}|(?:[A-Za-z]\.){2}")  # a caption has words (or "D.O.B.", "M.I.") ...
 _FILLED = re.compile(r":\s*\S")  # ... and no value of its own after a colon ("Name: Jane Roe" is a field)
 _MAX_ROWS_DOWN = 3  # a caption's value is at most this many rows below it (a blank row in a box)
 

@@ -423,3 +423,14 @@ def test_two_column_table_is_read_row_by_row_from_word_boxes() -> None:
 def test_document_date_labels(text: str, expected: str | None) -> None:
     found = extract(ocr_of(text), reference_date=RECEIVED).doc_date
     assert (str(found) if found else None) == expected
+
+
+def test_a_dotted_abbreviation_is_a_caption_over_its_value() -> None:
+    """ "D.O.B." over the birth date in a header row: read for anyone, listed or not."""
+    text = (
+        "LAB REQUISITION\n"
+        "Patient Name (Last, First MI)      D.O.B.        Sex\n"
+        "QUARTERMAINE, ZEBULON              02/29/1988    M\n"
+    )
+    identities = extract(ocr_of(text), reference_date=RECEIVED).identities
+    assert any(i.last_name == "QUARTERMAINE" and i.dob == dt.date(1988, 2, 29) for i in identities)
