@@ -29,6 +29,7 @@ _OCR_NAME_FOLDS: tuple[tuple[str, str], ...] = (
     ("8", "B"),
     ("6", "G"),
     ("H", "II"),  # a broken H reads as "Il" or "II" (after L -> I above)
+    ("F", "E"),  # a fax's thin bottom stroke lost: E reads as F ("LFMUS", "GFORGF")
 )
 _MRN_FOLDS = str.maketrans(
     {"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "|": "1", "S": "5", "B": "8", "Z": "2", "G": "6"}
@@ -93,7 +94,7 @@ def squash(name: str) -> str:
 
 @functools.lru_cache(maxsize=131_072)
 def ocr_fold(name: str) -> str:
-    """Map OCR-confusable letter groups to one form (rn->m, cl->d, vv->w, 0->O, 1/l->I, 5->S, 8->B)."""
+    """Map OCR-confusable letter groups to one form (rn->m, cl->d, vv->w, 0->O, 1/l->I, 5->S, 8->B, F->E)."""
     folded = squash(name)
     for source, target in _OCR_NAME_FOLDS:
         folded = folded.replace(source, target)

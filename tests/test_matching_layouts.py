@@ -152,8 +152,9 @@ def test_a_clean_one_letter_variant_of_a_listed_surname_goes_to_review(surname: 
         assert candidates[0] == "1000001"  # the clerk sees the listed patient it resembles
 
 
-def test_an_ocr_confusion_in_the_surname_still_files_on_an_ocr_page_only() -> None:
-    page = "Patient Name: Harold Whitfie1d\nDOB: 03/04/1957\n"
+@pytest.mark.parametrize("printed", ["Whitfie1d", "WHITFIFLD", "Wh1tfie1d"])
+def test_an_ocr_confusion_in_the_surname_still_files_on_an_ocr_page_only(printed: str) -> None:
+    page = f"Patient Name: Harold {printed}\nDOB: 03/04/1957\n"
     assert decided(document(page, source="ocr"))[:2] == (Status.FILED, "1000001")
     assert decided(document(page, source="text-layer"))[:2] == (Status.REVIEW, None)
 
