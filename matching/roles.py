@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from rapidfuzz import fuzz
+
 from chartfile.matching.layout import below, is_caption
 from chartfile.records import Cell, Role
 
@@ -33,6 +35,13 @@ PATIENT = re.compile(
 )
 _GENERIC = re.compile(r"\bname\b", re.IGNORECASE)  # "Name:" alone is the patient; "Insured's name" is not
 _ASIDE = re.compile(r"\([^()]{0,40}\)")  # "(if other than patient)", "(Last, First, MI)"
+# Role words no label of the patient's resembles, matched through OCR damage (not "provider", "physician":
+# "provided", "physical" are a letter or two away).
+_OTHER_STEMS = (
+    "insured", "subscriber", "guarantor", "policyholder", "cardholder", "guardian", "prescriber",
+    "pharmacist", "attorney",
+)  # fmt: skip
+_MISREAD_SIMILARITY = 85
 _CAPTION_LEVELS = 3  # a value's caption, the caption's header, the section band over both
 _CAPTION_GAP_HEIGHTS = 1.5  # a caption sits at most this many line heights above what it labels
 _NUMBER_RUN = re.compile(r"\d{3}")
@@ -123,4 +132,17 @@ def role_in(label: str, *, has_patient_field: bool) -> Role:
         return Role.OTHER if other.start() > patients[-1].start() else Role.PATIENT
     if other:
         return Role.OTHER
-    return Role.PATIENT if patients else Role.UNSTATED
+    if patients:
+        return Role.PATIENT
+    return Role.OTHER if _misread_other(label) else Role.UNSTATED
+
+
+def _misread_other(label: str) -> bool:
+    """A word OCR misread from one that names someone else ("INSUREIYS DATE OF BIRTH", "SUBSCRlBER"):
+    a long word that nearly holds one of the unmistakable role words."""
+    words = [w for w in re.findall(r"[A-Za-z|!]{6,}", label)]
+    return any(
+        fuzz.partial_ratio(stem, word.lower()) >= _MISREAD_SIMILARITY
+        for word in words
+        for stem in _OTHER_STEMS
+    )

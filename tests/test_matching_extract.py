@@ -13,7 +13,8 @@ from scenarios import ocr_of
 from chartfile.matching import extract
 from chartfile.matching.dates import DateKind, find_dates
 from chartfile.matching.normalize import normalize_name
-from chartfile.records import OcrPage, OcrResult, Word
+from chartfile.matching.roles import role_in
+from chartfile.records import OcrPage, OcrResult, Role, Word
 
 RECEIVED = dt.date(2026, 11, 2)
 
@@ -434,3 +435,17 @@ def test_a_dotted_abbreviation_is_a_caption_over_its_value() -> None:
     )
     identities = extract(ocr_of(text), reference_date=RECEIVED).identities
     assert any(i.last_name == "QUARTERMAINE" and i.dob == dt.date(1988, 2, 29) for i in identities)
+
+
+@pytest.mark.parametrize(
+    ("label", "role"),
+    [
+        pytest.param("2# INSUREIYS DATE OF BIRTH MM", Role.OTHER, id="insured-misread"),
+        pytest.param("SUBSCRlBER NAME", Role.OTHER, id="subscriber-misread"),
+        pytest.param("PHYSICAL THERAPY PLAN OF CARE", Role.UNSTATED, id="physical-is-no-physician"),
+        pytest.param("PATIENT INFORMATION", Role.PATIENT, id="patient"),
+        pytest.param("Date of Birth", Role.UNSTATED, id="no-role"),
+    ],
+)
+def test_role_words_are_read_through_ocr_damage(label: str, role: Role) -> None:
+    assert role_in(label, has_patient_field=True) is role
