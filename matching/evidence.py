@@ -22,6 +22,7 @@ from chartfile.records import IdentityCandidate, PatientRecord
 _ROWS_UP, _ROWS_DOWN = 2, 4  # the window around a name
 _DOB_RANK = {"exact": 0, "day-month-swapped": 1, "century": 2, "one-digit": 3}  # agreeing, best first
 _STREET = re.compile(r"^\d{1,6}[A-Z]?\s+[A-Za-z]")
+_ADDRESS_LABEL = re.compile(r"^[A-Za-z' .#/]{0,25}:\s*")  # "Address: 9 Oak Road", "Street Addr.: ..."
 _NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_'’\-.]*$")
 
 
@@ -165,8 +166,8 @@ def _address(words: PageWords, window: frozenset[int], record: PatientRecord, an
         if number in keys and street in keys[keys.index(number) + 1 :]:
             return words.cells[cell].text
     streets = [
-        words.cells[i].text
+        _ADDRESS_LABEL.sub("", words.cells[i].text)
         for i in sorted(window)
-        if _STREET.match(words.cells[i].text) and _level_or_below(words, i, anchor)
+        if _level_or_below(words, i, anchor)
     ]
-    return streets[0] if streets else None
+    return next((street for street in streets if _STREET.match(street)), None)

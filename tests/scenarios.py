@@ -11,8 +11,11 @@ from bench.corpus.writers import write_image_pdf, write_png, write_text_pdf, wri
 from chartfile.records import FileKind, IncomingFile, OcrPage, OcrResult
 
 
-def lab_result(name: str, dob: str | None, mrn: str | None, *, doc_date: str = "10/02/2026") -> PageText:
-    """A one-page lab result as a reference lab prints it (with provider and account distractors)."""
+def lab_result(
+    name: str, dob: str | None, mrn: str | None, *, doc_date: str = "10/02/2026", address: str | None = None
+) -> PageText:
+    """A one-page lab result as a reference lab prints it (with provider and account distractors; the
+    lab's own address and phone in its letterhead, the patient's address under the name if given)."""
     lines = [
         Line("Valley Reference Laboratory", size_pt=16, bold=True),
         Line("1200 Commerce Way, Springfield MA   Phone (413) 555-0199   Fax (413) 555-0198", size_pt=9),
@@ -24,6 +27,8 @@ def lab_result(name: str, dob: str | None, mrn: str | None, *, doc_date: str = "
         lines.append(Line(f"DOB: {dob}"))
     if mrn:
         lines.append(Line(f"MRN: {mrn}"))
+    if address:
+        lines.append(Line(f"Address: {address}"))
     lines += [
         Line(f"Collected: {doc_date}    Reported: {doc_date}"),
         Line("Ordering Physician: Dr. Samuel Beckett, MD    Account: 88120045"),
