@@ -107,6 +107,11 @@ def compare_middle(doc: str | None, patient: str, w: Weights = DEFAULT_WEIGHTS) 
     return FieldScore("middle_name", "else", w.middle_else)
 
 
+@functools.lru_cache(maxsize=131_072)
+def _digits(day: dt.date) -> str:
+    return day.strftime("%Y%m%d")
+
+
 def compare_dob(doc: dt.date | None, patient: dt.date | None, w: Weights = DEFAULT_WEIGHTS) -> FieldScore:
     if doc is None or patient is None:
         return FieldScore("dob", "null", 0.0)
@@ -116,7 +121,7 @@ def compare_dob(doc: dt.date | None, patient: dt.date | None, w: Weights = DEFAU
         return FieldScore("dob", "day-month-swapped", w.dob_swapped)
     if (doc.month, doc.day) == (patient.month, patient.day) and abs(doc.year - patient.year) == 100:
         return FieldScore("dob", "century", w.dob_century)
-    if OSA.distance(doc.strftime("%Y%m%d"), patient.strftime("%Y%m%d")) == 1:  # a slip or a swap
+    if OSA.distance(_digits(doc), _digits(patient)) == 1:  # a slip or a swap
         return FieldScore("dob", "one-digit", w.dob_typo)
     return FieldScore("dob", "else", w.dob_else)
 

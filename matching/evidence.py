@@ -17,7 +17,7 @@ from chartfile.matching.index import first_keys
 from chartfile.matching.normalize import digits_only, mrn_key, squash
 from chartfile.matching.roles import role_of
 from chartfile.matching.tokens import DateSeen, PageWords, Token, cells_beside
-from chartfile.records import IdentityCandidate, PatientRecord
+from chartfile.records import IdentityCandidate, PatientRecord, Role
 
 _ROWS_UP, _ROWS_DOWN = 2, 4  # the window around a name
 _DOB_RANK = {"exact": 0, "day-month-swapped": 1, "century": 2, "one-digit": 3}  # agreeing, best first
@@ -58,18 +58,20 @@ def assemble(
         page=cell.page,
         phone=_phone(words, window, record, anchor.cell),
         address=_address(words, window, record, anchor.cell),
-        role=role_of(
-            words.cells,
-            anchor.cell,
-            min(span, default=0),
-            max(span, default=0),
-            has_patient_field=has_patient_field,
-        ),
+        role=_role(words, anchor.cell, min(span, default=0), max(span, default=0), has_patient_field),
         found_by="search",
         ocr=cell.ocr,
         rows_apart=min(apart, default=0),
         name_words=(anchor.cell, min(span), max(span)) if span else None,
     )
+
+
+def _role(words: PageWords, cell: int, first: int, last: int, has_patient_field: bool) -> Role:
+    """The role the labels give these words (cached per page: namesakes share one printed name)."""
+    key = (cell, first, last)
+    if key not in words.roles:
+        words.roles[key] = role_of(words.cells, cell, first, last, has_patient_field=has_patient_field)
+    return words.roles[key]
 
 
 def _window(words: PageWords, cell: int) -> frozenset[int]:
@@ -161,7 +163,8 @@ def _address(words: PageWords, window: frozenset[int], record: PatientRecord, an
     if len(parts) < 2 or not parts[0][:1].isdigit():
         return None
     number, street = parts[0].upper(), squash(parts[1])
-    for cell, tokens in words.by_cell.items():
+    printed = number in words.keys and street in words.keys  # else no cell can hold both
+    for cell, tokens in words.by_cell.items() if printed else ():
         keys = [t.key for t in tokens]
         if number in keys and street in keys[keys.index(number) + 1 :]:
             return words.cells[cell].text

@@ -103,6 +103,8 @@ class PatientIndex:
         self._by_name: dict[tuple[str, str], list[int]] = defaultdict(list)
         self._by_full_name: dict[str, list[int]] = defaultdict(list)
         self._surnames: set[str] = set()
+        self._surname_keys: list[frozenset[str]] = []  # each record's surname keys (shared, not copied)
+        self._dobs: list[dt.date | None] = [record.dob for record in records]  # read without an attribute
         for position, record in enumerate(records):
             self._add(position, record)
 
@@ -117,6 +119,7 @@ class PatientIndex:
             self._by_name[key].append(position)
         lasts, firsts = surname_keys(record.last_name), first_keys(record.first_name)
         self._surnames |= lasts
+        self._surname_keys.append(lasts)
         for last in lasts:
             for first in firsts:
                 self._by_full_name[f"{last}|{first}"].append(position)
@@ -135,6 +138,10 @@ class PatientIndex:
     def named(self, surname_key: str, first_key: str) -> Sequence[int]:
         """Patients with this surname (key) and first name (key)."""
         return self._by_full_name.get(f"{surname_key}|{first_key}", _EMPTY)
+
+    def surname_keys_of(self, position: int) -> frozenset[str]:
+        """surname_keys() of a listed patient, kept from the build (no call per look-up)."""
+        return self._surname_keys[position]
 
     def born_on(self, day: dt.date) -> Sequence[int]:
         return self._by_dob.get(day, _EMPTY)
@@ -172,13 +179,15 @@ class PatientIndex:
         days = dob_variants(identity.dob)
         born = [self.born_on(day) for day in days]
         if len(names) < sum(len(b) for b in born):  # walk the smaller side
-            found |= {p for p in names if self.records[p].dob in days}
+            dobs = self._dobs
+            found |= {p for p in names if dobs[p] in days}
         else:
             found |= {p for block in born for p in block if p in names}
         if identity.last_name:
             keys = surname_keys(identity.last_name) | surname_keys(identity.first_name or "")
             near = (p for day in near_dob_variants(identity.dob) for p in self.born_on(day))
-            found |= {p for p in near if keys & surname_keys(self.records[p].last_name)}
+            mine = self._surname_keys
+            found |= {p for p in near if not keys.isdisjoint(mine[p])}
         return found
 
     def _named(self, identity: IdentityCandidate) -> set[int]:

@@ -141,9 +141,8 @@ def _by_birth_date(words: PageWords, index: PatientIndex) -> Iterator[tuple[int,
         misread: list[int] = []
         for day in near_dob_variants(seen.value):
             for position in index.born_on(day):
-                record = index.records[position]
-                if surname_keys(record.last_name) & words.keys:
-                    yield position, _surname_near(words, record, seen.cell)
+                if not index.surname_keys_of(position).isdisjoint(words.keys):
+                    yield position, _surname_near(words, index.records[position], seen.cell)
                 elif seen.labelled:
                     misread.append(position)
         yield from _read_like(words, index, misread, seen.cell)
@@ -197,13 +196,13 @@ def _by_number(words: PageWords, index: PatientIndex) -> Iterator[tuple[int, Anc
         labelled = seen.labelled
         for position in index.with_mrn(seen.value):
             record = index.records[position]
-            if labelled or record.dob in days or surname_keys(record.last_name) & words.keys:
+            if labelled or record.dob in days or not surname_keys(record.last_name).isdisjoint(words.keys):
                 yield position, _anchor_at(words, record, seen.cell)
     for seen in words.phones:
         misread: list[int] = []
         for position in index.with_phone(seen.value):
             record = index.records[position]
-            if surname_keys(record.last_name) & words.keys:
+            if not surname_keys(record.last_name).isdisjoint(words.keys):
                 yield position, _anchor_at(words, record, seen.cell)
             else:
                 misread.append(position)
@@ -211,7 +210,7 @@ def _by_number(words: PageWords, index: PatientIndex) -> Iterator[tuple[int, Anc
 
 
 def _anchor_at(words: PageWords, record: PatientRecord, cell: int) -> Anchor:
-    if surname_keys(record.last_name) & words.keys:
+    if not surname_keys(record.last_name).isdisjoint(words.keys):
         return _surname_near(words, record, cell)
     return Anchor(cell, (), None, None)
 

@@ -15,7 +15,7 @@ from chartfile.matching.dates import DateKind, find_dates
 from chartfile.matching.labels import DOB_LABEL, MRN_WORD
 from chartfile.matching.layout import below, is_caption
 from chartfile.matching.normalize import digits_only, mrn_key, normalize_mrn, ocr_fold, squash
-from chartfile.records import Cell
+from chartfile.records import Cell, Role
 
 _PHONE = re.compile(r"(?<![\d\-])\(?\b(\d{3})\)?[\s.\-]{0,2}(\d{3})[\s.\-]{1,2}(\d{4})\b(?![\-]\d)")
 _SPACED_DATE = re.compile(
@@ -70,6 +70,7 @@ class PageWords:
     rows: dict[tuple[int, int], tuple[int, ...]] = field(default_factory=dict)  # (page, row) -> cells
     windows: dict[int, frozenset[int]] = field(default_factory=dict)  # filled as the search asks
     window_tokens: dict[int, list[Token]] = field(default_factory=dict)  # likewise
+    roles: dict[tuple[int, int, int], Role] = field(default_factory=dict)  # (cell, words) -> its label's role
     variant_days: frozenset[dt.date] | None = None  # the dates and their slips, when first needed
 
 
