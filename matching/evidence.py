@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rapidfuzz.distance import JaroWinkler
+
 from chartfile.matching.compare import compare_dob, compare_mrn, name_forms
 from chartfile.matching.index import first_keys
 from chartfile.matching.normalize import digits_only, mrn_key, squash
@@ -23,6 +25,7 @@ _ROWS_UP, _ROWS_DOWN = 2, 4  # the window around a name
 _DOB_RANK = {"exact": 0, "day-month-swapped": 1, "century": 2, "one-digit": 3}  # agreeing, best first
 _STREET = re.compile(r"^\d{1,6}[A-Z]?\s+[A-Za-z]")
 _ADDRESS_LABEL = re.compile(r"^[A-Za-z' .#/]{0,25}:\s*")  # "Address: 9 Oak Road", "Street Addr.: ..."
+_FIRST_ALIKE = 0.8  # a word this close to the patient's first name is read as it (scored as printed)
 _NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_'’\-.]*$")
 
 
@@ -87,22 +90,26 @@ def _window(words: PageWords, cell: int) -> frozenset[int]:
 
 
 def _first_for(words: PageWords, anchor: Anchor, record: PatientRecord) -> tuple[Token | None, Token | None]:
-    """The first name beside a surname found by date or number: the patient's if printed, else the word
-    where the name's order puts it."""
+    """The first name beside a surname found by date or number: the patient's if printed (or a word that
+    reads nearly like it: an OCR misreading, a misspelling, both for the scorer to judge), else the word
+    where the name's order puts it. A label's word ("Patient Nm:") is never a name."""
     if not anchor.surname:
         return None, None
     tokens = words.by_cell.get(anchor.cell, ())
     last = anchor.surname[-1]
-    at = tokens.index(last)
-    before = tokens[at - len(anchor.surname)] if at - len(anchor.surname) >= 0 else None
-    after = tokens[at + 1] if at + 1 < len(tokens) else None
+    at, start = tokens.index(last), tokens.index(anchor.surname[0])
+    before = [t for t in tokens[max(0, start - 2) : start] if not t.colon_after][::-1]  # nearest first
+    after = [t for t in tokens[at + 1 : at + 3] if not t.colon_after]
     wanted = first_keys(record.first_name) | {squash(f) for f in name_forms(record.first_name)}
-    for slot in (before, after):
-        if slot is not None and (slot.key in wanted or slot.fold in wanted):
+    for slot in (*before[:1], *after[:1], *before[1:], *after[1:]):
+        if slot.key in wanted or slot.fold in wanted:
             return slot, None
-    if before is None and after is None:  # the surname fills its cell: the first name is in the next one
+    if not before and not after:  # the surname fills its cell: the first name is in the next one
         return _first_beside(words, anchor.cell, wanted)
-    natural = after if last.comma_after or before is None else before
+    alike = max((*before, *after), key=lambda t: JaroWinkler.similarity(t.key, squash(record.first_name)))
+    if JaroWinkler.similarity(alike.key, squash(record.first_name)) >= _FIRST_ALIKE:
+        return alike, None
+    natural = after[0] if after and (last.comma_after or not before) else before[0] if before else None
     return natural, None
 
 

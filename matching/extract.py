@@ -27,6 +27,8 @@ _DATE_NOISE = re.compile(r"[~'’‘`]|(?<=[/\-.])\s+|\s+(?=[/\-.]\d)")
 _STRAY_MARKS = " '\"‘’“”`_.,;:|-"
 _SUFFIXES = {"JR", "SR", "II", "III", "IV"}
 _RE = re.compile(r"r[ef]|regarding", re.IGNORECASE)
+# The next field's label run into a name where OCR lost the gap: "LEROY L BARROWS Dale of Service"
+_NEXT_LABEL_PHRASE = re.compile(r"\s+[A-Za-z]+\s+of\b.*$", re.IGNORECASE)
 _NESTED_LABEL = re.compile(r"^[ \t]*(?:[A-Za-z'’.]+ ){0,2}[A-Za-z'’.]+ ?:[ \t]*")
 
 
@@ -120,6 +122,7 @@ def _names(text: str, *, headings: bool, has_patient_field: bool) -> list[tuple[
                 continue
             value, start = value[nested.end() :], start + nested.end()
         value = labels.VALUE_END.split(value.lstrip(_STRAY_MARKS), maxsplit=1)[0]
+        value = _NEXT_LABEL_PHRASE.sub("", value)
         value = _without_trailing_words(value.strip(_STRAY_MARKS))
         parsed = parse_name(value)
         if parsed:

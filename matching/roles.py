@@ -42,6 +42,7 @@ _OTHER_STEMS = (
     "pharmacist", "attorney",
 )  # fmt: skip
 _MISREAD_SIMILARITY = 85
+_KEPT_PREFIX = 5  # OCR keeps a word's start more often than its end: "INSURCC" is "INSURED'S"
 _CAPTION_LEVELS = 3  # a value's caption, the caption's header, the section band over both
 _CAPTION_GAP_HEIGHTS = 1.5  # a caption sits at most this many line heights above what it labels
 _NUMBER_RUN = re.compile(r"\d{3}")
@@ -84,10 +85,17 @@ def label_role(cells: Sequence[Cell], cell: int, before: str, *, has_patient_fie
     return Role.UNSTATED
 
 
+_PROSE = re.compile(r"[.;!?]\s*$|^\W*(?:patient|pt)\s+[a-z]+\s+[a-z]")  # "patient at this visit." wraps prose
+
+
 def page_has_patient_field(cells: Sequence[Cell]) -> bool:
     """Does the document print a field named for the patient ("Patient:", "PATIENT NAME" over a box),
     so that a "member" on it is someone else? Prose that mentions "the patient" is no field."""
-    return any(_PATIENT_FIELD.match(c.text) for c in cells)
+    return any(_PATIENT_FIELD.match(c.text) and not _prose(c.text) for c in cells)
+
+
+def _prose(text: str) -> bool:
+    return ":" not in text and bool(_PROSE.search(text))
 
 
 def _labels(cells: Sequence[Cell], index: int, before: str) -> list[str]:
@@ -139,10 +147,10 @@ def role_in(label: str, *, has_patient_field: bool) -> Role:
 
 def _misread_other(label: str) -> bool:
     """A word OCR misread from one that names someone else ("INSUREIYS DATE OF BIRTH", "SUBSCRlBER"):
-    a long word that nearly holds one of the unmistakable role words."""
-    words = [w for w in re.findall(r"[A-Za-z|!]{6,}", label)]
+    a long word that nearly holds one of the unmistakable role words, or begins as one does."""
+    words = [w.lower() for w in re.findall(r"[A-Za-z|!]{6,}", label)]
     return any(
-        fuzz.partial_ratio(stem, word.lower()) >= _MISREAD_SIMILARITY
+        word.startswith(stem[:_KEPT_PREFIX]) or fuzz.partial_ratio(stem, word) >= _MISREAD_SIMILARITY
         for word in words
         for stem in _OTHER_STEMS
     )

@@ -38,6 +38,7 @@ class Token:
     key: str
     fold: str
     comma_after: bool
+    colon_after: bool = False  # "Nm:", "Patient:": a label's word, not a name's
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +124,7 @@ def _tokens(cell: int, text: str) -> list[Token]:
         word = raw.strip(_WORD_EDGES)
         key = squash(word)
         if key:
-            found.append(Token(cell, index, word, key, ocr_fold(word), raw.rstrip().endswith(",")))
+            found.append(Token(cell, index, word, key, ocr_fold(word), raw.endswith(","), raw.endswith(":")))
     return found
 
 

@@ -442,6 +442,7 @@ def test_a_dotted_abbreviation_is_a_caption_over_its_value() -> None:
     [
         pytest.param("2# INSUREIYS DATE OF BIRTH MM", Role.OTHER, id="insured-misread"),
         pytest.param("SUBSCRlBER NAME", Role.OTHER, id="subscriber-misread"),
+        pytest.param("[3 INSURCC 5 NAME (Last Narre)", Role.OTHER, id="insured-start-kept"),
         pytest.param("PHYSICAL THERAPY PLAN OF CARE", Role.UNSTATED, id="physical-is-no-physician"),
         pytest.param("PATIENT INFORMATION", Role.PATIENT, id="patient"),
         pytest.param("Date of Birth", Role.UNSTATED, id="no-role"),
@@ -449,3 +450,10 @@ def test_a_dotted_abbreviation_is_a_caption_over_its_value() -> None:
 )
 def test_role_words_are_read_through_ocr_damage(label: str, role: Role) -> None:
     assert role_in(label, has_patient_field=True) is role
+
+
+def test_the_next_label_run_into_a_name_is_not_part_of_it() -> None:
+    """OCR lost the gap before the next field ("Date" read as "Dale"): no "Dale, Leroy" is invented."""
+    text = "Client Name: LEROY L BARROWS Dale of Service: 10/04/2025\nClient DOB: 7/13/2015"
+    identities = extract(ocr_of(text), reference_date=RECEIVED).identities
+    assert identities and {i.last_name for i in identities} == {"BARROWS"}

@@ -300,3 +300,20 @@ Insured / Guarantor Name     Insured DOB    Relationship
 WHITFIELD, HAROLD JAMES      03/04/1957     Self
 """
     assert decided(document(page))[:2] == (Status.FILED, "1000001")
+
+
+def test_a_labels_word_before_the_surname_is_not_its_first_name() -> None:
+    """ "Patient Nm: Whitfield Harald J": the first name follows (misspelt: tolerated, the MRN and the
+    birth date agree exactly); "Nm" is the label's, not a first name contradicting the list."""
+    page = "SUMMARY\nPatient Nm: Whitfield Harald J    Birth: 03/04/1957\nChart 1000001    Date: 10/20/26"
+    assert decided(document(page))[:2] == (Status.FILED, "1000001")
+
+
+def test_prose_that_wraps_onto_a_line_starting_with_patient_is_no_patient_field() -> None:
+    """A payer's form names the patient "Member"; a wrapped sentence ("patient at this visit.") is not a
+    field for the patient that would make the member someone else."""
+    page = (
+        "MEDICATION PRECERTIFICATION REQUEST\nMember: Adaeze Okonkwo    DOB: 11/23/1984\n"
+        "Medications were reviewed and reconciled with the\npatient at this visit.\n"
+    )
+    assert decided(document(page))[:2] == (Status.FILED, "1000002")
