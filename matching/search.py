@@ -175,12 +175,13 @@ def _read_like(
         scorer=JaroWinkler.similarity,
         score_cutoff=_FUZZY_SURNAME,
     )
-    for row, (position, record) in enumerate(zip(positions, records, strict=True)):
-        alike = [near[column] for column in scores[row].nonzero()[0]]
-        if alike:
-            firsts = first_keys(record.first_name)
-            token = min(alike, key=lambda t: (not _beside(words, t, firsts), _distance(words, t.cell, cell)))
-            yield position, Anchor(token.cell, (token,), None, None)
+    alike: dict[int, list[Token]] = {}
+    for row, column in zip(*scores.nonzero(), strict=True):  # one pass over the few hits, not per row
+        alike.setdefault(int(row), []).append(near[column])
+    for row, tokens in alike.items():
+        firsts = first_keys(records[row].first_name)
+        token = min(tokens, key=lambda t: (not _beside(words, t, firsts), _distance(words, t.cell, cell)))
+        yield positions[row], Anchor(token.cell, (token,), None, None)
 
 
 def _beside(words: PageWords, token: Token, firsts: frozenset[str]) -> bool:
