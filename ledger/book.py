@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -158,6 +159,8 @@ class Ledger:
         abandoned = journal.abandoned_units(self.paths.work)
         for folder in abandoned:
             journal.undo(folder, self.expected_sha256)
+        for folder in journal.abandoned_starts(self.paths.work):  # killed while opening: nothing in it
+            shutil.rmtree(folder, ignore_errors=True)
         return len(abandoned)
 
 

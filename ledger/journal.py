@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,6 +70,10 @@ def _holds(path: Path, sha256: str) -> bool:
         return False
 
 
+_JUST_CREATED_SECONDS = 0.2
+_NO_LOCK_SECONDS = 60.0
+
+
 class UnitFolder:
     """A unit of work's own folder below the work root: its journal and scratch files, locked while open.
 
@@ -88,6 +93,24 @@ class UnitFolder:
         if remove:
             shutil.rmtree(self.path, ignore_errors=True)
         os.close(self._fd)
+
+
+def abandoned_starts(work_root: Path, *, now: float | None = None) -> list[Path]:
+    """Unit folders a command was killed in while opening (before its rename): nothing was journaled in
+    them yet. Their lock is free and not just created (a starter locks it in the next system call), or
+    there is no lock and the folder is a minute old."""
+    now = time.time() if now is None else now
+    found = []
+    for folder in sorted(work_root.glob(".starting-*")):
+        lock = folder / LOCK
+        try:
+            age = now - (lock if lock.exists() else folder).stat().st_mtime
+        except OSError:
+            continue  # its starter renamed or removed it meanwhile
+        fresh = _JUST_CREATED_SECONDS if lock.exists() else _NO_LOCK_SECONDS
+        if folder.is_dir() and age > fresh and not _locked(lock):
+            found.append(folder)
+    return found
 
 
 def abandoned_units(work_root: Path) -> list[Path]:

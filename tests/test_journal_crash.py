@@ -3,8 +3,10 @@ the next chartfile command, whatever it is, applies it: the store is as the rows
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -14,6 +16,8 @@ import pytest
 from conftest import run_cli
 from harness import cli_env
 from scenarios import lab_result, text_pdf
+
+from chartfile.ledger import journal
 
 KILLED_IN_A_UNIT = textwrap.dedent(
     """
@@ -113,3 +117,20 @@ def test_a_file_replaced_in_place_is_put_back_when_the_unit_died(
     assert sha256(stored) == sha256(other)  # overwritten, uncommitted: the row still records `kept`
     run_cli(workspace, "status", check=True)
     assert sha256(stored) == kept and unit_folders(workspace) == []
+
+
+def test_a_unit_folder_killed_while_opening_is_swept_and_a_live_one_is_left(tmp_path: Path) -> None:
+    """Killed between creating its ".starting-" folder and renaming it, a command leaves a folder nothing
+    was journaled in: the next ledger open removes it, unless a running command still holds its lock."""
+    dead, live = tmp_path / ".starting-dead", tmp_path / ".starting-live"
+    for folder in (dead, live):
+        folder.mkdir()
+        (folder / journal.LOCK).touch()
+    held = os.open(live / journal.LOCK, os.O_WRONLY)
+    fcntl.flock(held, fcntl.LOCK_EX)
+    try:
+        later = (dead / journal.LOCK).stat().st_mtime + 5
+        assert journal.abandoned_starts(tmp_path, now=later) == [dead]
+        assert journal.abandoned_starts(tmp_path) == []  # a lock just created: its starter locks it next
+    finally:
+        os.close(held)
