@@ -103,11 +103,12 @@ def abandoned_starts(work_root: Path, *, now: float | None = None) -> list[Path]
     found = []
     for folder in sorted(work_root.glob(".starting-*")):
         lock = folder / LOCK
+        has_lock = lock.exists()
         try:
-            age = now - (lock if lock.exists() else folder).stat().st_mtime
+            age = now - (lock if has_lock else folder).stat().st_mtime
         except OSError:
             continue  # its starter renamed or removed it meanwhile
-        fresh = _JUST_CREATED_SECONDS if lock.exists() else _NO_LOCK_SECONDS
+        fresh = _JUST_CREATED_SECONDS if has_lock else _NO_LOCK_SECONDS
         if folder.is_dir() and age > fresh and not _locked(lock):
             found.append(folder)
     return found

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from operator import itemgetter
 
 from rapidfuzz.distance import JaroWinkler
 
@@ -106,8 +107,10 @@ def _first_for(words: PageWords, anchor: Anchor, record: PatientRecord) -> tuple
             return slot, None
     if not before and not after:  # the surname fills its cell: the first name is in the next one
         return _first_beside(words, anchor.cell, wanted)
-    alike = max((*before, *after), key=lambda t: JaroWinkler.similarity(t.key, squash(record.first_name)))
-    if JaroWinkler.similarity(alike.key, squash(record.first_name)) >= _FIRST_ALIKE:
+    given = squash(record.first_name)
+    scored = [(JaroWinkler.similarity(t.key, given), t) for t in (*before, *after)]
+    similarity, alike = max(scored, key=itemgetter(0))  # the first of equals, as the slots are ordered
+    if similarity >= _FIRST_ALIKE:
         return alike, None
     natural = after[0] if after and (last.comma_after or not before) else before[0] if before else None
     return natural, None

@@ -104,7 +104,6 @@ class PatientIndex:
         self._by_full_name: dict[str, list[int]] = defaultdict(list)
         self._surnames: set[str] = set()
         self._surname_keys: list[frozenset[str]] = []  # each record's surname keys (shared, not copied)
-        self._dobs: list[dt.date | None] = [record.dob for record in records]  # read without an attribute
         for position, record in enumerate(records):
             self._add(position, record)
 
@@ -179,8 +178,7 @@ class PatientIndex:
         days = dob_variants(identity.dob)
         born = [self.born_on(day) for day in days]
         if len(names) < sum(len(b) for b in born):  # walk the smaller side
-            dobs = self._dobs
-            found |= {p for p in names if dobs[p] in days}
+            found |= {p for p in names if self.records[p].dob in days}
         else:
             found |= {p for block in born for p in block if p in names}
         if identity.last_name:

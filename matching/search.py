@@ -197,14 +197,13 @@ def _by_number(words: PageWords, index: PatientIndex) -> Iterator[tuple[int, Anc
         labelled = seen.labelled
         for position in index.with_mrn(seen.value):
             record = index.records[position]
-            if labelled or record.dob in days or not surname_keys(record.last_name).isdisjoint(words.keys):
+            if labelled or record.dob in days or not index.surname_keys_of(position).isdisjoint(words.keys):
                 yield position, _anchor_at(words, record, seen.cell)
     for seen in words.phones:
         misread: list[int] = []
         for position in index.with_phone(seen.value):
-            record = index.records[position]
-            if not surname_keys(record.last_name).isdisjoint(words.keys):
-                yield position, _anchor_at(words, record, seen.cell)
+            if not index.surname_keys_of(position).isdisjoint(words.keys):
+                yield position, _anchor_at(words, index.records[position], seen.cell)
             else:
                 misread.append(position)
         yield from _read_like(words, index, misread, seen.cell)
