@@ -19,8 +19,8 @@ from chartfile.records import Cell, Role
 
 _PHONE = re.compile(r"(?<![\d\-])\(?\b(\d{3})\)?[\s.\-]{0,2}(\d{3})[\s.\-]{1,2}(\d{4})\b(?![\-]\d)")
 _SPACED_DATE = re.compile(
-    r"(?<![\d/.\-])(\d{1,2})[ |/\[\]lI!,]{1,7}(\d{1,2})[ |/\[\]lI!,]{1,7}(\d{4}|\d{2})(?![\d/.\-])"
-)  # digit boxes: "01 | 18 | 2008"; their rules read as "01 |[18 ||2008", "|04 |/07 |[1950", "03 29 |, 1982"
+    r"(?<![\d/.\-])(\d{1,2})[ |/\[\]{}()lI!,]{1,7}(\d{1,2})[ |/\[\]{}()lI!,]{1,7}(\d{4}|\d{2})(?![\d/.\-])"
+)  # digit boxes: "01 | 18 | 2008"; their rules read as "01 |[18 ||2008", "|04 |/07 |[1950", "03 05} 1955"
 _LAST_DOB_LABEL = re.compile(DOB_LABEL.pattern + r"[ \t:.#\-]*$", re.IGNORECASE)  # a label ending the text
 _FAR_FUTURE = dt.date(3000, 1, 1)  # any date is a date here, not only a plausible one
 _COMPACT_DATE = re.compile(r"(?<!\d)\d{8}(?!\d)")

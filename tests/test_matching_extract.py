@@ -191,6 +191,25 @@ RECEIVED = dt.date(2026, 11, 2)
             None,
             id="ocr-comma-in-dotted-dob",
         ),
+        pytest.param(
+            "MEMBER NAME (Last, First)      SUBSCRIBER ID\n"
+            "ROE, JANE                      XQ6422785315\n"
+            "DOB (MM/DD/YYYY)               MEMBER PHONE\n"
+            "January 6, 1992                617.251.3108\n",
+            "ROE",
+            "JANE",
+            "1992-01-06",
+            None,
+            id="caption-with-a-format-hint-over-its-value",
+        ),
+        pytest.param(
+            "Name: ROE, JANE\nMed Rec No: 581880036 _D.O.B.: 07/05/1978 (47 y) Sex: F",
+            "ROE",
+            "JANE",
+            "1978-07-05",
+            "581880036",
+            id="a-stray-underscore-before-a-dotted-dob",
+        ),
     ],
 )
 def test_identity_label_forms(text: str, last: str, first: str, dob: str, mrn: str | None) -> None:
