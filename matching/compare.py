@@ -96,6 +96,23 @@ def compare_first(doc: str | None, patient: str, w: Weights = DEFAULT_WEIGHTS) -
     return FieldScore("first_name", "else", w.first_else)
 
 
+def joined_middle(
+    doc: str | None, doc_middle: str | None, patient: str, patient_middle: str, w: Weights = DEFAULT_WEIGHTS
+) -> tuple[FieldScore, FieldScore] | None:
+    """OCR loses the space before a middle initial ("VANNAA" for "VANNA A"): a first name printed with
+    no middle name that reads as the patient's first name and middle name (or initial) run together is
+    those two, an OCR confusion. None when it is not that."""
+    if not doc or doc_middle or not patient_middle:
+        return None
+    a, first, middle = squash(doc), squash(patient), squash(patient_middle)
+    if a not in (first + middle, first + middle[:1]):
+        return None
+    detail = "a space lost before the middle name"
+    level = "exact" if a == first + middle else "initial"
+    weight = w.middle_exact if level == "exact" else w.middle_initial
+    return FieldScore("first_name", "ocr", w.first_ocr, detail), FieldScore("middle_name", level, weight)
+
+
 def compare_middle(doc: str | None, patient: str, w: Weights = DEFAULT_WEIGHTS) -> FieldScore:
     a, b = squash(doc or ""), squash(patient)
     if not a or not b:

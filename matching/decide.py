@@ -23,6 +23,7 @@ from chartfile.matching.compare import (
     compare_mrn,
     compare_phone,
     compare_surname,
+    joined_middle,
 )
 from chartfile.matching.index import PatientIndex
 from chartfile.matching.safety import Scored, agreeing_fields
@@ -63,9 +64,15 @@ def score(
         names = tuple(
             FieldScore(f.field, f.level, f.weight - _SWAP_PENALTY / 2, "name order swapped") for f in crossed
         )
+    middle = compare_middle(identity.middle_name, patient.middle_name, w)
+    joined = joined_middle(
+        identity.first_name, identity.middle_name, patient.first_name, patient.middle_name, w
+    )
+    if joined and names[1].level not in ("exact", "nickname") and names is straight:
+        names, middle = (names[0], joined[0]), joined[1]
     return (
         *names,
-        compare_middle(identity.middle_name, patient.middle_name, w),
+        middle,
         compare_dob(identity.dob, patient.dob, w),
         compare_mrn(identity.mrn, patient.mrn, w),
         compare_phone(identity.phone, patient.phone, w),

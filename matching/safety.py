@@ -47,6 +47,12 @@ class Scored:
     reading: IdentityCandidate
 
 
+def ocr_read(reading: IdentityCandidate) -> bool:
+    """Was the name read by OCR: on a page chartfile OCR'd, or in a text layer OCR made upstream (a
+    scanner's or fax server's searchable PDF), which shows as a digit inside a name ("FARRE1L")."""
+    return reading.ocr or any(ch.isdigit() for ch in (reading.last_name or "") + (reading.first_name or ""))
+
+
 def agreeing_fields(candidate: Candidate, *, ocr: bool = True) -> list[str]:
     """Which identifiers agree: the full name, the birth date, the MRN, the phone. An OCR-folded name
     agrees only on an OCR'd page (a text layer prints what the sender typed)."""
@@ -99,7 +105,7 @@ def _evidence_rules(best: Scored, margin: float, settings: MatchingSettings) -> 
         found.append(
             f"the runner-up is within 2^{margin:.1f} of the best (needs 2^{settings.min_weight_margin:.0f})"
         )
-    agreed = agreeing_fields(best.candidate, ocr=best.reading.ocr)
+    agreed = agreeing_fields(best.candidate, ocr=ocr_read(best.reading))
     if len(agreed) < 2 or not {"dob", "mrn"} & set(agreed):
         found.append("fewer than two identifiers agree, or neither the birth date nor the MRN does")
     elif not {"name", "mrn"} & set(agreed):
@@ -116,7 +122,7 @@ def _spelling(best: Scored) -> list[str]:
     if level.get("mrn") == "exact" and level.get("dob") == "exact":
         return []
     differs = [f for f in ("surname", "first_name") if level.get(f) in _SPELLED_DIFFERENTLY]
-    if not best.reading.ocr:
+    if not ocr_read(best.reading):
         differs += [f for f in ("surname", "first_name") if level.get(f) == "ocr"]
     if not differs:
         return []
@@ -156,7 +162,9 @@ def _other_people(
     found = []
     if extraction.possibly_multiple_patients:
         found.append("the document names more than one patient")
-    strong = [o for o in others if o.reading.role is not Role.OTHER and _strong(o.candidate, o.reading.ocr)]
+    strong = [
+        o for o in others if o.reading.role is not Role.OTHER and _strong(o.candidate, ocr_read(o.reading))
+    ]
     if strong:
         found.append("the document also names another listed patient with a birth date or MRN")
     alike = [o for o in others if o.reading.role is not Role.OTHER and _alike(o) and _elsewhere(o, best)]
@@ -165,7 +173,7 @@ def _other_people(
     labelled = [
         o
         for o in others
-        if o.reading.role is Role.PATIENT and _named(o.candidate, o.reading.ocr) and _elsewhere(o, best)
+        if o.reading.role is Role.PATIENT and _named(o.candidate, ocr_read(o.reading)) and _elsewhere(o, best)
     ]
     if labelled and not strong:
         found.append("a patient field on the document names another listed patient")

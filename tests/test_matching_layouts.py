@@ -152,11 +152,38 @@ def test_a_clean_one_letter_variant_of_a_listed_surname_goes_to_review(surname: 
         assert candidates[0] == "1000001"  # the clerk sees the listed patient it resembles
 
 
-@pytest.mark.parametrize("printed", ["Whitfie1d", "WHITFIFLD", "Wh1tfie1d"])
-def test_an_ocr_confusion_in_the_surname_still_files_on_an_ocr_page_only(printed: str) -> None:
+@pytest.mark.parametrize(
+    ("printed", "in_a_text_layer"),
+    [
+        pytest.param("Whitfie1d", (Status.FILED, "1000001"), id="a-digit-for-a-letter"),
+        pytest.param("Wh1tfie1d", (Status.FILED, "1000001"), id="two-digits-for-letters"),
+        pytest.param("WHITFIFLD", (Status.REVIEW, None), id="a-letter-for-a-letter"),
+    ],
+)
+def test_an_ocr_confusion_in_the_surname_files_where_ocr_read_the_name(
+    printed: str, in_a_text_layer: tuple[Status, str | None]
+) -> None:
+    """On a page chartfile OCR'd, any OCR confusion; in a text layer only a digit inside the name marks the
+    layer as OCR's own (a scanner's or fax server's searchable PDF): a letter for a letter may be typed."""
     page = f"Patient Name: Harold {printed}\nDOB: 03/04/1957\n"
     assert decided(document(page, source="ocr"))[:2] == (Status.FILED, "1000001")
-    assert decided(document(page, source="text-layer"))[:2] == (Status.REVIEW, None)
+    assert decided(document(page, source="text-layer"))[:2] == in_a_text_layer
+
+
+def test_a_first_name_run_into_its_middle_initial_is_the_patients_on_an_ocr_page() -> None:
+    page = "Patient Name: HAROLDJ WHITFIELD\nDOB: 03/04/1957\n"
+    assert decided(document(page, source="ocr"))[:2] == (Status.FILED, "1000001")
+    unlisted = "Patient Name: HAROLDX WHITFIELD\nDOB: 03/04/1957\n"  # no middle name X: not a lost space
+    assert decided(document(unlisted, source="ocr"))[:2] == (Status.REVIEW, None)
+
+
+def test_digit_boxes_whose_rules_read_as_braces_are_a_birth_date() -> None:
+    page = CLAIM_FORM.replace("03 04 1957", "03 04} 1957")
+    result = extract(document(page), reference_date=RECEIVED)
+    decision = decide(result, INDEX, SETTINGS)
+    assert (decision.status, decision.patient_mrn) == (Status.FILED, "1000001")
+    assert decision.candidates[0].reading is not None
+    assert decision.candidates[0].reading.dob == D(1957, 3, 4)
 
 
 def test_a_typo_is_tolerated_when_mrn_and_birth_date_both_agree() -> None:
