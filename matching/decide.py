@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from dataclasses import replace
 
 from chartfile.matching import safety
 from chartfile.matching.compare import (
@@ -92,11 +93,40 @@ def rank(
     if words is None and extraction.cells:
         words = read_words(extraction.cells, reference_date=extraction.reference_date)
     best: dict[int, Scored] = {}
+    named: dict[int, Scored] = {}  # each patient's reading that agrees on the name and an identifier
     for position, reading in _readings(extraction, index, words):
         scored = _score(position, reading, index.records[position], settings)
         if position not in best or _ordering(scored) > _ordering(best[position]):
             best[position] = scored
+        if _names_them(scored) and (position not in named or _ordering(scored) > _ordering(named[position])):
+            named[position] = scored
+    for position, donor in named.items():
+        best[position] = _with_name_from(best[position], donor, index.records[position], settings)
     return sorted(best.values(), key=lambda s: (-s.candidate.match_weight, s.candidate.mrn))
+
+
+def _names_them(scored: Scored) -> bool:
+    """A reading in a field of the patient's own that agrees on the full name and on the birth date,
+    MRN or phone."""
+    agreed = set(agreeing_fields(scored.candidate, ocr=safety.ocr_read(scored.reading)))
+    return (
+        scored.reading.role is not Role.OTHER and "name" in agreed and bool({"dob", "mrn", "phone"} & agreed)
+    )
+
+
+def _with_name_from(
+    best: Scored, donor: Scored, patient: PatientRecord, settings: MatchingSettings
+) -> Scored:
+    """One patient read twice: the name whole in one place (a later page's running header) and damaged
+    beside the birth date in another. The best reading takes the name the donor read when its own does
+    not agree: both readings are this patient's, each confirmed by an identifier of its own."""
+    if best is donor or "name" in agreeing_fields(best.candidate, ocr=safety.ocr_read(best.reading)):
+        return best
+    if best.reading.role is Role.OTHER:
+        return best
+    name = {k: getattr(donor.reading, k) for k in ("last_name", "first_name", "middle_name")}
+    merged = _score(best.position, replace(best.reading, **name), patient, settings)
+    return merged if _ordering(merged) > _ordering(best) else best
 
 
 def _readings(

@@ -344,3 +344,14 @@ def test_prose_that_wraps_onto_a_line_starting_with_patient_is_no_patient_field(
         "Medications were reviewed and reconciled with the\npatient at this visit.\n"
     )
     assert decided(document(page))[:2] == (Status.FILED, "1000002")
+
+
+def test_a_name_damaged_beside_the_birth_date_is_read_whole_from_a_later_pages_header() -> None:
+    """Page 1 prints the birth date beside a first name OCR damaged past any confusion ("HAROLO"); page 2's
+    running header prints the name whole with the patient's phone: one patient, identified twice."""
+    first = "Patient Name: HAROLO WHITFIELD\nDOB: 03/04/1957\nResults attached.\n"
+    header = "Patient: HAROLD WHITFIELD    Phone: 617-555-0101\nPage 2 of 2\n"
+    assert decided(document(first))[:2] == (Status.REVIEW, None)
+    assert decided(document(first, header))[:2] == (Status.FILED, "1000001")
+    contact = "Emergency contact: HAROLD WHITFIELD    Phone: 617-555-0101\nPage 2 of 2\n"
+    assert decided(document(first, contact))[:2] == (Status.REVIEW, None)  # another's field lends nothing
