@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,6 +37,46 @@ def make_workspace(folder: Path, database_url: str | None = None) -> Path:
     (folder / "config.yaml").write_text(yaml.safe_dump(raw), encoding="utf-8")
     (folder / "patients.csv").write_text(PATIENTS_CSV, encoding="utf-8")
     return folder
+
+
+OCR_CACHE_ENV = "CHARTFILE_TEST_OCR_CACHE"
+_SHIM = Path(__file__).with_name("tesseract_shim.py")
+_OCR_FOLDER = pytest.StashKey[Path]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Put tesseract_shim first on PATH for the whole run (workers inherit it): each distinct page is OCR'd
+    by the real Tesseract once. Set CHARTFILE_TEST_OCR_CACHE= (empty) to OCR every call."""
+    if hasattr(config, "workerinput") or OCR_CACHE_ENV in os.environ:
+        return
+    real = shutil.which("tesseract")
+    if real is None:
+        return  # the OCR tests say what is missing
+    folder = Path(tempfile.mkdtemp(prefix="chartfile-test-ocr-"))
+    (folder / "bin").mkdir()
+    shim = folder / "bin" / "tesseract"
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -S "{_SHIM}" "$@"\n', encoding="utf-8")
+    shim.chmod(0o755)
+    os.environ |= {
+        OCR_CACHE_ENV: str(folder / "pages"),
+        "CHARTFILE_TEST_REAL_TESSERACT": real,
+        "PATH": f"{folder / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
+    config.stash[_OCR_FOLDER] = folder
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = config.stash.get(_OCR_FOLDER, None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _real_ocr_where_ocr_is_tested(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The OCR tests and the benchmarks' smoke tests run Tesseract on every call."""
+    module = request.node.module.__name__ if request.node.module else ""
+    if module.startswith("test_ocr") or "bench" in module:
+        monkeypatch.setenv(OCR_CACHE_ENV, "")
 
 
 DATABASES = ("sqlite", "postgresql")
