@@ -73,8 +73,10 @@ SERVICE = _label(
     r"|date[ ]*of[ ]*study|study[ ]*date|procedure[ ]*date|date[ ]*of[ ]*procedure"
 )
 COLLECTED = _label(r"collect(?:ed|ion)(?:[ ]*(?:date|on))?|date[ ]*collected|specimen[ ]*date|received")
-BARE_DATE = re.compile(  # "Date:" as a field; "DATE 02/02/2025" under a form's signature box
-    r"(?:^|\s{2,}|\t|[|])[ \t]*date(?:[ \t]*[:;|]|[ \t]+(?=\d))", re.IGNORECASE
+BARE_DATE = re.compile(  # "Date:" as a field; "DATE 02/02/2025" under a form's signature box; "Date:"
+    # after the value of the field before it on the line ("Chart: 475882987 Date: 4/20/2026")
+    r"(?:^|\s{2,}|\t|[|])[ \t]*date(?:[ \t]*[:;|]|[ \t]+(?=\d))|(?<=\d[ \t])date[ \t]*[:;|]",
+    re.IGNORECASE,
 )
 FAX_HEADER = re.compile(r"\b(?:fax|from|to|page|pg)\b|\bpage[ ]*\d+[ ]*of[ ]*\d+", re.IGNORECASE)
 # Dates beside these labels are never the document's own date.

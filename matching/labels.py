@@ -75,4 +75,9 @@ NOT_NAME_WORDS = frozenset(
     "DR MD NP RN PHD FNP DDS PHARMD LCSW MSW INC LLC CLINIC HOSPITAL CENTER".split()
 )
 PROVIDER_MARK = re.compile(r"\b(?:dr\.?|md|np|pa-c|fnp|phd|pharmd|dds)\b\.?", re.IGNORECASE)
-COVER_SHEET = re.compile(r"\b(?:fax|facsimile)\b.*\b(?:cover|pages?)\b", re.IGNORECASE | re.DOTALL)
+# A fax cover sheet's title or page count; not the fax machine's header line ("FAX ... PAGE 01/02").
+COVER_SHEET = re.compile(
+    r"\b(?:fax|facsimile)[ \t]+(?:cover|transmi(?:ssion|ttal))\b|\bcover[ \t]+(?:sheet|page|letter)\b"
+    r"|^[^A-Za-z0-9\n]*(?:fax|facsimile)[^A-Za-z0-9\n]*$|\bincluding[ \t]+(?:this[ \t]+)?cover\b",
+    re.IGNORECASE | re.MULTILINE,
+)

@@ -445,6 +445,38 @@ def test_document_date_labels(text: str, expected: str | None) -> None:
     assert (str(found) if found else None) == expected
 
 
+def test_a_field_date_after_another_fields_value_is_the_documents() -> None:
+    text = (
+        "APR-21-2026 09:46 FROM: EXPRESS CARE 6038356446 TO: 5084620218 P1/2\nUrgent Care Visit Note\n"
+        "Chart: 475882987 Date: 4/20/2026 Provider: OKAFOR, THOMAS\nLast visit: 11/17/2025"
+    )
+    assert extract(ocr_of(text), reference_date=RECEIVED).doc_date == dt.date(2026, 4, 20)
+
+
+@pytest.mark.parametrize(
+    ("first_page", "cover"),
+    [
+        pytest.param("Fax Cover Sheet\nTo: Riverbend Clinic\nFrom: Cedar Hill", True, id="titled"),
+        pytest.param("FACSIMILE\nDate: 02/06/2026\nTo: Northfield Urgent Care", True, id="title-alone"),
+        pytest.param("Pages: 3 (including cover)\nTo: Riverbend Clinic", True, id="page-count"),
+        pytest.param(
+            "6/24/25 09:14 FAX 7829795955 Berkshire Neurology PAGE 01/02\nRequest for Consultation\n"
+            "June 23, 2025\nReferred To: Raymond Zimmerman MD",
+            False,
+            id="the-fax-machines-header-line",
+        ),
+    ],
+)
+def test_a_cover_sheet_is_told_from_a_faxed_pages_header(first_page: str, cover: bool) -> None:
+    """A cover sheet's dates and names are not the document's; a faxed letter's first page is the letter."""
+    second = "PROGRESS NOTE\nReport Date: 01/15/2026\nPatient: Jane Roe  DOB: 01/02/1980"
+    found = extract(ocr_of(first_page, second), reference_date=RECEIVED).doc_date
+    if cover:
+        assert found == dt.date(2026, 1, 15)
+    else:
+        assert found == dt.date(2025, 6, 23)
+
+
 def test_a_dotted_abbreviation_is_a_caption_over_its_value() -> None:
     """ "D.O.B." over the birth date in a header row: read for anyone, listed or not."""
     text = (
