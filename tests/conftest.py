@@ -39,14 +39,14 @@ def make_workspace(folder: Path, database_url: str | None = None) -> Path:
     return folder
 
 
-OCR_CACHE_ENV = "CHARTFILE_TEST_OCR_CACHE"
+OCR_CACHE_ENV = "TESSERACT_SHIM_CACHE"
 _SHIM = Path(__file__).with_name("tesseract_shim.py")
 _OCR_FOLDER = pytest.StashKey[Path]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """Put tesseract_shim first on PATH for the whole run (workers inherit it): each distinct page is OCR'd
-    by the real Tesseract once. Set CHARTFILE_TEST_OCR_CACHE= (empty) to OCR every call."""
+    by the real Tesseract once. Set TESSERACT_SHIM_CACHE= (empty) to OCR every call."""
     if hasattr(config, "workerinput") or OCR_CACHE_ENV in os.environ:
         return
     real = shutil.which("tesseract")
@@ -59,7 +59,7 @@ def pytest_configure(config: pytest.Config) -> None:
     shim.chmod(0o755)
     os.environ |= {
         OCR_CACHE_ENV: str(folder / "pages"),
-        "CHARTFILE_TEST_REAL_TESSERACT": real,
+        "TESSERACT_SHIM_REAL": real,
         "PATH": f"{folder / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
     }
     config.stash[_OCR_FOLDER] = folder

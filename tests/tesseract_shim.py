@@ -4,7 +4,7 @@ Most tests check what chartfile does around OCR (claims, filing, recovery, the d
 generated pages again and again. This stands first on the tests' PATH (conftest): it keys a call by its
 arguments and the bytes of every input image, runs the real Tesseract on a miss (it is killed with this
 process) and keeps every output file, its streams and exit code; a hit writes the same files back. Calls
-without an input image (--version, --list-langs) and every call when CHARTFILE_TEST_OCR_CACHE is empty
+without an input image (--version, --list-langs) and every call when TESSERACT_SHIM_CACHE is empty
 (the OCR tests themselves) go straight to the real program.
 """
 
@@ -20,8 +20,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-REAL = os.environ.get("CHARTFILE_TEST_REAL_TESSERACT", "/usr/bin/tesseract")
-CACHE = os.environ.get("CHARTFILE_TEST_OCR_CACHE", "")
+REAL = os.environ.get("TESSERACT_SHIM_REAL", "/usr/bin/tesseract")
+CACHE = os.environ.get("TESSERACT_SHIM_CACHE", "")
 _PR_SET_PDEATHSIG = 1
 
 

@@ -15,8 +15,8 @@ SHIM = Path(__file__).with_name("tesseract_shim.py")
 
 def shim(folder: Path, real: str, image: Path, out: str) -> subprocess.CompletedProcess[bytes]:
     env = os.environ | {
-        "CHARTFILE_TEST_OCR_CACHE": str(folder / "cache"),
-        "CHARTFILE_TEST_REAL_TESSERACT": real,
+        "TESSERACT_SHIM_CACHE": str(folder / "cache"),
+        "TESSERACT_SHIM_REAL": real,
     }
     command = [sys.executable, "-S", str(SHIM), str(image), str(folder / out), "--psm", "3", "txt"]
     return subprocess.run(command, capture_output=True, env=env, check=False, timeout=60)
