@@ -66,11 +66,12 @@ def score(
             FieldScore(f.field, f.level, f.weight - _SWAP_PENALTY / 2, "name order swapped") for f in crossed
         )
     middle = compare_middle(identity.middle_name, patient.middle_name, w)
-    joined = joined_middle(
-        identity.first_name, identity.middle_name, patient.first_name, patient.middle_name, w
-    )
-    if joined and names[1].level not in ("exact", "nickname") and names is straight:
-        names, middle = (names[0], joined[0]), joined[1]
+    if names is straight and names[1].level not in ("exact", "nickname"):
+        joined = joined_middle(
+            identity.first_name, identity.middle_name, patient.first_name, patient.middle_name, w
+        )
+        if joined:
+            names, middle = (names[0], joined[0]), joined[1]
     return (
         *names,
         middle,
@@ -108,7 +109,7 @@ def rank(
 def _names_them(scored: Scored) -> bool:
     """A reading in a field of the patient's own that agrees on the full name and on the birth date,
     MRN or phone."""
-    agreed = set(agreeing_fields(scored.candidate, ocr=safety.ocr_read(scored.reading)))
+    agreed = set(safety.agreeing(scored))
     return (
         scored.reading.role is not Role.OTHER and "name" in agreed and bool({"dob", "mrn", "phone"} & agreed)
     )
@@ -120,9 +121,7 @@ def _with_name_from(
     """One patient read twice: the name whole in one place (a later page's running header) and damaged
     beside the birth date in another. The best reading takes the name the donor read when its own does
     not agree: both readings are this patient's, each confirmed by an identifier of its own."""
-    if best is donor or "name" in agreeing_fields(best.candidate, ocr=safety.ocr_read(best.reading)):
-        return best
-    if best.reading.role is Role.OTHER:
+    if best is donor or best.reading.role is Role.OTHER or "name" in safety.agreeing(best):
         return best
     name = {k: getattr(donor.reading, k) for k in ("last_name", "first_name", "middle_name")}
     merged = _score(best.position, replace(best.reading, **name), patient, settings)

@@ -53,6 +53,11 @@ def ocr_read(reading: IdentityCandidate) -> bool:
     return reading.ocr or any(ch.isdigit() for ch in (reading.last_name or "") + (reading.first_name or ""))
 
 
+def agreeing(scored: Scored) -> list[str]:
+    """The identifiers that agree for a scored reading (a name's OCR confusions count where OCR read it)."""
+    return agreeing_fields(scored.candidate, ocr=ocr_read(scored.reading))
+
+
 def agreeing_fields(candidate: Candidate, *, ocr: bool = True) -> list[str]:
     """Which identifiers agree: the full name, the birth date, the MRN, the phone. An OCR-folded name
     agrees only on an OCR'd page (a text layer prints what the sender typed)."""
@@ -105,7 +110,7 @@ def _evidence_rules(best: Scored, margin: float, settings: MatchingSettings) -> 
         found.append(
             f"the runner-up is within 2^{margin:.1f} of the best (needs 2^{settings.min_weight_margin:.0f})"
         )
-    agreed = agreeing_fields(best.candidate, ocr=ocr_read(best.reading))
+    agreed = agreeing(best)
     if len(agreed) < 2 or not {"dob", "mrn"} & set(agreed):
         found.append("fewer than two identifiers agree, or neither the birth date nor the MRN does")
     elif not {"name", "mrn"} & set(agreed):

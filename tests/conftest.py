@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import tesseract_shim
 import yaml
 from harness import Daemon, Daemons, Workspace
 from pgserver import PgServer, start_server
@@ -39,15 +40,14 @@ def make_workspace(folder: Path, database_url: str | None = None) -> Path:
     return folder
 
 
-OCR_CACHE_ENV = "TESSERACT_SHIM_CACHE"
-_SHIM = Path(__file__).with_name("tesseract_shim.py")
+_SHIM = Path(tesseract_shim.__file__)
 _OCR_FOLDER = pytest.StashKey[Path]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """Put tesseract_shim first on PATH for the whole run (workers inherit it): each distinct page is OCR'd
     by the real Tesseract once. Set TESSERACT_SHIM_CACHE= (empty) to OCR every call."""
-    if hasattr(config, "workerinput") or OCR_CACHE_ENV in os.environ:
+    if hasattr(config, "workerinput") or tesseract_shim.CACHE_ENV in os.environ:
         return
     real = shutil.which("tesseract")
     if real is None:
@@ -58,8 +58,8 @@ def pytest_configure(config: pytest.Config) -> None:
     shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -S "{_SHIM}" "$@"\n', encoding="utf-8")
     shim.chmod(0o755)
     os.environ |= {
-        OCR_CACHE_ENV: str(folder / "pages"),
-        "TESSERACT_SHIM_REAL": real,
+        tesseract_shim.CACHE_ENV: str(folder / "pages"),
+        tesseract_shim.REAL_ENV: real,
         "PATH": f"{folder / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
     }
     config.stash[_OCR_FOLDER] = folder
@@ -76,7 +76,7 @@ def _real_ocr_where_ocr_is_tested(request: pytest.FixtureRequest, monkeypatch: p
     """The OCR tests and the benchmarks' smoke tests run Tesseract on every call."""
     module = request.node.module.__name__ if request.node.module else ""
     if module.startswith("test_ocr") or "bench" in module:
-        monkeypatch.setenv(OCR_CACHE_ENV, "")
+        monkeypatch.setenv(tesseract_shim.CACHE_ENV, "")
 
 
 DATABASES = ("sqlite", "postgresql")

@@ -20,8 +20,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-REAL = os.environ.get("TESSERACT_SHIM_REAL", "/usr/bin/tesseract")
-CACHE = os.environ.get("TESSERACT_SHIM_CACHE", "")
+CACHE_ENV, REAL_ENV = "TESSERACT_SHIM_CACHE", "TESSERACT_SHIM_REAL"  # set by conftest
+REAL = os.environ.get(REAL_ENV, "/usr/bin/tesseract")
+CACHE = os.environ.get(CACHE_ENV, "")
 _PR_SET_PDEATHSIG = 1
 
 

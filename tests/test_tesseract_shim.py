@@ -8,15 +8,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import tesseract_shim
 from PIL import Image, ImageDraw
 
-SHIM = Path(__file__).with_name("tesseract_shim.py")
+SHIM = Path(tesseract_shim.__file__)
 
 
 def shim(folder: Path, real: str, image: Path, out: str) -> subprocess.CompletedProcess[bytes]:
     env = os.environ | {
-        "TESSERACT_SHIM_CACHE": str(folder / "cache"),
-        "TESSERACT_SHIM_REAL": real,
+        tesseract_shim.CACHE_ENV: str(folder / "cache"),
+        tesseract_shim.REAL_ENV: real,
     }
     command = [sys.executable, "-S", str(SHIM), str(image), str(folder / out), "--psm", "3", "txt"]
     return subprocess.run(command, capture_output=True, env=env, check=False, timeout=60)
