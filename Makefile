@@ -12,13 +12,18 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd poppler-utils 
 TEST_APT_PACKAGES := chromium sudo postgresql
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test system test-system lint typecheck pytest bench clean
+.PHONY: run test test-endurance system test-system lint typecheck pytest bench clean
 
 run: system $(STAMP)
 	$(BIN)/chartfile --config $(CONFIG) status
 	$(BIN)/chartfile --config $(CONFIG) watch
 
 test: test-system $(STAMP) lint typecheck pytest
+
+# The endurance tests (whole daemons killed with -9 mid-burst, a thousand-file soak, three stations on one
+# database, a 120-page fax's memory) take minutes each; CI (.ci/run) runs them after `make test`.
+test-endurance: test-system $(STAMP)
+	$(BIN)/pytest -n auto --dist loadfile -m endurance
 
 test-system: APT_PACKAGES += $(TEST_APT_PACKAGES)
 test-system: system
@@ -52,7 +57,7 @@ typecheck: $(STAMP)
 	  rc=$$?; rm -rf "$$tmp"; exit $$rc
 
 pytest: $(STAMP)
-	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder
+	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder -m "not endurance"
 
 bench: system $(STAMP)
 	$(BIN)/python -m bench.throughput 40

@@ -88,6 +88,7 @@ def check_invariants(ws: Workspace, inputs: dict[str, str], *, final: bool, reco
         assert [p.name for p in ws.folder("work").iterdir()] == [".daemon.lock"]
 
 
+@pytest.mark.endurance
 def test_sigkill_at_any_point_loses_nothing_and_files_nothing_twice(ws: Workspace, daemons: Daemons) -> None:
     inputs = make_faxes(ws.root / "outgoing", 8)
     for name in inputs:

@@ -23,7 +23,7 @@ from bench.corpus.fonts import font_path
 from bench.corpus.writers import write_png
 
 # Its own deadline (wait_until below) is the limit: pytest's global 600 s cuts it short on a busy machine.
-pytestmark = [pytest.mark.slow(minutes=1), pytest.mark.timeout(1800)]
+pytestmark = [pytest.mark.slow(minutes=1), pytest.mark.timeout(1800), pytest.mark.endurance]
 
 FILES = int(os.environ.get("CHARTFILE_SOAK_FILES", "1000"))
 # The daemon's own memory (tesseract runs as separate processes): Python, SQLAlchemy, pikepdf, Pillow and

@@ -12,7 +12,7 @@ from conftest import make_workspace
 
 from bench.corpus import Line, PageText, render_pages, to_fax, write_tiff
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.endurance]
 
 
 def fax(path: Path, pages: int) -> Path:

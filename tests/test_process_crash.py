@@ -77,6 +77,7 @@ def check_invariants(ws: Workspace, batch: Path, inputs: dict[str, str], *, fina
         assert waiting == set() and list(ws.folder("work").iterdir()) == []
 
 
+@pytest.mark.endurance
 def test_sigkill_during_process_loses_nothing_and_files_nothing_twice(ws: Workspace) -> None:
     batch, log = ws.root / "batch", ws.root / "process.log"
     inputs = make_faxes(batch, 6)

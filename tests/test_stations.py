@@ -56,6 +56,7 @@ def burst(folder: Path, count: int) -> dict[str, str]:
     return made
 
 
+@pytest.mark.endurance
 def test_three_stations_file_a_burst_once_each_though_one_is_killed(
     tmp_path: Path, pg_url: str, daemons: Daemons
 ) -> None:
