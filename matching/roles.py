@@ -90,8 +90,17 @@ _PROSE = re.compile(r"[.;!?]\s*$|^\W*(?:patient|pt)\s+[a-z]+\s+[a-z]")  # "patie
 
 def page_has_patient_field(cells: Sequence[Cell]) -> bool:
     """Does the document print a field named for the patient ("Patient:", "PATIENT NAME" over a box),
-    so that a "member" on it is someone else? Prose that mentions "the patient" is no field."""
-    return any(_PATIENT_FIELD.match(c.text) and not _prose(c.text) for c in cells)
+    so that a "member" on it is someone else? Prose that mentions "the patient" is no field, nor is another
+    label's value ("Re:" then "Patient records": a cover sheet's subject)."""
+    return any(
+        _PATIENT_FIELD.match(c.text) and not _prose(c.text) and not _labelled_value(cells, c) for c in cells
+    )
+
+
+def _labelled_value(cells: Sequence[Cell], cell: Cell) -> bool:
+    """Is `cell` the value of a label in the cell just to its left on its row ("Re:" | "Patient records")?"""
+    left = [c for c in cells if c.page == cell.page and c.row == cell.row and c.right <= cell.left]
+    return bool(left) and max(left, key=lambda c: c.right).text.rstrip().endswith(":")
 
 
 def _prose(text: str) -> bool:

@@ -25,6 +25,9 @@ _LAST_DOB_LABEL = re.compile(DOB_LABEL.pattern + r"[ \t:.#\-]*$", re.IGNORECASE)
 _FAR_FUTURE = dt.date(3000, 1, 1)  # any date is a date here, not only a plausible one
 _COMPACT_DATE = re.compile(r"(?<!\d)\d{8}(?!\d)")
 _FAX_NUMBER = re.compile(r"\bfax\b|\bfx\b|\bf:", re.IGNORECASE)
+# A letter O read for a zero inside a number ("[o8 |", "O3/15/1957"): a run of digits and O's, not part
+# of a word, with at least one of each. Read as zeros for dates only (same length, so positions hold).
+_ZERO_AS_O = re.compile(r"(?<![A-Za-z])(?=[0-9oO]*[0-9])(?=[0-9]*[oO])[0-9oO]{2,4}(?![A-Za-z])")
 _WORD_EDGES = "\"'‘’“”`.,;:|()[]{}<>*•_"
 
 
@@ -139,10 +142,11 @@ def _dates(
         if not any(ch.isdigit() for ch in cell.text):
             continue
         labelled = _labelled(DOB_LABEL, cells, rows, i)
-        for date in find_dates(cell.text, reference_date=reference, kind=DateKind.DOB):
-            found.append(DateSeen(date.value, i, cell.text[date.start : date.end], labelled))
+        text = _zeros_read(cell.text)
+        for date in find_dates(text, reference_date=reference, kind=DateKind.DOB):
+            found.append(DateSeen(date.value, i, text[date.start : date.end], labelled))
         if labelled:
-            found.extend(_compact_dates(i, cell.text, reference))
+            found.extend(_compact_dates(i, text, reference))
     for row in rows.values():
         found.extend(_boxed_dates(cells, rows, row, reference))
     return _distinct(found)
@@ -162,13 +166,18 @@ def _boxed_dates(
     text, starts = "", []
     for i in digits:
         starts.append((len(text), i))
-        text += cells[i].text + " | "
+        text += _zeros_read(cells[i].text) + " | "
     found = []
     for match in _SPACED_DATE.finditer(text):
         cell = max((i for start, i in starts if start <= match.start()), default=digits[0])
         labelled = _labelled(DOB_LABEL, cells, rows, cell)
         found.extend(_spaced_dates(cell, match, reference, labelled=labelled))
     return found
+
+
+def _zeros_read(text: str) -> str:
+    """The text with each O that OCR read for a zero inside a number put back ("[o8" -> "[08")."""
+    return _ZERO_AS_O.sub(lambda m: m.group().replace("o", "0").replace("O", "0"), text)
 
 
 def _spaced_dates(cell: int, match: re.Match[str], reference: dt.date, *, labelled: bool) -> list[DateSeen]:

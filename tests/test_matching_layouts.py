@@ -186,6 +186,24 @@ def test_digit_boxes_whose_rules_read_as_braces_are_a_birth_date() -> None:
     assert decision.candidates[0].reading.dob == D(1957, 3, 4)
 
 
+@pytest.mark.parametrize(
+    ("printed", "read"),
+    [
+        pytest.param("[03 |[o4 |[1957 |", D(1957, 3, 4), id="boxes"),
+        pytest.param("O3/04/1957", D(1957, 3, 4), id="slashed"),
+        pytest.param("[03 |[Ox |[1957 |", None, id="not-a-number"),
+    ],
+)
+def test_a_zero_read_as_the_letter_o_in_a_birth_date_is_a_zero(printed: str, read: dt.date | None) -> None:
+    """OCR reads a boxed or printed zero as "o"; inside a number it is a zero, beside a letter it is not."""
+    page = CLAIM_FORM.replace("03 04 1957", printed)
+    decision = decide(extract(document(page), reference_date=RECEIVED), INDEX, SETTINGS)
+    harold = [c.reading for c in decision.candidates if c.mrn == "1000001" and c.reading is not None]
+    assert [reading.dob for reading in harold] == [read]
+    expected = (Status.FILED, "1000001") if read else (Status.REVIEW, None)
+    assert (decision.status, decision.patient_mrn) == expected
+
+
 def test_a_typo_is_tolerated_when_mrn_and_birth_date_both_agree() -> None:
     page = "Patient Name: Harold Whitfeld\nDOB: 03/04/1957\nMRN: 1000001\n"
     assert decided(document(page))[:2] == (Status.FILED, "1000001")
@@ -344,6 +362,15 @@ def test_prose_that_wraps_onto_a_line_starting_with_patient_is_no_patient_field(
         "Medications were reviewed and reconciled with the\npatient at this visit.\n"
     )
     assert decided(document(page))[:2] == (Status.FILED, "1000002")
+
+
+def test_a_cover_sheets_subject_about_patient_records_is_no_patient_field() -> None:
+    """A fax cover's "Re:  Patient records" (the subject's value) is not a field for the patient that would
+    make the payer form's member someone else; a real "Patient:" field still does."""
+    cover = "FACSIMILE\nTo:    Records Department\nRe:    Patient records\nPages: 2 (including cover)\n"
+    form = "MEDICATION PRECERTIFICATION REQUEST\nMember: Adaeze Okonkwo    DOB: 11/23/1984\n"
+    assert decided(document(cover, form))[:2] == (Status.FILED, "1000002")
+    assert decided(document(cover, form + "Patient:    Harold Whitfield\n"))[:2] == (Status.REVIEW, None)
 
 
 def test_a_name_damaged_beside_the_birth_date_is_read_whole_from_a_later_pages_header() -> None:
