@@ -64,7 +64,7 @@ VALUE_END = re.compile(
     r"chart\s*#|sex|gender|age|phone|acct|account|ssn|patient\s*id|dos|date|request|service|visit|report|"
     r"admission|admit|discharge|collection|referral|exam|pharmacy|member|group|insurance|policy)\b"
     r"|\s(?=[A-Za-z][A-Za-z0-9#.]*\s?:)"  # the next one-word "Label:" on the same line (OCR: "O00B:")
-    r"|\s(?:v|vs|versus)\.?\s",  # a case caption: "Jane Roe v. Acme Insurance"
+    r"|\s(?:v|vs|versus)\.?\s|\sy\.\s",  # a case caption: "Jane Roe v. Acme Insurance" (OCR: "y.")
     re.IGNORECASE,
 )
 NOT_NAME_WORDS = frozenset(

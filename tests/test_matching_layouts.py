@@ -364,6 +364,12 @@ def test_prose_that_wraps_onto_a_line_starting_with_patient_is_no_patient_field(
     assert decided(document(page))[:2] == (Status.FILED, "1000002")
 
 
+@pytest.mark.parametrize("versus", ["v.", "vs", "y."])  # "y.": OCR's reading of "v."
+def test_the_other_party_of_a_case_caption_is_not_the_patient(versus: str) -> None:
+    page = f"Custodian of Medical Records\nRE: HAROLD WHITFIELD {versus} Raymond Quinlan\nDOB: 03/04/1957\n"
+    assert decided(document(page))[:2] == (Status.FILED, "1000001")
+
+
 def test_a_cover_sheets_subject_about_patient_records_is_no_patient_field() -> None:
     """A fax cover's "Re:  Patient records" (the subject's value) is not a field for the patient that would
     make the payer form's member someone else; a real "Patient:" field still does."""
