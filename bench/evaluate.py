@@ -6,7 +6,7 @@
 Runs `chartfile process` (a real subprocess, default workers) on CORPUS/docs against CORPUS/master.csv in a
 fresh workspace, then compares every document with CORPUS/truth.jsonl and prints misfiles, the auto-file
 rate, top-3 review candidates, and DOB / document date / document type accuracy.
-Targets: 0 misfiles, auto-file >= 85%, top-3 >= 95%, DOB >= 95%.
+Targets (issue 12): 0 misfiles, auto-file >= 90%, top-3 >= 97%, DOB >= 95%, document date >= 90%.
 
 `--families` adds every figure per layout family and per half of the leave-family-out split (one run):
 tune on half A, quote half B. A document bundling a second patient (truth `must_review`) must not be filed
