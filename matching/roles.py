@@ -85,6 +85,7 @@ def label_role(cells: Sequence[Cell], cell: int, before: str, *, has_patient_fie
     return Role.UNSTATED
 
 
+_ENDS_LABEL = re.compile(r":[^A-Za-z0-9]*$")  # "Re:", "Re: '" (a stray mark after the colon)
 _PROSE = re.compile(r"[.;!?]\s*$|^\W*(?:patient|pt)\s+[a-z]+\s+[a-z]")  # "patient at this visit." wraps prose
 
 
@@ -98,9 +99,17 @@ def page_has_patient_field(cells: Sequence[Cell]) -> bool:
 
 
 def _labelled_value(cells: Sequence[Cell], cell: Cell) -> bool:
-    """Is `cell` the value of a label in the cell just to its left on its row ("Re:" | "Patient records")?"""
-    left = [c for c in cells if c.page == cell.page and c.row == cell.row and c.right <= cell.left]
-    return bool(left) and max(left, key=lambda c: c.right).text.rstrip().endswith(":")
+    """Is `cell` the value of a label in the cell just to its left on its row ("Re:" | "Patient records"),
+    specks between them aside?"""
+    left = [
+        c
+        for c in cells
+        if c.page == cell.page
+        and c.row == cell.row
+        and c.right <= cell.left
+        and any(map(str.isalnum, c.text))
+    ]
+    return bool(left) and bool(_ENDS_LABEL.search(max(left, key=lambda c: c.right).text))
 
 
 def _prose(text: str) -> bool:

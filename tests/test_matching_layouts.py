@@ -376,6 +376,8 @@ def test_a_cover_sheets_subject_about_patient_records_is_no_patient_field() -> N
     cover = "FACSIMILE\nTo:    Records Department\nRe:    Patient records\nPages: 2 (including cover)\n"
     form = "MEDICATION PRECERTIFICATION REQUEST\nMember: Adaeze Okonkwo    DOB: 11/23/1984\n"
     assert decided(document(cover, form))[:2] == (Status.FILED, "1000002")
+    stray = cover.replace("Re:    Patient", "Re:    '    Patient")  # a speck between label and value
+    assert decided(document(stray, form))[:2] == (Status.FILED, "1000002")
     assert decided(document(cover, form + "Patient:    Harold Whitfield\n"))[:2] == (Status.REVIEW, None)
 
 
