@@ -47,6 +47,14 @@ _DAY_FIRST = re.compile(
     re.IGNORECASE,
 )
 
+# Digit boxes: "01 | 18 | 2008"; their rules read as "01 |[18 ||2008", "|04 |/07 |[1950", "03 05} 1955".
+_BOXED = re.compile(
+    r"(?<![\d/.\-])(\d{1,2})[ |/\[\]{}()lI!,]{1,7}(\d{1,2})[ |/\[\]{}()lI!,]{1,7}(\d{4}|\d{2})(?![\d/.\-])"
+)
+# A letter O read for a zero inside a number ("[o8 |", "O3/15/1957"): a run of digits and O's, not part
+# of a word, with at least one of each.
+_ZERO_AS_O = re.compile(r"(?<![A-Za-z])(?=[0-9oO]*[0-9])(?=[0-9]*[oO])[0-9oO]{2,4}(?![A-Za-z])")
+
 
 class DateKind(enum.Enum):
     """What a date is for: a date of birth is never in the future; a document date at most ~1 year."""
@@ -137,3 +145,22 @@ def parse_date(text: str, *, reference_date: dt.date, kind: DateKind) -> dt.date
     """The first plausible date in `text`, or None."""
     found = find_dates(text, reference_date=reference_date, kind=kind)
     return found[0].value if found else None
+
+
+def zeros_read(text: str) -> str:
+    """The text with each O that OCR read for a zero inside a number put back ("[o8" -> "[08"); the same
+    length, so offsets into it hold for the text as printed."""
+    return _ZERO_AS_O.sub(lambda m: m.group().replace("o", "0").replace("O", "0"), text)
+
+
+def boxed_dates(text: str, *, reference_date: dt.date, short_years: bool) -> tuple[FoundDate, ...]:
+    """Dates printed in digit boxes, month first ("03 | 04 | 1957"); a two-digit year only with
+    `short_years` (under a birth-date caption: elsewhere "01 18 08" could be anything)."""
+    found = []
+    for match in _BOXED.finditer(text):
+        if len(match.group(3)) == 2 and not short_years:
+            continue
+        value = parse_date("/".join(match.groups()), reference_date=reference_date, kind=DateKind.DOB)
+        if value is not None:
+            found.append(FoundDate(value, match.start(), match.end()))
+    return tuple(found)

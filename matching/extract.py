@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import TypeVar
 
 from chartfile.matching import labels
-from chartfile.matching.dates import DateKind, find_dates
+from chartfile.matching.dates import DateKind, FoundDate, boxed_dates, find_dates, zeros_read
 from chartfile.matching.docdate import document_date
 from chartfile.matching.doctype import document_type
 from chartfile.matching.layout import caption_lines, page_cells, rows_text
@@ -177,6 +177,8 @@ def parse_name(value: str) -> tuple[str, str, str] | None:
         suffix = [tokens.pop()] if len(tokens) > 2 and tokens[-1].upper().strip(".") in _SUFFIXES else []
         if len(tokens) < 2:
             return None
+        if len(tokens[-1].strip(".")) == 1:
+            return None  # "CARMELIA L": a first name and an initial, the surname printed elsewhere
         last, first, middle = " ".join([tokens[-1], *suffix]), tokens[0], " ".join(tokens[1:-1])
     words = [*last.split(), first, *middle.split()]
     if len(words) > 5 or not all(_NAME_TOKEN.match(w) for w in words):
@@ -200,7 +202,19 @@ def _dobs(text: str, reference: dt.date, *, has_patient_field: bool) -> list[tup
         if found and found[0].start <= 12:
             start = match.end() + skipped + found[0].start
             hits.append((found[0].value, start, match.end() + skipped + found[0].end))
+        elif boxed := _boxed_value(raw, reference):
+            hits.append((boxed.value, match.end() + boxed.start, match.end() + boxed.end))
     return hits
+
+
+def _boxed_value(raw: str, reference: dt.date) -> FoundDate | None:
+    """A birth date in digit boxes after its label, or after its caption's format hint and colon
+    ("BIRTH DATE MM | DD | YY: [06 |[24 ||1984]": a caption line joins caption and value with ": ")."""
+    value_start = raw.rfind(": ") + 1
+    found = boxed_dates(zeros_read(raw[value_start:]), reference_date=reference, short_years=True)
+    if not found or found[0].start > 12:
+        return None
+    return FoundDate(found[0].value, value_start + found[0].start, value_start + found[0].end)
 
 
 def _mrns(text: str, *, has_patient_field: bool) -> list[tuple[str, int, int]]:

@@ -11,23 +11,17 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
-from chartfile.matching.dates import DateKind, find_dates
+from chartfile.matching.dates import DateKind, boxed_dates, find_dates, zeros_read
 from chartfile.matching.labels import DOB_LABEL, MRN_WORD
 from chartfile.matching.layout import below, is_caption
 from chartfile.matching.normalize import digits_only, mrn_key, normalize_mrn, ocr_fold, squash
 from chartfile.records import Cell, Role
 
 _PHONE = re.compile(r"(?<![\d\-])\(?\b(\d{3})\)?[\s.\-]{0,2}(\d{3})[\s.\-]{1,2}(\d{4})\b(?![\-]\d)")
-_SPACED_DATE = re.compile(
-    r"(?<![\d/.\-])(\d{1,2})[ |/\[\]{}()lI!,]{1,7}(\d{1,2})[ |/\[\]{}()lI!,]{1,7}(\d{4}|\d{2})(?![\d/.\-])"
-)  # digit boxes: "01 | 18 | 2008"; their rules read as "01 |[18 ||2008", "|04 |/07 |[1950", "03 05} 1955"
 _LAST_DOB_LABEL = re.compile(DOB_LABEL.pattern + r"[ \t:.#\-]*$", re.IGNORECASE)  # a label ending the text
 _FAR_FUTURE = dt.date(3000, 1, 1)  # any date is a date here, not only a plausible one
 _COMPACT_DATE = re.compile(r"(?<!\d)\d{8}(?!\d)")
 _FAX_NUMBER = re.compile(r"\bfax\b|\bfx\b|\bf:", re.IGNORECASE)
-# A letter O read for a zero inside a number ("[o8 |", "O3/15/1957"): a run of digits and O's, not part
-# of a word, with at least one of each. Read as zeros for dates only (same length, so positions hold).
-_ZERO_AS_O = re.compile(r"(?<![A-Za-z])(?=[0-9oO]*[0-9])(?=[0-9]*[oO])[0-9oO]{2,4}(?![A-Za-z])")
 _WORD_EDGES = "\"'‘’“”`.,;:|()[]{}<>*•_"
 
 
@@ -142,7 +136,7 @@ def _dates(
         if not any(ch.isdigit() for ch in cell.text):
             continue
         labelled = _labelled(DOB_LABEL, cells, rows, i)
-        text = _zeros_read(cell.text)
+        text = zeros_read(cell.text)
         for date in find_dates(text, reference_date=reference, kind=DateKind.DOB):
             found.append(DateSeen(date.value, i, text[date.start : date.end], labelled))
         if labelled:
@@ -166,26 +160,15 @@ def _boxed_dates(
     text, starts = "", []
     for i in digits:
         starts.append((len(text), i))
-        text += _zeros_read(cells[i].text) + " | "
+        text += zeros_read(cells[i].text) + " | "
     found = []
-    for match in _SPACED_DATE.finditer(text):
-        cell = max((i for start, i in starts if start <= match.start()), default=digits[0])
+    full_years = set(boxed_dates(text, reference_date=reference, short_years=False))
+    for date in boxed_dates(text, reference_date=reference, short_years=True):
+        cell = max((i for start, i in starts if start <= date.start), default=digits[0])
         labelled = _labelled(DOB_LABEL, cells, rows, cell)
-        found.extend(_spaced_dates(cell, match, reference, labelled=labelled))
+        if labelled or date in full_years:  # "01 18 08" could be anything; under a DOB caption it is a date
+            found.append(DateSeen(date.value, cell, text[date.start : date.end], labelled))
     return found
-
-
-def _zeros_read(text: str) -> str:
-    """The text with each O that OCR read for a zero inside a number put back ("[o8" -> "[08")."""
-    return _ZERO_AS_O.sub(lambda m: m.group().replace("o", "0").replace("O", "0"), text)
-
-
-def _spaced_dates(cell: int, match: re.Match[str], reference: dt.date, *, labelled: bool) -> list[DateSeen]:
-    if len(match.group(3)) == 2 and not labelled:
-        return []  # "01 18 08" could be anything; under a birth-date caption it is a date
-    slashed = "/".join(match.groups())
-    dates = find_dates(slashed, reference_date=reference, kind=DateKind.DOB)
-    return [DateSeen(date.value, cell, match.group(), labelled) for date in dates]
 
 
 def _compact_dates(i: int, text: str, reference: dt.date) -> list[DateSeen]:

@@ -204,6 +204,31 @@ def test_a_zero_read_as_the_letter_o_in_a_birth_date_is_a_zero(printed: str, rea
     assert (decision.status, decision.patient_mrn) == expected
 
 
+def test_an_unlisted_patients_boxed_birth_date_is_read_under_its_caption() -> None:
+    """Someone not on the list: no search finds them, so the labelled reading is all a clerk gets; the
+    boxed birth date under its caption (a zero read as "o") is theirs, the insured's box is not."""
+    page = CLAIM_FORM.replace("WHITFIELD, HAROLD J", "PEMBERTON, LUCY A  ").replace(
+        "03 04 1957", "[o6 |[24 ||1984]"
+    )
+    extraction = extract(document(page), reference_date=RECEIVED)
+    patient = extraction.identities[0]
+    assert (patient.last_name, patient.first_name, patient.dob) == ("PEMBERTON", "LUCY", D(1984, 6, 24))
+    assert decide(extraction, INDEX, SETTINGS).status is not Status.FILED
+
+
+def test_a_first_name_and_initial_whose_surname_sits_in_another_box_are_no_name() -> None:
+    """The caption sits over the first name's box only ("WHITFIELD, | HAROLD J"): "HAROLD J" is no one
+    called J, so no labelled patient field names someone other than Harold Whitfield."""
+    page = (
+        "HEALTH INSURANCE CLAIM FORM\n"
+        "              2. PATIENT'S NAME (Last, First, MI)    3. PATIENT'S BIRTH DATE MM DD YY\n"
+        "WHITFIELD,    HAROLD J                               [03 |[04 ||1957]\n"
+    )
+    extraction = extract(document(page), reference_date=RECEIVED)
+    assert [i.last_name for i in extraction.identities if i.last_name] == []
+    assert decided(document(page))[:2] == (Status.FILED, "1000001")
+
+
 def test_a_typo_is_tolerated_when_mrn_and_birth_date_both_agree() -> None:
     page = "Patient Name: Harold Whitfeld\nDOB: 03/04/1957\nMRN: 1000001\n"
     assert decided(document(page))[:2] == (Status.FILED, "1000001")
