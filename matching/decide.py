@@ -103,7 +103,13 @@ def rank(
             named[position] = scored
     for position, donor in named.items():
         best[position] = _with_name_from(best[position], donor, index.records[position], settings)
-    return sorted(best.values(), key=lambda s: (-s.candidate.match_weight, s.candidate.mrn))
+    return sorted(best.values(), key=_rank_key)
+
+
+def _rank_key(scored: Scored) -> tuple[bool, float, str]:
+    """Patients read in a field of their own (or an unlabelled one) first, then those read only in
+    someone else's field (a guarantor who is also a patient); by match weight within each."""
+    return (scored.reading.role is Role.OTHER, -scored.candidate.match_weight, scored.candidate.mrn)
 
 
 def _names_them(scored: Scored) -> bool:

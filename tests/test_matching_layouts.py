@@ -229,6 +229,17 @@ def test_a_first_name_and_initial_whose_surname_sits_in_another_box_are_no_name(
     assert decided(document(page))[:2] == (Status.FILED, "1000001")
 
 
+def test_a_listed_guarantor_with_a_birth_date_is_ranked_after_the_patient_read_in_the_patients_field() -> (
+    None
+):
+    """The guarantor agrees on more fields than the patient (a birth date is printed only for them), but a
+    clerk is shown the patient's field first: someone else's field is evidence about someone else."""
+    page = "CLAIM SUMMARY\nPatient: Adaeze Okonkwo\nGuarantor: Margaret Lindqvist    DOB: 07/15/1949\n"
+    status, filed, candidates = decided(document(page))
+    assert status is not Status.FILED and filed is None
+    assert candidates[:2] == ["1000002", "1000003"]
+
+
 def test_a_typo_is_tolerated_when_mrn_and_birth_date_both_agree() -> None:
     page = "Patient Name: Harold Whitfeld\nDOB: 03/04/1957\nMRN: 1000001\n"
     assert decided(document(page))[:2] == (Status.FILED, "1000001")
