@@ -93,15 +93,19 @@ def read_words(cells: Sequence[Cell], *, reference_date: dt.date) -> PageWords:
 
 
 def label_texts(cells: Sequence[Cell], rows: dict[tuple[int, int], tuple[int, ...]], cell: int) -> list[str]:
-    """Where a value's label is printed: in its cell, the cell to its left, the cells just above it."""
+    """Where a value's label is printed: in its cell, the cell to its left, the captions just above it."""
     here = cells[cell]
     row = rows.get((here.page, here.row), ())
     texts = [here.text]
     at = row.index(cell)
     if at >= 1:
         texts.append(cells[row[at - 1]].text)
-    for up in (1, 2):
-        texts.extend(cells[i].text for i in rows.get((here.page, here.row - up), ()) if _over(cells[i], here))
+    for up in (1, 2):  # a caption over it; a field above with a value of its own labels nothing below
+        texts.extend(
+            cells[i].text
+            for i in rows.get((here.page, here.row - up), ())
+            if _over(cells[i], here) and is_caption(cells[i].text)
+        )
     return texts
 
 

@@ -240,6 +240,16 @@ def test_a_listed_guarantor_with_a_birth_date_is_ranked_after_the_patient_read_i
     assert candidates[:2] == ["1000002", "1000003"]
 
 
+def test_a_date_under_a_filled_birth_date_field_is_not_a_birth_date() -> None:
+    """OCR misread the birth date ("95/04/1957": no such month); the visit date on the line below sits
+    under the DOB field, not under a caption, and is no birth date to count against the patient."""
+    page = (
+        "ENCOUNTER SUMMARY\nName (Last, First): WHITFIELD, HAROLD DOB: 95/04/1957 Age: 69 Sex: M\n"
+        "MRN: 1000001 Visit Date: 10/11/2026 Provider: Ruben Castellanos, MD\n"
+    )
+    assert decided(document(page))[:2] == (Status.FILED, "1000001")
+
+
 def test_a_typo_is_tolerated_when_mrn_and_birth_date_both_agree() -> None:
     page = "Patient Name: Harold Whitfeld\nDOB: 03/04/1957\nMRN: 1000001\n"
     assert decided(document(page))[:2] == (Status.FILED, "1000001")
