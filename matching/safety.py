@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from chartfile.matching.compare import compare_dob, compare_first, compare_surname
 from chartfile.matching.normalize import squash
 from chartfile.matching.roles import label_role, page_has_patient_field
+from chartfile.matching.same import surname_misread
 from chartfile.matching.tokens import PageWords, birth_date_label
 from chartfile.records import Candidate, Extraction, IdentityCandidate, PatientRecord, Role
 from chartfile.settings import MatchingSettings
@@ -243,8 +244,12 @@ def _strong(candidate: Candidate, ocr: bool) -> bool:
 
 
 def _names_someone_else(identity: IdentityCandidate, patient: PatientRecord) -> bool:
-    """A labelled identity with a name and a birth date that clearly is not this patient."""
+    """A labelled identity with a name and a birth date that clearly is not this patient (not the patient's
+    name with its surname misread, beside their first name and birth date)."""
     if not (identity.last_name and identity.first_name and identity.dob):
+        return False
+    printed = (identity.last_name, identity.first_name, identity.dob)
+    if surname_misread(printed, (patient.last_name, patient.first_name, patient.dob)):
         return False
     straight = compare_surname(identity.last_name, patient.last_name).level
     crossed = compare_surname(identity.first_name, patient.last_name).level

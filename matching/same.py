@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from rapidfuzz.distance import OSA, JaroWinkler
 
-from chartfile.matching.normalize import ocr_fold
+from chartfile.matching.normalize import ocr_fold, squash
 from chartfile.records import IdentityCandidate
+
+_MISREAD_SURNAME = 0.7  # Jaro-Winkler of a surname OCR damaged past its folds ("PIETLER" for PFEFFER)
+
+
+def surname_misread(
+    printed: tuple[str | None, str | None, dt.date | None], known: tuple[str, str, dt.date | None]
+) -> bool:
+    """(last, first, dob) printed against (last, first, dob) known: the same first name and birth date,
+    and a surname near enough to be the same one misread (a running header's name damaged by OCR)."""
+    (last, first, dob), (known_last, known_first, known_dob) = printed, known
+    if not (last and first and dob) or dob != known_dob or squash(first) != squash(known_first):
+        return False
+    return JaroWinkler.similarity(ocr_fold(last), ocr_fold(known_last)) >= _MISREAD_SURNAME
 
 
 def _names_agree(a: str | None, b: str | None) -> bool:
@@ -24,4 +39,10 @@ def same_person(a: IdentityCandidate, b: IdentityCandidate) -> bool:
             return False
     straight = _names_agree(a.last_name, b.last_name) and _names_agree(a.first_name, b.first_name)
     crossed = _names_agree(a.last_name, b.first_name) and _names_agree(a.first_name, b.last_name)
-    return straight or crossed
+    return straight or crossed or _misread(a, b)
+
+
+def _misread(a: IdentityCandidate, b: IdentityCandidate) -> bool:
+    return bool(b.last_name and b.first_name) and surname_misread(
+        (a.last_name, a.first_name, a.dob), (b.last_name or "", b.first_name or "", b.dob)
+    )

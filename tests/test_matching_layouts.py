@@ -250,6 +250,27 @@ def test_a_date_under_a_filled_birth_date_field_is_not_a_birth_date() -> None:
     assert decided(document(page))[:2] == (Status.FILED, "1000001")
 
 
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        pytest.param(
+            "Patient: Harold J Wnittield    DOB: 03/04/1957", (Status.FILED, "1000001"), id="misread"
+        ),
+        pytest.param("Patient: Harold J Castellanos    DOB: 03/04/1957", (Status.REVIEW, None), id="another"),
+        pytest.param(
+            "Patient: Edmund J Wnittield    DOB: 03/04/1957", (Status.REVIEW, None), id="first-differs"
+        ),
+    ],
+)
+def test_a_running_header_whose_surname_ocr_damaged_is_the_same_patient(
+    header: str, expected: tuple[Status, str | None]
+) -> None:
+    """Page 2's header repeats the patient's first name and birth date with the surname damaged past any
+    OCR fold: the same person, not a second patient. Another surname, or another first name, is not."""
+    first = "Patient Name: Harold J Whitfield    D.O.B.: 03/04/1957    MRN: 1000001\nOrders attached.\n"
+    assert decided(document(first, f"{header}\nPage 2 of 2\n"))[:2] == expected
+
+
 def test_a_typo_is_tolerated_when_mrn_and_birth_date_both_agree() -> None:
     page = "Patient Name: Harold Whitfeld\nDOB: 03/04/1957\nMRN: 1000001\n"
     assert decided(document(page))[:2] == (Status.FILED, "1000001")
