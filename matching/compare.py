@@ -100,17 +100,25 @@ def joined_middle(
     doc: str | None, doc_middle: str | None, patient: str, patient_middle: str, w: Weights = DEFAULT_WEIGHTS
 ) -> tuple[FieldScore, FieldScore] | None:
     """OCR loses the space before a middle initial ("VANNAA" for "VANNA A"): a first name printed with
-    no middle name that reads as the patient's first name and middle name (or initial) run together is
-    those two, an OCR confusion. None when it is not that."""
+    no middle name that reads as the patient's first name (or a nickname of it: "RONNIEA") and middle
+    name (or initial) run together is those two, an OCR confusion. None when it is not that."""
     if not doc or doc_middle or not patient_middle:
         return None
-    a, first, middle = squash(doc), squash(patient), squash(patient_middle)
-    if a not in (first + middle, first + middle[:1]):
-        return None
+    a, middle = squash(doc), squash(patient_middle)
     detail = "a space lost before the middle name"
-    level = "exact" if a == first + middle else "initial"
-    weight = w.middle_exact if level == "exact" else w.middle_initial
-    return FieldScore("first_name", "ocr", w.first_ocr, detail), FieldScore("middle_name", level, weight)
+    for joined, level, weight in (
+        (middle, "exact", w.middle_exact),
+        (middle[:1], "initial", w.middle_initial),
+    ):
+        if len(a) > len(joined) and a.endswith(joined):
+            given = compare_first(a[: -len(joined)], patient, w)
+            if given.level in ("exact", "nickname"):  # "RONNIEA": Ronnie, a nickname, and the initial A
+                first = "ocr" if given.level == "exact" else "nickname"
+                first_weight = w.first_ocr if given.level == "exact" else w.first_nickname
+                return FieldScore("first_name", first, first_weight, detail), FieldScore(
+                    "middle_name", level, weight
+                )
+    return None
 
 
 def compare_middle(doc: str | None, patient: str, w: Weights = DEFAULT_WEIGHTS) -> FieldScore:

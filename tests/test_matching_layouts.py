@@ -175,6 +175,9 @@ def test_a_first_name_run_into_its_middle_initial_is_the_patients_on_an_ocr_page
     assert decided(document(page, source="ocr"))[:2] == (Status.FILED, "1000001")
     unlisted = "Patient Name: HAROLDX WHITFIELD\nDOB: 03/04/1957\n"  # no middle name X: not a lost space
     assert decided(document(unlisted, source="ocr"))[:2] == (Status.REVIEW, None)
+    nickname = "Patient Name: HALJ WHITFIELD\nDOB: 03/04/1957\n"  # Hal, a nickname, and the initial J
+    assert decided(document(nickname, source="ocr"))[:2] == (Status.FILED, "1000001")
+    assert decided(document(nickname.replace("HALJ", "HALX"), source="ocr"))[:2] == (Status.REVIEW, None)
 
 
 def test_digit_boxes_whose_rules_read_as_braces_are_a_birth_date() -> None:
