@@ -22,6 +22,7 @@ _LAST_DOB_LABEL = re.compile(DOB_LABEL.pattern + r"[ \t:.#\-]*$", re.IGNORECASE)
 _FAR_FUTURE = dt.date(3000, 1, 1)  # any date is a date here, not only a plausible one
 _COMPACT_DATE = re.compile(r"(?<!\d)\d{8}(?!\d)")
 _FAX_NUMBER = re.compile(r"\bfax\b|\bfx\b|\bf:", re.IGNORECASE)
+_GLUED_INITIAL = re.compile(r"^([A-Za-z])\.([A-Za-z][A-Za-z'’\-]+)$")  # "A.O'KON"; not "J.R." nor "St.John"
 _WORD_EDGES = "\"'‘’“”`.,;:|()[]{}<>*•_"
 
 
@@ -120,12 +121,18 @@ def _over(upper: Cell, lower: Cell) -> bool:
 
 
 def _tokens(cell: int, text: str) -> list[Token]:
+    """A cell's words; an initial glued to the next name by its period ("A.O'KON": OCR lost the space)
+    is two words at one position (positions count the words as printed)."""
     found = []
     for index, raw in enumerate(text.split()):
         word = raw.strip(_WORD_EDGES)
-        key = squash(word)
-        if key:
-            found.append(Token(cell, index, word, key, ocr_fold(word), raw.endswith(","), raw.endswith(":")))
+        glued = _GLUED_INITIAL.match(word)
+        for part in (glued[1], glued[2]) if glued else (word,):
+            key = squash(part)
+            if key:
+                found.append(
+                    Token(cell, index, part, key, ocr_fold(part), raw.endswith(","), raw.endswith(":"))
+                )
     return found
 
 

@@ -274,6 +274,25 @@ def test_a_running_header_whose_surname_ocr_damaged_is_the_same_patient(
     assert decided(document(first, f"{header}\nPage 2 of 2\n"))[:2] == expected
 
 
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        pytest.param(
+            "RE: Our Client: HAROLD J.WHITFIELD\nDOB: 03/04/1957\n", (Status.FILED, "1000001"), id="re"
+        ),
+        pytest.param(
+            "Patient: MARGARET A.WHITFIELD    DOB: 06/01/1959\n", (Status.FILED, "1000004"), id="field"
+        ),
+        pytest.param("Patient: HAROLD J.WHITFELD    DOB: 03/04/1957\n", (Status.REVIEW, None), id="misspelt"),
+    ],
+)
+def test_an_initial_glued_to_the_surname_by_its_period_is_two_words(
+    page: str, expected: tuple[Status, str | None]
+) -> None:
+    """OCR lost the space after the middle initial's period ("J.WHITFIELD"): the surname is still there."""
+    assert decided(document(page))[:2] == expected
+
+
 def test_a_typo_is_tolerated_when_mrn_and_birth_date_both_agree() -> None:
     page = "Patient Name: Harold Whitfeld\nDOB: 03/04/1957\nMRN: 1000001\n"
     assert decided(document(page))[:2] == (Status.FILED, "1000001")
