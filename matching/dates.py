@@ -164,3 +164,34 @@ def boxed_dates(text: str, *, reference_date: dt.date, short_years: bool) -> tup
         if value is not None:
             found.append(FoundDate(value, match.start(), match.end()))
     return tuple(found)
+
+
+_SLASH_READS = "147"  # what a fax's thin slash is read as, when it is not lost
+
+
+def misread_slashes(digits: str, *, reference_date: dt.date, kind: DateKind) -> dt.date | None:
+    """A date whose slashes OCR read as digits or lost ("771672024" for 7/16/2024, "11411725" for
+    11/11/25): the one plausible month/day/year the run splits into, with each slash read as 1, 4 or 7
+    (one of them may be lost); None when no split or more than one different date fits."""
+    found = {
+        value
+        for month, day, year in _slash_splits(digits)
+        if (value := _build(year, int(month), int(day), reference=reference_date, kind=kind)) is not None
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def _slash_splits(digits: str) -> Iterator[tuple[str, str, str]]:
+    for year_len in (4, 2):
+        head, year = digits[:-year_len], digits[-year_len:]
+        for month_len in (1, 2):
+            for first in (0, 1):  # the slash after the month: read as a digit (1) or lost (0)
+                for day_len in (1, 2):
+                    rest = head[month_len + first + day_len :]
+                    if rest not in {*_SLASH_READS, ""} or (not first and not rest):
+                        continue  # the second slash likewise; never both lost
+                    if first and head[month_len : month_len + 1] not in set(_SLASH_READS):
+                        continue
+                    day = head[month_len + first : month_len + first + day_len]
+                    if len(head) > month_len and len(day) == day_len:
+                        yield head[:month_len], day, year

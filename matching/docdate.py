@@ -24,7 +24,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
 
-from chartfile.matching.dates import DateKind, FoundDate, find_dates
+from chartfile.matching.dates import DateKind, FoundDate, find_dates, misread_slashes
 from chartfile.records import OcrPage
 
 LABEL_REACH = 30
@@ -87,6 +87,7 @@ NOT_DOC_DATE = re.compile(
     re.IGNORECASE,
 )
 _COMPACT = re.compile(r"^[ \t:|.]*(\d{6}|\d{8})(?!\d)")
+_DIGIT_RUN = re.compile(r"^[ \t:|.]*(\d{7,11})(?![\d:])")  # not a time ("at 184700")
 _PLACE_THEN_DATE = re.compile(r"^[A-Za-z .,'\-]{0,40}$")
 
 Lines = Sequence[str]
@@ -136,14 +137,21 @@ def _dates(text: str, reference: dt.date) -> tuple[FoundDate, ...]:
 
 
 def _labelled_dates(window: str, reference: dt.date) -> tuple[FoundDate, ...]:
-    """Dates right after a label, also in the compact forms claim forms print ("042826", "04282026")."""
+    """Dates right after a label, also in the compact forms claim forms print ("042826", "04282026"),
+    and a fax's date whose slashes OCR read as digits ("771672024": 7/16/2024)."""
     found = _dates(window, reference)
-    compact = _COMPACT.match(window)
-    if found or compact is None:
+    if found:
         return found
-    digits = compact.group(1)
-    shaped = f"{digits[:2]}/{digits[2:4]}/{digits[4:]}"
-    return tuple(FoundDate(d.value, compact.start(1), compact.end(1)) for d in _dates(shaped, reference))
+    compact = _COMPACT.match(window)
+    if compact is not None:
+        digits = compact.group(1)
+        shaped = f"{digits[:2]}/{digits[2:4]}/{digits[4:]}"
+        found = tuple(FoundDate(d.value, compact.start(1), compact.end(1)) for d in _dates(shaped, reference))
+    run = _DIGIT_RUN.match(window)
+    if found or run is None:
+        return found
+    value = misread_slashes(run.group(1), reference_date=reference, kind=DateKind.DOCUMENT)
+    return (FoundDate(value, run.start(1), run.end(1)),) if value else ()
 
 
 def _after(label: re.Pattern[str], *, events: bool = True) -> Rule:

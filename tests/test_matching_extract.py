@@ -445,6 +445,21 @@ def test_document_date_labels(text: str, expected: str | None) -> None:
     assert (str(found) if found else None) == expected
 
 
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        pytest.param("771672026", dt.date(2026, 7, 16), id="both-slashes-read-as-7"),
+        pytest.param("11411725", dt.date(2025, 11, 11), id="read-as-4-and-7"),
+        pytest.param("071572026", None, id="ambiguous-7-5-or-7-15"),
+        pytest.param("475882987", None, id="an-account-number"),
+    ],
+)
+def test_a_signature_date_whose_slashes_ocr_read_as_digits(printed: str, expected: dt.date | None) -> None:
+    """A fax's thin slashes read as 1, 4 or 7 (or lost): the one date the digits split into, else none."""
+    text = f"Progress note\nElectronically signed by Dr. Ruth Ames on {printed} at 18:47\n"
+    assert extract(ocr_of(text), reference_date=RECEIVED).doc_date == expected
+
+
 def test_a_field_date_after_another_fields_value_is_the_documents() -> None:
     text = (
         "APR-21-2026 09:46 FROM: EXPRESS CARE 6038356446 TO: 5084620218 P1/2\nUrgent Care Visit Note\n"
