@@ -7,6 +7,22 @@ import enum
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# The patient master list's columns (the EHR's CSV export; indexer.patients reads it)
+PATIENT_COLUMNS = (
+    "mrn",
+    "last_name",
+    "first_name",
+    "middle_name",
+    "dob",
+    "sex",
+    "phone",
+    "address",
+    "city",
+    "state",
+    "zip",
+)
+MERGED_INTO = "merged_into"  # optional: this row's MRN was merged into that one (EHR merge exports)
+
 
 class Status(enum.StrEnum):
     """Final outcome of one incoming file."""

@@ -12,8 +12,6 @@ from sqlalchemy.orm import Session
 from chartfile.clerk.decisions import merge_patients
 from chartfile.errors import UsageError, explain
 from chartfile.indexer.patients import (
-    COLUMNS,
-    MERGED_INTO,
     PatientCsv,
     RowProblem,
     open_csv,
@@ -22,6 +20,7 @@ from chartfile.indexer.patients import (
 )
 from chartfile.ledger import Ledger
 from chartfile.ledger.models import Patient
+from chartfile.records import MERGED_INTO, PATIENT_COLUMNS
 
 
 @dataclass(slots=True)
@@ -56,7 +55,7 @@ def import_csv(path: Path, ledger: Ledger, *, encoding: str | None = None) -> Im
             if patient is None or spans_lines(row):
                 report.rejected.append(RowProblem(line, reasons or (_SPANS,)))
                 continue
-            present = tuple(name for name in COLUMNS if name in row)
+            present = tuple(name for name in PATIENT_COLUMNS if name in row)
             _upsert(session, existing, patient, present, report)
             target = row.get(MERGED_INTO, "")
             if target and existing[patient.mrn].merged_into != target:

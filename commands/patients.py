@@ -11,7 +11,7 @@ from chartfile.clerk.master_list import apply_updates
 from chartfile.clerk.patients import import_csv
 from chartfile.commands.common import console, err_console, ledger_of, print_json_line, settings_of, shown
 from chartfile.errors import UsageError
-from chartfile.indexer.patients import COLUMNS, MERGED_INTO
+from chartfile.records import MERGED_INTO, PATIENT_COLUMNS
 from chartfile.settings import Settings
 
 app = typer.Typer(help="Manage the patient master list.", no_args_is_help=True)
@@ -24,7 +24,7 @@ def import_command(
         Path | None,
         typer.Argument(
             metavar="FILE.csv",
-            help="CSV with header: " + ",".join(COLUMNS) + f" (optional {MERGED_INTO}: the MRN this "
+            help="CSV with header: " + ",".join(PATIENT_COLUMNS) + f" (optional {MERGED_INTO}: the MRN this "
             "record was merged into; its documents move there, audited)",
         ),
     ] = None,

@@ -13,22 +13,9 @@ from pathlib import Path
 from chartfile.errors import UsageError
 from chartfile.indexer.csvtext import decode
 from chartfile.ledger.models import Patient
+from chartfile.records import MERGED_INTO, PATIENT_COLUMNS
 
-COLUMNS = (
-    "mrn",
-    "last_name",
-    "first_name",
-    "middle_name",
-    "dob",
-    "sex",
-    "phone",
-    "address",
-    "city",
-    "state",
-    "zip",
-)
 REQUIRED = ("mrn", "last_name", "first_name", "dob")
-MERGED_INTO = "merged_into"  # optional: this row's MRN was merged into that one (EHR merge exports)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +47,7 @@ class PatientCsv:
         if missing:
             raise UsageError(
                 f"{self.path}: header lacks column(s) {', '.join(missing)}",
-                hint="the header must be " + ",".join(COLUMNS),
+                hint="the header must be " + ",".join(PATIENT_COLUMNS),
             )
         reader.fieldnames = header
         while True:
@@ -118,7 +105,7 @@ def validate_row(row: dict[str, str], *, now: dt.datetime) -> tuple[Patient | No
         reasons.append("merged_into is the row's own mrn")
     if reasons or dob is None:
         return None, tuple(reasons)
-    values = {name: row.get(name, "") for name in COLUMNS if name != "dob"}
+    values = {name: row.get(name, "") for name in PATIENT_COLUMNS if name != "dob"}
     return Patient(**values, dob=dob, updated_at=now), ()
 
 

@@ -10,9 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from chartfile.indexer.patients import COLUMNS
+from chartfile.records import PATIENT_COLUMNS
 
-MASTER_HEADER: tuple[str, ...] = COLUMNS  # what `chartfile patients import` reads
+MASTER_HEADER: tuple[str, ...] = PATIENT_COLUMNS  # what `chartfile patients import` reads
 _STATES = {"Massachusetts": "MA", "New Hampshire": "NH", "Rhode Island": "RI", "Connecticut": "CT"}
 _MIDDLE_F = ("Ann", "Marie", "Lynn", "Rose", "Jean", "Louise", "Grace", "Elizabeth", "Claire", "Jane", "Mae")
 _MIDDLE_M = ("James", "Michael", "Lee", "Allen", "Joseph", "Edward", "Thomas", "Paul", "Ray", "John", "Wayne")
