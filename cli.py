@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
 from chartfile import __version__
 from chartfile.commands import audit, db, documents, hl7, patients, report, review
@@ -28,12 +27,10 @@ from chartfile.commands.process import process_command, watch_command
 from chartfile.commands.reprocess import reprocess_command
 from chartfile.commands.search import search_command
 from chartfile.commands.serve import serve_command
-from chartfile.commands.status import status_report
 from chartfile.commands.users import app as users_app
 from chartfile.commands.worker import worker_command
 from chartfile.errors import ChartfileError, UsageError, explain
-from chartfile.ledger.db import database_fault
-from chartfile.settings import CONFIG_ENV, DEFAULT_CONFIG_NAME, DEFAULT_CONFIG_TEXT, load_settings
+from chartfile.settings import CONFIG_ENV
 
 app = typer.Typer(
     name="chartfile",
@@ -90,6 +87,8 @@ def init_command(
     force: Annotated[bool, typer.Option(help="Overwrite an existing config.yaml.")] = False,
 ) -> None:
     """Write a default config.yaml, and create the folders and the database."""
+    from chartfile.settings import DEFAULT_CONFIG_NAME, DEFAULT_CONFIG_TEXT, load_settings  # noqa: PLC0415
+
     directory.mkdir(parents=True, exist_ok=True)
     config = directory / DEFAULT_CONFIG_NAME
     if config.exists() and not force:
@@ -111,6 +110,8 @@ def status_command(
     """Queue depth, outcomes so far, failed intake, last processed, disk space and pause, version, and the
     deliveries to the EHR by state (with how many are failing), each station sharing the database (alive,
     last seen, inbox depth, documents in progress, paused); with a job queue, its jobs by state."""
+    from chartfile.commands.status import status_report  # noqa: PLC0415 - the ledger's queries, the daemon's
+
     settings = settings_of(ctx)
     with ledger_of(settings) as ledger:
         report = status_report(settings, ledger)
@@ -138,10 +139,15 @@ def main() -> None:
         app(obj=state)
     except ChartfileError as e:
         _fail(e, debug=state.get("debug", False))
-    except SQLAlchemyError as e:  # the daemon's message for the same fault: no statement, no values
-        _fail(database_fault(e), cause=e, debug=state.get("debug", False))
-    except Exception as e:  # a bug: its type and place, and the traceback with --debug
-        _fail(e, debug=state.get("debug", False))
+    except Exception as e:
+        from sqlalchemy.exc import SQLAlchemyError  # noqa: PLC0415 - imported here: --help starts faster
+
+        if isinstance(e, SQLAlchemyError):  # the daemon's message for the same fault: no statement, no values
+            from chartfile.ledger.db import database_fault  # noqa: PLC0415
+
+            _fail(database_fault(e), cause=e, debug=state.get("debug", False))
+        else:  # a bug: its type and place, and the traceback with --debug
+            _fail(e, debug=state.get("debug", False))
 
 
 def _fail(error: BaseException, *, debug: bool, cause: BaseException | None = None) -> None:

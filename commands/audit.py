@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from chartfile.clerk.documents import audit_trail
 from chartfile.commands.common import (
     add_row,
     console,
@@ -21,7 +20,9 @@ from chartfile.commands.common import (
     shown,
 )
 from chartfile.errors import AuditTrailError, UsageError
-from chartfile.ledger.chain_verify import ChainReport
+
+if TYPE_CHECKING:
+    from chartfile.ledger.chain_verify import ChainReport
 
 app = typer.Typer(help="The audit trail: list it, verify it, reseal it after a break.")
 AsJson = Annotated[bool, typer.Option("--json", help="One JSON object per line.")]
@@ -47,6 +48,8 @@ def audit_command(
     """Who did what to which document, and when, oldest first (received, filed, viewed, assigned, ...)."""
     if ctx.invoked_subcommand is not None:
         return
+    from chartfile.clerk.documents import audit_trail  # noqa: PLC0415 - imported here: start-up is faster
+
     with ledger_of(settings_of(ctx)) as ledger:
         events = audit_trail(
             ledger,

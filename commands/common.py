@@ -11,19 +11,21 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 from rich.text import Text
 
 from chartfile.commands.actor import sudo_invoker_uid, user_name
-from chartfile.ledger import Ledger, ledger_for
-from chartfile.logs import setup_logging
-from chartfile.runtime import Runtime, open_runtime
-from chartfile.settings import Settings, find_config, load_settings
+
+if TYPE_CHECKING:  # the ledger, runtime and settings are imported when a command runs, not at start-up
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from chartfile.ledger import Ledger
+    from chartfile.runtime import Runtime
+    from chartfile.settings import Settings
 
 # Data never becomes markup, emoji or a highlight: a patient's MRN "[/]" or a file named "[bold]x.jpg"
 # print as they are; styled words are Text objects (`labelled`).
@@ -70,6 +72,9 @@ def add_row(table: Table, *values: object) -> None:
 
 def settings_of(ctx: typer.Context) -> Settings:
     """Load and validate the settings named by --config / $CHARTFILE_CONFIG / ./config.yaml."""
+    from chartfile.logs import setup_logging  # noqa: PLC0415
+    from chartfile.settings import find_config, load_settings  # noqa: PLC0415
+
     root = ctx.find_root()
     if root.obj is None or "settings" not in root.obj:
         config: Path | None = (root.obj or {}).get("config")
@@ -85,6 +90,8 @@ def ledger_of(settings: Settings, *, new_audit_key: bool = False) -> Iterator[Le
     """The migrated ledger (folders created with private permissions), with this edge's clock and actor.
 
     `new_audit_key`: only for `audit reseal --new-key` (the site key is lost for good)."""
+    from chartfile.ledger import ledger_for  # noqa: PLC0415
+
     with ledger_for(settings, clock=utc_clock, actor=os_user(), new_audit_key=new_audit_key) as ledger:
         yield ledger
 
@@ -94,6 +101,8 @@ def runtime_of(settings: Settings, *, program: str = "chartfile") -> Iterator[Ru
     """The pipeline's runtime (ledger, OCR engine and pool, patient index), this edge's clock and actor.
 
     `program` names this run in its claims: "already being processed by chartfile watch (pid ...)"."""
+    from chartfile.runtime import open_runtime  # noqa: PLC0415 - the OCR engine, the patient index
+
     with open_runtime(settings, clock=utc_clock, actor=os_user(), program=program) as rt:
         yield rt
 
@@ -104,6 +113,14 @@ def print_json_line(value: Any) -> None:
 
 def progress_bar(*, show: bool) -> Progress:
     """A bar with count and time left, on stderr (stdout stays clean for --json and pipes)."""
+    from rich.progress import (  # noqa: PLC0415
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),

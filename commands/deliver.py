@@ -7,9 +7,7 @@ from typing import Annotated
 import typer
 
 from chartfile.commands.common import console, ledger_of, print_json_line, progress_bar, settings_of
-from chartfile.ehr.deliver import drain
 from chartfile.errors import UsageError
-from chartfile.ledger import deliveries
 from chartfile.records import DeliveryJob, DeliveryResult
 
 
@@ -26,6 +24,9 @@ def deliver_command(
     Messages waiting for their back-off stay queued (`chartfile status` counts them; `documents show ID`
     shows each one's state and last error). Exit 1 if a delivery was rejected or failed.
     """
+    from chartfile.ehr.deliver import drain  # noqa: PLC0415 - HL7, FHIR: imported here, start-up is faster
+    from chartfile.ledger import deliveries  # noqa: PLC0415
+
     settings = settings_of(ctx)
     if not settings.ehr.targets():
         raise UsageError(

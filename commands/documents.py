@@ -9,7 +9,6 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from chartfile.clerk.documents import list_summaries, show_document
 from chartfile.commands.common import (
     add_row,
     console,
@@ -33,6 +32,8 @@ def list_command(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
     """List documents, oldest first."""
+    from chartfile.clerk.documents import list_summaries  # noqa: PLC0415 - imported here: start-up is faster
+
     with ledger_of(settings_of(ctx)) as ledger:
         rows = list_summaries(ledger, status=status, limit=limit)
     if as_json:
@@ -64,6 +65,8 @@ def show_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Everything known about one document, including why it was (not) matched. The view is audited."""
+    from chartfile.clerk.documents import show_document  # noqa: PLC0415
+
     with ledger_of(settings_of(ctx)) as ledger:
         detail = show_document(ledger, document_id)
     if as_json:

@@ -9,10 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from chartfile.clerk.adt import Receiver
 from chartfile.commands.common import console, ledger_of, print_json_line, settings_of
-from chartfile.ehr import mllp
-from chartfile.ehr.kept import kept_notes
 
 app = typer.Typer(
     help="HL7 v2: keep the patient master list current from the EHR's ADT feed.", no_args_is_help=True
@@ -36,6 +33,9 @@ def listen_command(
     not stored now: the sender retries). Messages not taken are kept in ehr.listener.kept with a note.
     Stops on SIGTERM or Ctrl-C.
     """
+    from chartfile.clerk.adt import Receiver  # noqa: PLC0415 - hl7apy: imported here, start-up is faster
+    from chartfile.ehr import mllp  # noqa: PLC0415
+
     settings = settings_of(ctx)
     listener = settings.ehr.listener
     stop = threading.Event()
@@ -57,6 +57,8 @@ def kept_command(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
     """Messages the listener did not take, oldest first: when, what, the ACK sent and why."""
+    from chartfile.ehr.kept import kept_notes  # noqa: PLC0415
+
     settings = settings_of(ctx)
     notes = kept_notes(settings.ehr.listener.kept)
     if as_json:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from chartfile.clerk.master_list import apply_updates
-from chartfile.clerk.patients import import_csv
 from chartfile.commands.common import console, err_console, ledger_of, print_json_line, settings_of, shown
 from chartfile.errors import UsageError
 from chartfile.records import MERGED_INTO, PATIENT_COLUMNS
-from chartfile.settings import Settings
+
+if TYPE_CHECKING:
+    from chartfile.settings import Settings
 
 app = typer.Typer(help="Manage the patient master list.", no_args_is_help=True)
 
@@ -65,6 +65,8 @@ def import_command(
 
 
 def _import_csv(path: Path, settings: Settings, *, encoding: str | None, as_json: bool) -> None:
+    from chartfile.clerk.patients import import_csv  # noqa: PLC0415 - imported here: start-up is faster
+
     with ledger_of(settings) as ledger:
         report = import_csv(path, ledger, encoding=encoding)
     moved = report.documents_moved
@@ -94,6 +96,7 @@ def _import_csv(path: Path, settings: Settings, *, encoding: str | None, as_json
 
 
 def _import_fhir(path: Path, settings: Settings, *, as_json: bool) -> None:
+    from chartfile.clerk.master_list import apply_updates  # noqa: PLC0415
     from chartfile.ehr.fhir_patients import read_bundle  # noqa: PLC0415 - fhir.resources: ~90 ms
 
     found = read_bundle(path, mrn_system=settings.ehr.mrn_system)

@@ -9,11 +9,10 @@ import signal
 import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from chartfile.clerk.report.schedule import run_due_reports
 from chartfile.commands.common import (
     console,
     err_console,
@@ -24,13 +23,11 @@ from chartfile.commands.common import (
     shown,
 )
 from chartfile.commands.queued import queue_files
-from chartfile.daemon import run_daemon
 from chartfile.errors import UsageError, explain
-from chartfile.ingest.claim import NotRegularFileError, SourceGoneError
-from chartfile.ingest.watch import InboxFilter, scan
-from chartfile.ledger.claims import ClaimedElsewhereError
-from chartfile.pipeline import process_path
-from chartfile.runtime import Runtime
+
+if TYPE_CHECKING:  # the pipeline and its stages are imported when a command runs, not at start-up
+    from chartfile.ingest.watch import InboxFilter
+    from chartfile.runtime import Runtime
 
 log = logging.getLogger(__name__)
 OUTCOMES = ("filed", "review", "unmatched", "quarantined", "duplicate", "already-done", "failed")
@@ -66,6 +63,8 @@ def process_command(
     With --queue the files are left where they are and one job per file is queued; workers on any machine
     that mounts them at the same path take them (`chartfile worker`); --wait shows their progress.
     """
+    from chartfile.ingest.watch import InboxFilter  # noqa: PLC0415 - imported here: start-up is faster
+
     settings = settings_of(ctx)
     if wait and not queue:
         raise UsageError("--wait follows queued jobs: it needs --queue", hint="add --queue, or drop --wait")
@@ -87,6 +86,8 @@ def process_command(
 
 def _expand(paths: list[Path], accept: InboxFilter) -> list[Path]:
     """The files to process; links and special files are kept in the list: the claim skips them."""
+    from chartfile.ingest.watch import scan  # noqa: PLC0415
+
     files: list[Path] = []
     for path in paths:
         if path.is_dir() and not path.is_symlink():
@@ -99,6 +100,8 @@ def _expand(paths: list[Path], accept: InboxFilter) -> list[Path]:
 
 
 def _run_all(files: list[Path], rt: Runtime, *, consume: bool, show_progress: bool) -> dict[str, int]:
+    from chartfile.pipeline import process_path  # noqa: PLC0415
+
     counts: collections.Counter[str] = collections.Counter()
     progress = progress_bar(show=show_progress)
     with progress, ThreadPoolExecutor(rt.settings.document_workers(), thread_name_prefix="doc") as pool:
@@ -111,6 +114,9 @@ def _run_all(files: list[Path], rt: Runtime, *, consume: bool, show_progress: bo
 
 
 def _outcome(error: BaseException | None, job: object) -> str:
+    from chartfile.ingest.claim import NotRegularFileError, SourceGoneError  # noqa: PLC0415
+    from chartfile.ledger.claims import ClaimedElsewhereError  # noqa: PLC0415
+
     if isinstance(error, ClaimedElsewhereError | SourceGoneError | NotRegularFileError):
         err_console.print(shown(f"skipped: {explain(error).message}"))
         return SKIPPED
@@ -126,6 +132,9 @@ def watch_command(ctx: typer.Context) -> None:
 
     Stops cleanly on SIGTERM or Ctrl-C after finishing the documents in progress.
     """
+    from chartfile.clerk.report.schedule import run_due_reports  # noqa: PLC0415 - start-up is faster
+    from chartfile.daemon import run_daemon  # noqa: PLC0415
+
     settings = settings_of(ctx)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -10,10 +10,10 @@ import typer
 
 from chartfile.commands.common import console, print_json_line, progress_bar, shown
 from chartfile.commands.worker import queued_settings
-from chartfile.settings import Settings
 
 if TYPE_CHECKING:  # Procrastinate is imported only when a queue is used (start-up of every command)
     from chartfile.jobs.queue import JobQueue
+    from chartfile.settings import Settings
 
 
 def queue_files(settings: Settings, files: list[Path], *, consume: bool, wait: bool, as_json: bool) -> None:

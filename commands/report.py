@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from chartfile.clerk.report import write_unmatched
 from chartfile.commands.common import console, ledger_of, print_json_line, settings_of, shown
 from chartfile.errors import UsageError
-from chartfile.settings import ReportSettings
+
+if TYPE_CHECKING:
+    from chartfile.settings import ReportSettings
 
 app = typer.Typer(help="Reports for the clerks.", no_args_is_help=True)
 
@@ -54,6 +55,8 @@ def unmatched_command(
     """
     if date is not None and (since is not None or as_of is not None):
         raise UsageError("give --date or --since/--as-of, not both", hint="--date D: as of that night")
+    from chartfile.clerk.report import write_unmatched  # noqa: PLC0415 - imported here: start-up is faster
+
     settings = settings_of(ctx)
     with ledger_of(settings) as ledger:
         moment = _moment(settings.report, date=date, as_of=as_of, now=ledger.clock())

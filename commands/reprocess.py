@@ -5,18 +5,11 @@ from __future__ import annotations
 import collections
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from chartfile.clerk.reprocess import (
-    DEFAULT_STATUSES,
-    Reprocessed,
-    Selection,
-    reprocess_document,
-    select_documents,
-)
 from chartfile.commands.common import (
     add_row,
     console,
@@ -31,7 +24,10 @@ from chartfile.commands.common import (
 from chartfile.commands.queued import queue_documents
 from chartfile.errors import MachineError, UsageError, explain
 from chartfile.records import Status
-from chartfile.runtime import Runtime
+
+if TYPE_CHECKING:  # the pipeline is imported when the command runs, not at start-up
+    from chartfile.clerk.reprocess import Reprocessed
+    from chartfile.runtime import Runtime
 
 Since = Annotated[
     dt.datetime | None,
@@ -86,6 +82,8 @@ def reprocess_command(
 
     With --queue one job per chosen document is queued for `chartfile worker`s (--wait: follow them).
     """
+    from chartfile.clerk.reprocess import DEFAULT_STATUSES, Selection, select_documents  # noqa: PLC0415
+
     settings = settings_of(ctx)
     selection = Selection(
         statuses=tuple(status) if status else DEFAULT_STATUSES,
@@ -129,6 +127,8 @@ def _ids(text: str) -> tuple[int, ...]:
 
 
 def _run(ids: list[int], rt: Runtime, *, show_progress: bool) -> list[Reprocessed]:
+    from chartfile.clerk.reprocess import Reprocessed, reprocess_document  # noqa: PLC0415
+
     progress = progress_bar(show=show_progress)
     results = []
     with progress:

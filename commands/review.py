@@ -5,14 +5,11 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from chartfile.clerk import decisions, split
-from chartfile.clerk.pages import export_page
-from chartfile.clerk.review import show_for_review, waiting
 from chartfile.commands.common import (
     add_row,
     console,
@@ -26,6 +23,9 @@ from chartfile.commands.common import (
 )
 from chartfile.errors import UsageError
 
+if TYPE_CHECKING:  # the clerk's layer is imported when a command runs, not at start-up
+    from chartfile.clerk.decisions import Decision
+
 app = typer.Typer(help="Work the review queue: look, then assign, reject or split.", no_args_is_help=True)
 
 DocumentId = Annotated[int, typer.Argument(metavar="ID", help="Document id.")]
@@ -33,7 +33,7 @@ Mrn = Annotated[str, typer.Argument(metavar="MRN", help="The patient's MRN.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON (one object per line).")]
 
 
-def _print_decisions(made: list[decisions.Decision], as_json: bool) -> None:
+def _print_decisions(made: list[Decision], as_json: bool) -> None:
     for decision in made:
         if as_json:
             print_json_line(decision.as_json())
@@ -46,6 +46,8 @@ def _print_decisions(made: list[decisions.Decision], as_json: bool) -> None:
 @app.command("list")
 def list_command(ctx: typer.Context, as_json: AsJson = False) -> None:
     """Documents waiting for review, oldest first, with their candidates and scores."""
+    from chartfile.clerk.review import waiting  # noqa: PLC0415 - imported here: start-up is faster
+
     with ledger_of(settings_of(ctx)) as ledger:
         rows = waiting(ledger, now=ledger.clock())
     if as_json:
@@ -88,6 +90,9 @@ def show_command(
 
     The view is audited (and so is a page written with --out).
     """
+    from chartfile.clerk.pages import export_page  # noqa: PLC0415 - imported here: start-up is faster
+    from chartfile.clerk.review import show_for_review  # noqa: PLC0415
+
     settings = settings_of(ctx)
     with ledger_of(settings) as ledger:
         detail = show_for_review(ledger, document_id)
@@ -155,6 +160,8 @@ def assign_command(
     as_json: AsJson = False,
 ) -> None:
     """File a review (or unmatched) document to the patient with MRN."""
+    from chartfile.clerk import decisions  # noqa: PLC0415 - imported here: start-up is faster
+
     with ledger_of(settings_of(ctx)) as ledger:
         made = decisions.assign(ledger, document_id, mrn, reason=reason)
     _print_decisions([made], as_json)
@@ -168,6 +175,8 @@ def reject_command(
     as_json: AsJson = False,
 ) -> None:
     """Mark a document as not a patient document (status `rejected`; kept under store/rejected/)."""
+    from chartfile.clerk import decisions  # noqa: PLC0415 - imported here: start-up is faster
+
     with ledger_of(settings_of(ctx)) as ledger:
         made = decisions.reject(ledger, document_id, reason=_required(reason))
     _print_decisions([made], as_json)
@@ -187,6 +196,8 @@ def split_command(
 
     For example: chartfile review split 12 --pages 1-2 --mrn A --pages 3-4 --mrn B
     """
+    from chartfile.clerk import split  # noqa: PLC0415 - imported here: start-up is faster
+
     parts = split.parse_parts(pages, mrns)
     with ledger_of(settings_of(ctx)) as ledger:
         made = split.split_document(ledger, document_id, parts, reason=reason)
@@ -202,6 +213,8 @@ def refile_command(
     as_json: AsJson = False,
 ) -> None:
     """Move a filed document to another patient (the stored PDF moves too)."""
+    from chartfile.clerk import decisions  # noqa: PLC0415 - imported here: start-up is faster
+
     with ledger_of(settings_of(ctx)) as ledger:
         made = decisions.refile(ledger, document_id, mrn, reason=_required(reason))
     _print_decisions([made], as_json)
@@ -218,6 +231,8 @@ def merge_command(
     as_json: AsJson = False,
 ) -> None:
     """Merge two patient records: OLD_MRN's documents move to NEW_MRN; OLD_MRN is no longer matched."""
+    from chartfile.clerk import decisions  # noqa: PLC0415 - imported here: start-up is faster
+
     with ledger_of(settings_of(ctx)) as ledger:
         made = decisions.merge_patients(ledger, old_mrn, new_mrn, reason=reason)
     _print_decisions(made, as_json)

@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from chartfile.clerk.search import MARK_END, MARK_START, SearchFilters, search
 from chartfile.commands.common import console, ledger_of, print_json_line, settings_of, shown, text
 
 Day = Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"], metavar="YYYY-MM-DD")]
@@ -37,6 +36,8 @@ def search_command(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per document.")] = False,
 ) -> None:
     """Search the text of every stored page (ranked by bm25), grouped per document with snippets."""
+    from chartfile.clerk.search import SearchFilters, search  # noqa: PLC0415 - imported here: faster start-up
+
     filters = SearchFilters(
         patient_mrn=patient,
         doc_type=doc_type,
@@ -61,6 +62,8 @@ def search_command(
 
 def _snippet(number: int, snippet: str) -> Text:
     """The page's snippet, literal, with the matched words in reverse video."""
+    from chartfile.clerk.search import MARK_END, MARK_START  # noqa: PLC0415
+
     line = Text(f"  p.{number}: ")
     for index, part in enumerate(re.split(f"{re.escape(MARK_START)}|{re.escape(MARK_END)}", snippet)):
         line.append(shown(part), style="reverse" if index % 2 else "")

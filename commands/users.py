@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import getpass
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from chartfile.clerk import accounts
-from chartfile.clerk.accounts import Role
 from chartfile.commands.common import console, ledger_of, print_json_line, settings_of
 from chartfile.errors import UsageError
+
+if TYPE_CHECKING:  # the accounts (argon2, the ledger) are imported when a command runs, not at start-up
+    from chartfile.clerk.accounts import Role
 
 app = typer.Typer(help="Accounts for the review desk (`chartfile serve`).", no_args_is_help=True)
 
@@ -36,6 +37,8 @@ def read_password(*, interactive: bool) -> str:
 
 
 def _role(text: str) -> Role:
+    from chartfile.clerk.accounts import Role  # noqa: PLC0415
+
     return Role.parse(text)
 
 
@@ -47,6 +50,8 @@ def add_command(
     as_json: AsJson = False,
 ) -> None:
     """Add an account; the password is asked twice (or read as one line from stdin when piped)."""
+    from chartfile.clerk import accounts  # noqa: PLC0415 - imported here: start-up is faster
+
     chosen = _role(role)
     password = accounts.check_password(read_password(interactive=sys.stdin.isatty()))
     with ledger_of(settings_of(ctx)) as ledger:
@@ -60,6 +65,8 @@ def add_command(
 @app.command("list")
 def list_command(ctx: typer.Context, as_json: AsJson = False) -> None:
     """Every account: role, disabled, locked out, last sign-in."""
+    from chartfile.clerk import accounts  # noqa: PLC0415 - imported here: start-up is faster
+
     with ledger_of(settings_of(ctx)) as ledger:
         found = accounts.list_users(ledger, now=ledger.clock())
     if as_json:
@@ -87,6 +94,8 @@ def change_command(
     as_json: AsJson = False,
 ) -> None:
     """Change an account; any change ends the account's open sessions."""
+    from chartfile.clerk import accounts  # noqa: PLC0415 - imported here: start-up is faster
+
     if disable and enable:
         raise UsageError("--disable and --enable contradict each other", hint="give one of them")
     new_password = read_password(interactive=sys.stdin.isatty()) if password else None

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from chartfile.commands.common import runtime_of, settings_of
 from chartfile.errors import ConfigError
-from chartfile.settings import Settings
+
+if TYPE_CHECKING:
+    from chartfile.settings import Settings
 
 
 def worker_command(
