@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from chartfile import __version__
+from chartfile import CONFIG_ENV, __version__
 from chartfile.commands import audit, db, documents, hl7, patients, report, review
 from chartfile.commands.common import (
     console,
@@ -30,7 +30,6 @@ from chartfile.commands.serve import serve_command
 from chartfile.commands.users import app as users_app
 from chartfile.commands.worker import worker_command
 from chartfile.errors import ChartfileError, UsageError, explain
-from chartfile.settings import CONFIG_ENV
 
 app = typer.Typer(
     name="chartfile",

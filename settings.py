@@ -13,10 +13,10 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from chartfile import CONFIG_ENV
 from chartfile.errors import ConfigError
 from chartfile.settings_ehr import EhrSettings
 
-CONFIG_ENV = "CHARTFILE_CONFIG"
 DEFAULT_CONFIG_NAME = "config.yaml"
 DEFAULT_CONFIG_TEXT = (Path(__file__).parent / "config.yaml").read_text(encoding="utf-8")
 
