@@ -6,8 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-import pikepdf
-
 
 @dataclass(frozen=True, slots=True)
 class PdfIndex:
@@ -29,6 +27,8 @@ class PdfIndex:
 
 def write_with_metadata(src: Path, dst: Path, index: PdfIndex) -> Path:
     """Copy `src` to `dst` with the document-info and XMP metadata set."""
+    import pikepdf  # noqa: PLC0415 - imported here: every command opens the ledger, few write a PDF
+
     with pikepdf.open(src) as pdf:
         with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
             meta["dc:title"] = index.title
