@@ -22,10 +22,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from chartfile.ehr.deliver import DeliveryWorker
 from chartfile.errors import MachineError, UsageError, explain
 from chartfile.ingest.claim import FileChangedError, NotRegularFileError, SourceGoneError
 from chartfile.ingest.watch import InboxFilter, StabilityTracker, scan, start_observer
@@ -33,9 +33,10 @@ from chartfile.ledger import files
 from chartfile.ledger.claims import ClaimedElsewhereError
 from chartfile.ledger.recovery import Recovery, recover
 from chartfile.ledger.stations import StationLease
-from chartfile.pipeline import process_path
-from chartfile.runtime import Runtime
 from chartfile.settings import IngestSettings, PathSettings
+
+if TYPE_CHECKING:  # `chartfile status` imports this module (free_mb, is_running): not the pipeline's stages
+    from chartfile.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +108,8 @@ def _run(rt: Runtime, stop: threading.Event, nightly: Nightly | None, station: S
 @contextmanager
 def _deliveries(rt: Runtime) -> Iterator[None]:
     """With delivery targets enabled, the outbox is sent by a background thread, stopped on the way out."""
+    from chartfile.ehr.deliver import DeliveryWorker  # noqa: PLC0415 - HL7, FHIR: see TYPE_CHECKING above
+
     if not rt.settings.ehr.targets():
         yield
         return
@@ -324,6 +327,8 @@ def _intake_open(state: DaemonState, rt: Runtime) -> bool:
 
 
 def _submit_ready(state: DaemonState, pool: ThreadPoolExecutor, rt: Runtime, *, limit: int) -> None:
+    from chartfile.pipeline import process_path  # noqa: PLC0415 - see TYPE_CHECKING above
+
     now = rt.clock()
     for path in state.tracker.ready(now):
         if len(state.in_flight) >= limit:
