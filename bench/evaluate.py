@@ -28,6 +28,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from chartfile.clerk.desk import printed_identity
 from chartfile.ledger.db import make_engine, session_factory, transaction
 from chartfile.ledger.models import Document
 from chartfile.settings import DEFAULT_CONFIG_TEXT, load_settings
@@ -101,9 +102,9 @@ def score(truth: dict[str, Any], doc: Document, tally: Tally) -> None:
 
 
 def read_dob(doc: Document) -> str | None:
-    """The birth date chartfile read for the document's patient: the one its best candidate was scored
-    on (the identity search's reading of the page), else the first labelled identity's."""
-    reading = (doc.candidates[0].get("reading") or {}) if doc.candidates else {}
+    """The birth date chartfile read for the document's patient: the one the review desk shows as what
+    the document printed (`clerk.desk.printed_identity`), else the first labelled identity's."""
+    reading = printed_identity(doc)
     if reading.get("dob"):
         return str(reading["dob"])
     identities = (doc.extraction or {}).get("identities") or []

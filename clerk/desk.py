@@ -19,6 +19,7 @@ from chartfile.errors import UsageError
 from chartfile.ledger import Ledger
 from chartfile.ledger.models import Document, Page, Patient
 from chartfile.ledger.queries import document_summary
+from chartfile.records import Role
 
 # (field as the document reads it, the matcher's comparison, what a person calls it)
 CHECKED = (
@@ -126,20 +127,24 @@ def desk_detail(session: Session, doc: Document) -> dict[str, Any]:
         "notes": list(doc.extraction.get("notes", [])),
         "candidates": candidates,
         "identities": identity_context(doc.extraction, pages),
-        "reading": _reading(doc),
+        "reading": printed_identity(doc),
         "filed_to": filed_to,
         "parent_id": doc.parent_id,
     }
 
 
-def _reading(doc: Document) -> dict[str, Any]:
-    """What the document printed as the patient's identity: the best candidate's reading, else the first
-    identity the extractor read."""
-    if doc.candidates and doc.candidates[0].get("reading"):
-        return dict(doc.candidates[0]["reading"])
+def printed_identity(doc: Document) -> dict[str, Any]:
+    """What the document printed as its patient's identity: the best candidate's reading when it was read
+    in a field of the patient's own (or an unlabelled one); else the first identity the extractor read
+    from the patient's fields; else a candidate read only in someone else's field (a guarantor who is
+    also a patient is not who the document is about)."""
+    readings = [dict(c["reading"]) for c in doc.candidates if c.get("reading")]
+    own = [r for r in readings if r.get("role") != Role.OTHER.value]
+    if own:
+        return own[0]
     identities = doc.extraction.get("identities") or []
     if not identities:
-        return {}
+        return readings[0] if readings else {}
     first = identities[0]
     keep = ("last_name", "first_name", "dob", "mrn", "phone", "address", "page")
     return {key: None if first.get(key) is None else str(first.get(key)) for key in keep}

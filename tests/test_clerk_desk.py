@@ -11,10 +11,11 @@ import pytest
 
 from chartfile.clerk import accounts
 from chartfile.clerk.accounts import Role
-from chartfile.clerk.desk import field_checks
+from chartfile.clerk.desk import field_checks, printed_identity
 from chartfile.clerk.pages import highlights
 from chartfile.errors import ConfigError, UsageError
 from chartfile.ledger import open_ledger
+from chartfile.ledger.models import Document
 from chartfile.records import Word
 from chartfile.settings import Settings, parse_settings
 from chartfile.web.session import Expired, SessionCodec, SessionData, load_secret
@@ -168,3 +169,19 @@ def test_web_settings_resolve_paths_and_check_tls(tmp_path: Path) -> None:
         parse_settings({"web": {"tls_key": "k.pem"}}, base=tmp_path, source=source)
     with pytest.raises(ConfigError, match=r"web\.lockout_failures"):
         parse_settings({"web": {"lockout_failures": 0}}, base=tmp_path, source=source)
+
+
+def test_the_desk_shows_the_patients_printed_identity_not_a_guarantors_reading() -> None:
+    """A listed guarantor (read only in someone else's field) is a candidate, but what the document printed
+    as its patient is the labelled patient's identity; a candidate read in the patient's field wins."""
+    guarantor = {"last_name": "Cartwright", "first_name": "Kristan", "dob": "1996-11-16", "role": "other"}
+    patient = {"last_name": "CARTWRIGHT", "first_name": "LAVERNA", "dob": "1954-07-29", "mrn": None}
+    doc = Document(
+        candidates=[{"mrn": "57730243", "reading": guarantor}], extraction={"identities": [patient]}
+    )
+    assert (printed_identity(doc)["first_name"], printed_identity(doc)["dob"]) == ("LAVERNA", "1954-07-29")
+    own = guarantor | {"role": "patient"}
+    doc = Document(candidates=[{"mrn": "57730243", "reading": own}], extraction={"identities": [patient]})
+    assert printed_identity(doc)["first_name"] == "Kristan"
+    alone = Document(candidates=[{"mrn": "57730243", "reading": guarantor}], extraction={"identities": []})
+    assert printed_identity(alone)["first_name"] == "Kristan"  # nothing else was read: shown, not hidden
