@@ -85,6 +85,9 @@ class UnitFolder:
         starting.mkdir(parents=True, mode=0o700)
         self._fd = os.open(starting / LOCK, os.O_WRONLY | os.O_CREAT, 0o600)
         fcntl.flock(self._fd, fcntl.LOCK_EX)
+        os.write(
+            self._fd, str(os.getpid()).encode()
+        )  # locked: a free lock with this in it is a dead starter's
         self.path = work_root / f"{UNIT_PREFIX}{name}"
         starting.rename(self.path)
 
@@ -98,18 +101,22 @@ class UnitFolder:
 def abandoned_starts(work_root: Path, *, now: float | None = None) -> list[Path]:
     """Unit folders a command was killed in while opening (before its rename): nothing was journaled in
     them yet. Their lock is free and not just created (a starter locks it in the next system call), or
-    there is no lock and the folder is a minute old."""
+    there is no lock and the folder is a minute old. A lock its starter wrote its PID into was held: free,
+    its starter is dead, however recently it was made (a command started at once after a kill)."""
     now = time.time() if now is None else now
     found = []
     for folder in sorted(work_root.glob(".starting-*")):
         lock = folder / LOCK
         has_lock = lock.exists()
         try:
-            age = now - (lock if has_lock else folder).stat().st_mtime
+            stat = (lock if has_lock else folder).stat()
         except OSError:
             continue  # its starter renamed or removed it meanwhile
+        age = now - stat.st_mtime
+        # A PID in the lock: its starter had locked it, so a free lock means it died, however young.
+        dead = has_lock and stat.st_size > 0
         fresh = _JUST_CREATED_SECONDS if has_lock else _NO_LOCK_SECONDS
-        if folder.is_dir() and age > fresh and not _locked(lock):
+        if folder.is_dir() and (dead or age > fresh) and not _locked(lock):
             found.append(folder)
     return found
 

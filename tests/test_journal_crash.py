@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -134,3 +135,16 @@ def test_a_unit_folder_killed_while_opening_is_swept_and_a_live_one_is_left(tmp_
         assert journal.abandoned_starts(tmp_path) == []  # a lock just created: its starter locks it next
     finally:
         os.close(held)
+
+
+def test_a_starter_killed_after_locking_is_swept_at_once() -> None:
+    """A starter that locked its folder wrote its PID; killed before the rename, its lock is free: a
+    command started right after the kill sweeps it without waiting for the lock to age."""
+    with tempfile.TemporaryDirectory() as root:
+        work = Path(root)
+        dead, opening = work / ".starting-dead", work / ".starting-opening"
+        for folder in (dead, opening):
+            folder.mkdir()
+            (folder / journal.LOCK).touch()
+        (dead / journal.LOCK).write_text("4242")
+        assert journal.abandoned_starts(work) == [dead]  # the empty one: its starter may lock it next
