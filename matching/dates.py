@@ -166,7 +166,7 @@ def boxed_dates(text: str, *, reference_date: dt.date, short_years: bool) -> tup
     return tuple(found)
 
 
-_SLASH_READS = "147"  # what a fax's thin slash is read as, when it is not lost
+_SLASH_READS = frozenset("147")  # what a fax's thin slash is read as, when it is not lost
 
 
 def misread_slashes(digits: str, *, reference_date: dt.date, kind: DateKind) -> dt.date | None:
@@ -188,10 +188,10 @@ def _slash_splits(digits: str) -> Iterator[tuple[str, str, str]]:
             for first in (0, 1):  # the slash after the month: read as a digit (1) or lost (0)
                 for day_len in (1, 2):
                     rest = head[month_len + first + day_len :]
-                    if rest not in {*_SLASH_READS, ""} or (not first and not rest):
+                    if rest not in _SLASH_READS | {""} or (not first and not rest):
                         continue  # the second slash likewise; never both lost
-                    if first and head[month_len : month_len + 1] not in set(_SLASH_READS):
+                    if first and head[month_len : month_len + 1] not in _SLASH_READS:
                         continue
                     day = head[month_len + first : month_len + first + day_len]
-                    if len(head) > month_len and len(day) == day_len:
+                    if len(day) == day_len:  # also rules out a head too short for a month
                         yield head[:month_len], day, year
