@@ -14,7 +14,7 @@ from chartfile.matching.docdate import document_date
 from chartfile.matching.doctype import document_type
 from chartfile.matching.layout import caption_lines, page_cells, rows_text
 from chartfile.matching.normalize import normalize_mrn, person_name
-from chartfile.matching.roles import MEMBER, page_has_patient_field, role_in
+from chartfile.matching.roles import MEMBER, patient_field_pages, role_in
 from chartfile.matching.same import same_person
 from chartfile.records import Cell, Extraction, IdentityCandidate, OcrPage, OcrResult, Role, Span
 
@@ -41,9 +41,10 @@ def extract(ocr: OcrResult, *, reference_date: dt.date) -> Extraction:
     captions = {number: "\n".join(caption_lines(cells)) for number, cells in layouts.items()}
     ocr = replace(ocr, pages=tuple(_by_rows(page, layouts[page.number]) for page in ocr.pages))
     cover_pages = {page.number for page in ocr.pages if _is_cover(page)}
-    field = page_has_patient_field([cell for cells in layouts.values() for cell in cells])
+    field_pages = patient_field_pages([cell for cells in layouts.values() for cell in cells])
     identities: list[IdentityCandidate] = []
     for page in ocr.pages:
+        field = page.number in field_pages
         identities.extend(page_identities(page, reference_date=reference_date, has_patient_field=field))
         if page.words:  # Tesseract's own reading order too: rows can interleave on a badly skewed page
             as_read = replace(page, text=originals[page.number])
@@ -81,7 +82,7 @@ def page_identities(
     """Identities on one page: each name label with the birth date and MRN nearest to it. With
     `headings`, a label alone on its line takes the next line as its value (only where lines are rows
     in reading order: in Tesseract's block order the next line can be anywhere on the page).
-    `has_patient_field`: the document has a field for the patient, so a "member" is the policy holder."""
+    `has_patient_field`: the page has a field for the patient, so a "member" on it is the policy holder."""
     text, field = page.text, has_patient_field
     names = _names(text, headings=headings, has_patient_field=field)
     dobs, mrns = _dobs(text, reference_date, has_patient_field=field), _mrns(text, has_patient_field=field)

@@ -89,12 +89,15 @@ _ENDS_LABEL = re.compile(r":[^A-Za-z0-9]*$")  # "Re:", "Re: '" (a stray mark aft
 _PROSE = re.compile(r"[.;!?]\s*$|^\W*(?:patient|pt)\s+[a-z]+\s+[a-z]")  # "patient at this visit." wraps prose
 
 
-def page_has_patient_field(cells: Sequence[Cell]) -> bool:
-    """Does the document print a field named for the patient ("Patient:", "PATIENT NAME" over a box),
-    so that a "member" on it is someone else? Prose that mentions "the patient" is no field, nor is another
-    label's value ("Re:" then "Patient records": a cover sheet's subject)."""
-    return any(
-        _PATIENT_FIELD.match(c.text) and not _prose(c.text) and not _labelled_value(cells, c) for c in cells
+def patient_field_pages(cells: Sequence[Cell]) -> frozenset[int]:
+    """The pages that print a field named for the patient ("Patient:", "PATIENT NAME" over a box), so
+    that a "member" on the same page is someone else. A page is one form: in a bundle of two payer
+    notices, one page's "Member" is its patient even when the other's has a "Patient" field. Prose that
+    mentions "the patient" is no field, nor is another label's value ("Re:" then "Patient records")."""
+    return frozenset(
+        c.page
+        for c in cells
+        if _PATIENT_FIELD.match(c.text) and not _prose(c.text) and not _labelled_value(cells, c)
     )
 
 

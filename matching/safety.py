@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from chartfile.matching.compare import compare_dob, compare_first, compare_surname
 from chartfile.matching.normalize import squash
-from chartfile.matching.roles import label_role, page_has_patient_field
+from chartfile.matching.roles import label_role, patient_field_pages
 from chartfile.matching.same import surname_misread
 from chartfile.matching.tokens import PageWords, birth_date_label
 from chartfile.records import Candidate, Extraction, IdentityCandidate, PatientRecord, Role
@@ -90,9 +90,7 @@ def blockers(
     best = ranked[0]
     found = _evidence_rules(best, margin, settings)
     if words is not None:
-        found += _other_birth_dates(
-            words, records[best.position], has_patient_field=page_has_patient_field(words.cells)
-        )
+        found += _other_birth_dates(words, records[best.position])
     found += _spelling(best)
     found += _contradictions(best)
     found += _twins(best, ranked[1:], records)
@@ -168,9 +166,7 @@ def _other_people(
     found = []
     if extraction.possibly_multiple_patients:
         found.append("the document names more than one patient")
-    strong = [
-        o for o in others if o.reading.role is not Role.OTHER and _strong(o.candidate, ocr_read(o.reading))
-    ]
+    strong = [o for o in others if _second_patient(o)]
     if strong:
         found.append("the document also names another listed patient with a birth date or MRN")
     alike = [o for o in others if o.reading.role is not Role.OTHER and _alike(o) and _elsewhere(o, best)]
@@ -189,17 +185,19 @@ def _other_people(
     return found
 
 
-def _other_birth_dates(words: PageWords, patient: PatientRecord, *, has_patient_field: bool) -> list[str]:
+def _other_birth_dates(words: PageWords, patient: PatientRecord) -> list[str]:
     """A date printed right after a birth-date label (or under a birth-date caption) that is not the
     patient's (nor a slip or swap of it), and whose label does not name someone else (insured,
     subscriber, guarantor, mother): the document is about a second person, listed or not."""
+    fields = patient_field_pages(words.cells)
     for seen in words.dates:
         label = birth_date_label(words, seen)
         if label is None or compare_dob(seen.value, patient.dob).level in _SAME_BIRTH_DATE:
             continue
         text = words.cells[seen.cell].text
         before = text[: max(0, text.find(seen.text))]
-        if label_role(words.cells, seen.cell, before, has_patient_field=has_patient_field) is not Role.OTHER:
+        field = words.cells[seen.cell].page in fields
+        if label_role(words.cells, seen.cell, before, has_patient_field=field) is not Role.OTHER:
             return ["the document prints another person's birth date as a patient's"]
     return []
 
@@ -236,6 +234,16 @@ def _named(candidate: Candidate, ocr: bool) -> bool:
     """The reading's printed name is this patient's (a search reading: the name was found beside a
     patient label, not read from a birth date or number alone)."""
     return "name" in agreeing_fields(candidate, ocr=ocr)
+
+
+def _second_patient(other: Scored) -> bool:
+    """Another listed patient named with their birth date or MRN in a field of their own; or, in any
+    field, with their MRN exactly: the facility's number for its patient is printed for a patient, even
+    beside a name whose label reads as someone else's ("Member" on one page of a bundle whose other page
+    has a patient field)."""
+    if _strong(other.candidate, ocr_read(other.reading)):
+        return other.reading.role is not Role.OTHER or _levels(other.candidate).get("mrn") == "exact"
+    return False
 
 
 def _strong(candidate: Candidate, ocr: bool) -> bool:

@@ -30,7 +30,7 @@ from chartfile.matching.index import (
     surname_keys,
 )
 from chartfile.matching.normalize import squash
-from chartfile.matching.roles import page_has_patient_field
+from chartfile.matching.roles import patient_field_pages
 from chartfile.matching.tokens import PageWords, Token, cells_beside
 from chartfile.records import IdentityCandidate, PatientRecord
 
@@ -49,10 +49,11 @@ class Mention:
 def mentions(words: PageWords, index: PatientIndex) -> list[Mention]:
     """Every listed patient the document mentions, with each distinct reading of them (decide scores
     them all and keeps each patient's best)."""
-    has_patient_field = page_has_patient_field(words.cells)
+    fields = patient_field_pages(words.cells)
     found: dict[tuple[int, IdentityCandidate], None] = {}
     for position, anchor in dict.fromkeys(_anchors(words, index)):
-        reading = assemble(anchor, index.records[position], words, has_patient_field=has_patient_field)
+        field = words.cells[anchor.cell].page in fields
+        reading = assemble(anchor, index.records[position], words, has_patient_field=field)
         if reading is not None:
             found[(position, reading)] = None
     return [Mention(position, reading) for position, reading in found]

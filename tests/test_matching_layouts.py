@@ -344,6 +344,37 @@ def test_a_member_with_a_misspelled_surname_beside_the_subscriber_still_counts_a
     assert decided(document(first, second, source="text-layer"))[:2] == (Status.REVIEW, None)
 
 
+def test_a_member_on_a_page_without_a_patient_field_is_that_pages_patient() -> None:
+    """A bundle of two payer notices: page 1 names its patient as "Member" (it has no patient field),
+    page 2 has a "Patient" field. Page 1's member, with their DOB, is a second patient, not a subscriber."""
+    first = (
+        "CLAIM SUMMARY\nSubscriber:    Okonkwo, Adaeze    Member:    Okonkwo, Adaeze\n"
+        "Member DOB:    11/23/1984    Relationship:    Self\n"
+    )
+    second = (
+        "CLAIM SUMMARY\nSubscriber:    Whitfield, Margaret    Patient:    Whitfield, Harold J\n"
+        "Patient DOB:    03/04/1957    Relationship:    Spouse\n"
+    )
+    status, filed, candidates = decided(document(first, second, source="text-layer"))
+    assert (status, filed) == (Status.REVIEW, None)
+    assert {"1000001", "1000002"} <= set(candidates)
+    assert decided(document(second, source="text-layer"))[:2] == (Status.FILED, "1000001")
+
+
+def test_a_listed_patients_mrn_beside_their_name_makes_them_a_second_patient_in_any_field() -> None:
+    """Page 1's name sits in a field that reads as someone else's (the page also has a patient field),
+    but the facility's MRN for that listed patient is printed beside it: they are a patient of the
+    document, so page 2's patient is not filed."""
+    first = (
+        "CLAIM SUMMARY\nPatient Name:    ########\nSubscriber:    Okonkwo, Adaeze\n"
+        "Patient Acct #:    1000002\n"
+    )
+    second = "CLAIM SUMMARY\nPatient:    Whitfield, Harold J\nPatient DOB:    03/04/1957\n"
+    status, filed, candidates = decided(document(first, second, source="text-layer"))
+    assert (status, filed) == (Status.REVIEW, None)
+    assert {"1000001", "1000002"} <= set(candidates)
+
+
 def test_an_unlisted_namesake_on_page_one_keeps_page_twos_patient_from_filing() -> None:
     """Page 1 is about a namesake of a listed patient (same name, another birth date: not on the list);
     page 2 about a listed patient. The document holds two people; it must not be filed to either."""
