@@ -66,7 +66,7 @@ def compare_surname(doc: str | None, patient: str, w: Weights = DEFAULT_WEIGHTS)
         return FieldScore("surname", "exact", w.surname_exact)
     if ocr_fold(a) == ocr_fold(b):
         return FieldScore("surname", "ocr", w.surname_ocr_or_part, "an OCR confusion explains the difference")
-    if set(surname_parts(doc)) & set(surname_parts(patient)):
+    if _printed_part(surname_parts(doc), surname_parts(patient)):
         return FieldScore("surname", "part", w.surname_ocr_or_part, "one part of a compound surname")
     similarity = JaroWinkler.similarity(a, b)
     if similarity >= 0.92:
@@ -74,6 +74,13 @@ def compare_surname(doc: str | None, patient: str, w: Weights = DEFAULT_WEIGHTS)
     if similarity >= 0.85:
         return FieldScore("surname", "near", w.surname_near, f"jaro-winkler {similarity:.2f}")
     return FieldScore("surname", "else", w.surname_else)
+
+
+def _printed_part(doc: tuple[str, ...], patient: tuple[str, ...]) -> bool:
+    """One side prints only some parts of the other's compound surname ("BRAUN" for "METZ-BRAUN", or the
+    reverse). Both printing two parts of which one differs ("METS-BRAUN") is a spelling difference."""
+    shared = set(doc) & set(patient)
+    return bool(shared) and (shared == set(doc) or shared == set(patient))
 
 
 def compare_first(doc: str | None, patient: str, w: Weights = DEFAULT_WEIGHTS) -> FieldScore:

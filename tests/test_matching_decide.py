@@ -24,6 +24,7 @@ PATIENTS = [
     PatientRecord("1000021", "Brennan", "Thomas", "", D(1978, 6, 6)),  # Jr.
     PatientRecord("1000030", "Petrov", "Anna", "", D(2001, 4, 9), address="5 Lake Rd"),  # twins
     PatientRecord("1000031", "Petrov", "Alina", "", D(2001, 4, 9), address="5 Lake Rd"),
+    PatientRecord("1000040", "Metz-Braun", "Milo", "", D(1984, 7, 13)),
 ]
 INDEX = PatientIndex.from_records(PATIENTS)
 SETTINGS = MatchingSettings()
@@ -97,6 +98,18 @@ def run(*identities: IdentityCandidate, multiple: bool = False) -> tuple[Status,
         ),
         pytest.param(
             identity("Quartermaine", "Zebulon", D(1990, 1, 1)), Status.UNMATCHED, None, id="stranger"
+        ),
+        pytest.param(
+            identity("Braun", "Milo", D(1984, 7, 13)), Status.FILED, "1000040", id="one-part-of-compound"
+        ),
+        pytest.param(
+            identity("Mftz-Braun", "Milo", D(1984, 7, 13)), Status.FILED, "1000040", id="compound-ocr-part"
+        ),
+        pytest.param(
+            identity("Mets-Braun", "Milo", D(1984, 7, 13)), Status.REVIEW, None, id="compound-part-respelled"
+        ),
+        pytest.param(
+            identity("Smith-Braun", "Milo", D(1984, 7, 13)), Status.REVIEW, None, id="compound-part-differs"
         ),
         pytest.param(
             identity("Okonkwo", "Adaeze", D(1984, 11, 23), "9999999"),
