@@ -99,7 +99,7 @@ def _printed_mrns(words: PageWords) -> frozenset[str]:
 
 def _surname_lookup_keys(surname: Sequence[Token]) -> set[str]:
     if len(surname) == 1:
-        return {surname[0].key, surname[0].fold}
+        return {surname[0].key, surname[0].fold, *surname[0].parts}
     return {"".join(t.key for t in surname), "".join(t.fold for t in surname)}
 
 
@@ -152,9 +152,9 @@ def _by_birth_date(words: PageWords, index: PatientIndex) -> Iterator[tuple[int,
 def _surname_near(words: PageWords, record: PatientRecord, cell: int) -> Anchor:
     """The patient's printed surname nearest to a cell, preferring one printed beside their first name."""
     keys = surname_keys(record.last_name)
-    exact = [t for t in _window_tokens(words, cell) if t.key in keys or t.fold in keys]
+    exact = [t for t in _window_tokens(words, cell) if t.keyed(keys)]
     if not exact:
-        exact = [t for t in words.tokens if t.key in keys or t.fold in keys]
+        exact = [t for t in words.tokens if t.keyed(keys)]
     firsts = first_keys(record.first_name)
     token = min(exact, key=lambda t: (not _beside(words, t, firsts), _distance(words, t.cell, cell)))
     return Anchor(token.cell, (token,), None, None)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from chartfile.matching.dates import DateKind, boxed_dates, find_dates, zeros_read
@@ -24,6 +24,7 @@ _COMPACT_DATE = re.compile(r"(?<!\d)\d{8}(?!\d)")
 _FAX_NUMBER = re.compile(r"\bfax\b|\bfx\b|\bf:", re.IGNORECASE)
 _GLUED_INITIAL = re.compile(r"^([A-Za-z])\.([A-Za-z][A-Za-z'’\-]+)$")  # "A.O'KON"; not "J.R." nor "St.John"
 _WORD_EDGES = "\"'‘’“”`.,;:|()[]{}<>*•_"
+_MIN_PART = 3  # a hyphenated word's part shorter than this is no surname of its own ("O-", "A-")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,11 @@ class Token:
     fold: str
     comma_after: bool
     colon_after: bool = False  # "Nm:", "Patient:": a label's word, not a name's
+    parts: frozenset[str] = frozenset()  # a hyphenated word's parts, squashed and folded ("MET#-BRAUN")
+
+    def keyed(self, keys: Collection[str]) -> bool:
+        """Does the word, OCR-folded, or a part of a hyphenated one, read as one of `keys`?"""
+        return self.key in keys or self.fold in keys or not self.parts.isdisjoint(keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +94,7 @@ def read_words(cells: Sequence[Cell], *, reference_date: dt.date) -> PageWords:
     numbers = tuple(
         replace(n, labelled=_labelled(MRN_WORD, cells, frozen_rows, n.cell)) for n in _numbers(tokens)
     )
-    keys = frozenset(k for t in tokens for k in (t.key, t.fold) if k)
+    keys = frozenset(k for t in tokens for k in (t.key, t.fold, *t.parts) if k)
     by_cell_frozen = {c: tuple(ts) for c, ts in by_cell.items()}
     return PageWords(cells, tokens, dates, numbers, tuple(_phones(cells)), keys, by_cell_frozen, frozen_rows)
 
@@ -130,10 +136,18 @@ def _tokens(cell: int, text: str) -> list[Token]:
         for part in (glued[1], glued[2]) if glued else (word,):
             key = squash(part)
             if key:
-                found.append(
-                    Token(cell, index, part, key, ocr_fold(part), raw.endswith(","), raw.endswith(":"))
-                )
+                comma, colon = raw.endswith(","), raw.endswith(":")
+                found.append(Token(cell, index, part, key, ocr_fold(part), comma, colon, _parts(part)))
     return found
+
+
+def _parts(word: str) -> frozenset[str]:
+    """The parts of a hyphenated word, as printed and OCR-folded: a compound surname whose other part
+    OCR damaged ("MET#-BRAUN") still prints one of the patient's surnames whole."""
+    if "-" not in word:
+        return frozenset()
+    squashed = [squash(p) for p in word.split("-")]
+    return frozenset(k for p in squashed if len(p) >= _MIN_PART for k in (p, ocr_fold(p)))
 
 
 def _dates(

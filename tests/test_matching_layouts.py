@@ -375,6 +375,17 @@ def test_a_listed_patients_mrn_beside_their_name_makes_them_a_second_patient_in_
     assert {"1000001", "1000002"} <= set(candidates)
 
 
+def test_a_compound_surname_with_one_part_damaged_is_still_found_by_its_whole_part() -> None:
+    """No label the extractor knows ("D.0.BE.") and an OCR-damaged first part: the birth date and the
+    surname part printed whole find the patient; the damaged part is a spelling difference for a clerk."""
+    index = PatientIndex.from_records(
+        [*PATIENTS, PatientRecord("1000040", "Metz-Braun", "Milo", "Ann", D(1984, 7, 13))]
+    )
+    page = "Durable Medical Equipment Order\nName: MILO ANN MET#-BRAUN - D.0.BE.: 7/13/1984\n"
+    decision = decide(extract(document(page), reference_date=RECEIVED), index, SETTINGS)
+    assert decision.status is Status.REVIEW and decision.candidates[0].mrn == "1000040"
+
+
 def test_an_unlisted_namesake_on_page_one_keeps_page_twos_patient_from_filing() -> None:
     """Page 1 is about a namesake of a listed patient (same name, another birth date: not on the list);
     page 2 about a listed patient. The document holds two people; it must not be filed to either."""
