@@ -167,6 +167,8 @@ def boxed_dates(text: str, *, reference_date: dt.date, short_years: bool) -> tup
 
 
 _SLASH_READS = frozenset("147")  # what a fax's thin slash is read as, when it is not lost
+_DAY_YEAR_RUN = re.compile(r"(?<![\d/.\-])(\d{1,2})/(\d{4,7})(?![\d/.\-])")  # "02/19743"
+_MONTH_DAY_RUN = re.compile(r"(?<![\d/.\-])(\d{3,5})/(\d{2}|\d{4})(?![\d/.\-])")  # "02719/43"
 
 
 def misread_slashes(digits: str, *, reference_date: dt.date, kind: DateKind) -> dt.date | None:
@@ -179,6 +181,39 @@ def misread_slashes(digits: str, *, reference_date: dt.date, kind: DateKind) -> 
         if (value := _build(year, int(month), int(day), reference=reference_date, kind=kind)) is not None
     }
     return found.pop() if len(found) == 1 else None
+
+
+def half_slashed(text: str, *, reference_date: dt.date, kind: DateKind) -> tuple[FoundDate, ...]:
+    """Dates with one slash printed and the other read as a 1, 4 or 7 ("02/19743" for 02/19/43,
+    "02719/43" likewise): the one plausible date each such run splits into (none when several fit)."""
+    runs = [(m, _day_year_splits(m[1], m[2])) for m in _DAY_YEAR_RUN.finditer(text)]
+    runs += [(m, _month_day_splits(m[1], m[2])) for m in _MONTH_DAY_RUN.finditer(text)]
+    found = []
+    for match, splits in runs:
+        values = {
+            value
+            for month, day, year in splits
+            if (value := _build(year, int(month), int(day), reference=reference_date, kind=kind)) is not None
+        }
+        if len(values) == 1:
+            found.append(FoundDate(values.pop(), match.start(), match.end()))
+    return tuple(found)
+
+
+def _day_year_splits(month: str, run: str) -> list[tuple[str, str, str]]:
+    return [
+        (month, run[:d], run[d + 1 :])
+        for d in (1, 2)
+        if run[d : d + 1] in _SLASH_READS and len(run) - d - 1 in (2, 4)
+    ]
+
+
+def _month_day_splits(run: str, year: str) -> list[tuple[str, str, str]]:
+    return [
+        (run[:m], run[m + 1 :], year)
+        for m in (1, 2)
+        if run[m : m + 1] in _SLASH_READS and 1 <= len(run) - m - 1 <= 2
+    ]
 
 
 def _slash_splits(digits: str) -> Iterator[tuple[str, str, str]]:

@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import TypeVar
 
 from chartfile.matching import labels
-from chartfile.matching.dates import DateKind, FoundDate, boxed_dates, find_dates, zeros_read
+from chartfile.matching.dates import DateKind, FoundDate, boxed_dates, find_dates, half_slashed, zeros_read
 from chartfile.matching.docdate import document_date
 from chartfile.matching.doctype import document_type
 from chartfile.matching.layout import caption_lines, page_cells, rows_text
@@ -199,7 +199,9 @@ def _dobs(text: str, reference: dt.date, *, has_patient_field: bool) -> list[tup
         raw = text[match.end() : match.end() + 40].split("\n", 1)[0]  # its value is on its line
         skipped = len(raw) - len(raw.lstrip(_STRAY_MARKS))  # "DOB: . - 05/30/76": stray marks first
         window = _DATE_NOISE.sub("", raw[skipped:])
-        found = find_dates(window, reference_date=reference, kind=DateKind.DOB)
+        found = find_dates(window, reference_date=reference, kind=DateKind.DOB) or half_slashed(
+            window, reference_date=reference, kind=DateKind.DOB
+        )
         if found and found[0].start <= 12:
             start = match.end() + skipped + found[0].start
             hits.append((found[0].value, start, match.end() + skipped + found[0].end))

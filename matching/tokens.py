@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
-from chartfile.matching.dates import DateKind, boxed_dates, find_dates, zeros_read
+from chartfile.matching.dates import DateKind, boxed_dates, find_dates, half_slashed, zeros_read
 from chartfile.matching.labels import DOB_LABEL, MRN_WORD
 from chartfile.matching.layout import below, is_caption
 from chartfile.matching.normalize import digits_only, mrn_key, normalize_mrn, ocr_fold, squash
@@ -162,7 +162,8 @@ def _dates(
             continue
         labelled = _labelled(DOB_LABEL, cells, rows, i)
         text = zeros_read(cell.text)
-        for date in find_dates(text, reference_date=reference, kind=DateKind.DOB):
+        dates = find_dates(text, reference_date=reference, kind=DateKind.DOB)
+        for date in dates + half_slashed(text, reference_date=reference, kind=DateKind.DOB):
             found.append(DateSeen(date.value, i, text[date.start : date.end], labelled))
         if labelled:
             found.extend(_compact_dates(i, text, reference))

@@ -460,6 +460,23 @@ def test_a_signature_date_whose_slashes_ocr_read_as_digits(printed: str, expecte
     assert extract(ocr_of(text), reference_date=RECEIVED).doc_date == expected
 
 
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        pytest.param("02/19743", dt.date(1943, 2, 19), id="second-slash-read-as-7"),
+        pytest.param("02719/43", dt.date(1943, 2, 19), id="first-slash-read-as-7"),
+        pytest.param("11/2771957", dt.date(1957, 11, 27), id="four-digit-year"),
+        pytest.param("3/1524", None, id="second-slash-lost-is-a-month-and-year"),
+        pytest.param("1111/43", None, id="ambiguous-1-11-or-11-1"),
+    ],
+)
+def test_a_birth_date_with_one_slash_read_as_a_digit(printed: str, expected: dt.date | None) -> None:
+    """One slash printed, the other read as a 1, 4 or 7: the one date the run splits into, else none."""
+    text = f"CONSULTATION REPORT\nPatient: Mertie O'Kon\nDOB: {printed}  Sex: F\n"
+    identities = extract(ocr_of(text), reference_date=RECEIVED).identities
+    assert identities and identities[0].dob == expected
+
+
 def test_a_field_date_after_another_fields_value_is_the_documents() -> None:
     text = (
         "APR-21-2026 09:46 FROM: EXPRESS CARE 6038356446 TO: 5084620218 P1/2\nUrgent Care Visit Note\n"
