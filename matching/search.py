@@ -36,6 +36,7 @@ from chartfile.records import IdentityCandidate, PatientRecord
 
 _FUZZY_SURNAME = 0.85  # a word this close to a patient's surname, near its labelled birth date
 _MAX_SURNAME_WORDS = 3  # "DE LA CRUZ": a surname printed as up to three words
+_MIN_GLUED = 3  # a first name with a glued initial has at least this many letters before it
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +106,22 @@ def _surname_lookup_keys(surname: Sequence[Token]) -> set[str]:
 
 def _named(index: PatientIndex, surname_keys_: set[str], first: str) -> set[int]:
     forms = first_keys(first) | {f.replace(" ", "") for f in name_forms(first)}
-    return {p for s in surname_keys_ for f in forms for p in index.named(s, f)}
+    named = {p for s in surname_keys_ for f in forms for p in index.named(s, f)}
+    return named | _initial_glued(index, surname_keys_, squash(first))
+
+
+def _initial_glued(index: PatientIndex, surname_keys_: set[str], first: str) -> set[int]:
+    """OCR lost the space before a middle initial ("MERTIEA" for "MERTIE A"): the patients named the
+    first name without its last letter whose middle name starts with that letter."""
+    if len(first) <= _MIN_GLUED:
+        return set()
+    given, initial = first[:-1], first[-1]
+    return {
+        p
+        for s in surname_keys_
+        for p in index.named(s, given)
+        if squash(index.records[p].middle_name)[:1] == initial
+    }
 
 
 def _first_name_slots(

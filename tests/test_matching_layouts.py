@@ -386,6 +386,19 @@ def test_a_compound_surname_with_one_part_damaged_is_still_found_by_its_whole_pa
     assert decision.status is Status.REVIEW and decision.candidates[0].mrn == "1000040"
 
 
+def test_a_first_name_with_its_middle_initial_glued_on_is_found_under_a_banded_heading() -> None:
+    """A band, the name alone below it with the space before the initial lost ("ADAEZEC"), and a birth
+    date whose second slash reads as a 7, under a label OCR damaged ("Barth Date")."""
+    index = PatientIndex.from_records(
+        [*PATIENTS, PatientRecord("1000041", "Okafor", "Adaeze", "Chioma", D(1943, 2, 19))]
+    )
+    page = "CONSULTATION REPORT\nPATIENT\nOKAFOR, ADAEZEC\nBarth Date: 02/19743   Sex: F\n"
+    decision = decide(extract(document(page), reference_date=RECEIVED), index, SETTINGS)
+    assert (decision.status, decision.patient_mrn) == (Status.FILED, "1000041")
+    first = {f.field: f.level for f in decision.candidates[0].fields}["first_name"]
+    assert first == "ocr"  # the lost space is an OCR confusion, shown as one
+
+
 def test_an_unlisted_namesake_on_page_one_keeps_page_twos_patient_from_filing() -> None:
     """Page 1 is about a namesake of a listed patient (same name, another birth date: not on the list);
     page 2 about a listed patient. The document holds two people; it must not be filed to either."""
