@@ -153,6 +153,11 @@ def zeros_read(text: str) -> str:
     return _ZERO_AS_O.sub(lambda m: m.group().replace("o", "0").replace("O", "0"), text)
 
 
+def boxed_shape(text: str) -> bool:
+    """Does `text` hold three digit groups in boxes, shaped like a date ("[03 |[05 | [1958")?"""
+    return _BOXED.search(text) is not None
+
+
 def boxed_dates(text: str, *, reference_date: dt.date, short_years: bool) -> tuple[FoundDate, ...]:
     """Dates printed in digit boxes, month first ("03 | 04 | 1957"); a two-digit year only with
     `short_years` (under a birth-date caption: elsewhere "01 18 08" could be anything)."""

@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from statistics import median
 
+from chartfile.matching.dates import boxed_shape
 from chartfile.records import Cell, OcrPage, Word
 
 _COLUMN_GAP_HEIGHTS = 1.5  # a horizontal gap wider than this many word heights is a column break
@@ -74,8 +75,20 @@ def caption_lines(cells: Sequence[Cell]) -> list[str]:
             continue
         value = _below(cell, functools.partial(_row_of, rows, cell.page))
         if value is not None:
-            lines.append(f"{cell.text.rstrip(' :')}: {value.text}")
+            lines.append(f"{cell.text.rstrip(' :')}: {_boxes_joined(value, rows[(value.page, value.row)])}")
     return lines
+
+
+def _boxes_joined(value: Cell, row: Sequence[Cell]) -> str:
+    """A value's text, with the cell after it on its row when the two make one date in digit boxes: the
+    space between a form's boxes can split "[03 |[05" from "[1958]" as it splits columns."""
+    after = [c for c in row if c.left >= value.right]
+    if not after or not any(ch.isdigit() for ch in value.text):
+        return value.text
+    rest = min(after, key=lambda c: c.left).text
+    joined = f"{value.text} | {rest}"
+    split = boxed_shape(joined) and not boxed_shape(value.text) and not boxed_shape(rest)
+    return joined if split else value.text
 
 
 def _row_of(rows: dict[tuple[int, int], list[Cell]], page: int, row: int) -> Sequence[Cell]:
