@@ -208,14 +208,19 @@ def _beside(words: PageWords, token: Token, firsts: frozenset[str]) -> bool:
 
 
 def _by_number(words: PageWords, index: PatientIndex) -> Iterator[tuple[int, Anchor]]:
-    """A listed MRN (labelled, or with the patient's surname or birth date also printed) or phone."""
+    """A listed MRN (labelled, or with the patient's surname or birth date also printed, or a word
+    near it that reads like their surname) or phone (likewise)."""
     days = {d.value for d in words.dates}
     for seen in words.numbers:
         labelled = seen.labelled
+        unconfirmed: list[int] = []
         for position in index.with_mrn(seen.value):
             record = index.records[position]
             if labelled or record.dob in days or not index.surname_keys_of(position).isdisjoint(words.keys):
                 yield position, _anchor_at(words, record, seen.cell)
+            else:
+                unconfirmed.append(position)
+        yield from _read_like(words, index, unconfirmed, seen.cell)  # their surname, misread, near it
     for seen in words.phones:
         misread: list[int] = []
         for position in index.with_phone(seen.value):

@@ -399,6 +399,26 @@ def test_a_first_name_with_its_middle_initial_glued_on_is_found_under_a_banded_h
     assert first == "ocr"  # the lost space is an OCR confusion, shown as one
 
 
+def test_a_birth_date_whose_year_box_stands_apart_is_read_under_its_caption() -> None:
+    """The space between a form's digit boxes splits the year from month and day as it splits columns:
+    the caption's value is the date in all three boxes, and a distractor date in the next column is not."""
+    page = (
+        "2. PATIENT'S NAME (Last, First)    3. PATIENT'S BIRTH DATE MM | DD | YY         REQUEST DATE\n"
+        "ZEBULON QUARTERMAINE               [03 |[05              [1958]                 01/14/2024\n"
+    )
+    identities = extract(document(page), reference_date=RECEIVED).identities
+    assert [(i.last_name, i.dob) for i in identities if i.last_name] == [("QUARTERMAINE", D(1958, 3, 5))]
+
+
+def test_a_listed_mrn_beside_a_misread_surname_finds_its_patient_for_review() -> None:
+    """An identifier label the extractor does not know ("Client ID"), the surname misread and no birth
+    date: the MRN and a word near it that reads like the patient's surname put them first for a clerk."""
+    page = "PROGRESS NOTE\nClient Name: HAROLD WHITFIELO\nClient ID: 1000001\n"
+    decision = decide(extract(document(page), reference_date=RECEIVED), INDEX, SETTINGS)
+    assert decision.status is Status.REVIEW  # a surname OCR does not explain is a clerk's call
+    assert decision.candidates and decision.candidates[0].mrn == "1000001"
+
+
 def test_an_unlisted_namesake_on_page_one_keeps_page_twos_patient_from_filing() -> None:
     """Page 1 is about a namesake of a listed patient (same name, another birth date: not on the list);
     page 2 about a listed patient. The document holds two people; it must not be filed to either."""
