@@ -419,6 +419,19 @@ def test_a_listed_mrn_beside_a_misread_surname_finds_its_patient_for_review() ->
     assert decision.candidates and decision.candidates[0].mrn == "1000001"
 
 
+def test_a_listed_name_in_a_field_of_an_unknown_role_keeps_a_bundle_in_review() -> None:
+    """Page 2 is another payer notice whose patient is the "Dependent" (a role word chartfile does not
+    know), printed exactly as a listed patient without birth date or MRN: the bundle is two people's.
+    The same name in a sentence, or under someone else's label, is not a person the document is about."""
+    first = "CLAIM NOTICE\nClaimant:    Harold Whitfield\nClaimant DOB:    03/04/1957\nMRN:    1000001\n"
+    bundled = "CLAIM NOTICE\nSubscriber:    OKONKWO, ADAEZE    Dependent:    OKONKWO, ADAEZE\n"
+    assert decided(document(first, bundled))[:2] == (Status.REVIEW, None)
+    prose = "Additional notes\nDiscussed with Adaeze Okonkwo at the front desk today.\n"
+    assert decided(document(first, prose))[:2] == (Status.FILED, "1000001")
+    someone_else = "CLAIM NOTICE\nSubscriber:    OKONKWO, ADAEZE\n"
+    assert decided(document(first, someone_else))[:2] == (Status.FILED, "1000001")
+
+
 def test_an_unlisted_namesake_on_page_one_keeps_page_twos_patient_from_filing() -> None:
     """Page 1 is about a namesake of a listed patient (same name, another birth date: not on the list);
     page 2 about a listed patient. The document holds two people; it must not be filed to either."""
