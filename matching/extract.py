@@ -14,6 +14,7 @@ from chartfile.matching.docdate import document_date
 from chartfile.matching.doctype import document_type
 from chartfile.matching.layout import caption_lines, page_cells, rows_text
 from chartfile.matching.normalize import normalize_mrn, person_name
+from chartfile.matching.parties import parties_differ
 from chartfile.matching.roles import MEMBER, patient_field_pages, role_in
 from chartfile.matching.same import same_person
 from chartfile.records import Cell, Extraction, IdentityCandidate, OcrPage, OcrResult, Role, Span
@@ -64,13 +65,21 @@ def extract(ocr: OcrResult, *, reference_date: dt.date) -> Extraction:
     doc_date = document_date(content, reference_date=reference_date, known_dobs=dobs, fields=fields)
     ranked = _rank(identities, cover_pages)
     multiple = _several_people([i for i in ranked if i.page not in cover_pages])
-    notes = ("pages name more than one patient",) if multiple else ()
+    bundled = parties_differ({p.number: p.text for p in content}, parse_name)
+    notes = tuple(
+        note
+        for note, holds in (
+            ("pages name more than one patient", multiple),
+            ("a party field names different people on different pages", bundled),
+        )
+        if holds
+    )
     return Extraction(
         identities=tuple(ranked),
         doc_date=doc_date,
         doc_type=document_type(content),
         reference_date=reference_date,
-        possibly_multiple_patients=multiple,
+        possibly_multiple_patients=multiple or bundled,
         notes=notes,
         cells=tuple(cell for number in sorted(layouts) for cell in layouts[number]),
     )

@@ -540,3 +540,27 @@ def test_the_next_label_run_into_a_name_is_not_part_of_it() -> None:
     text = "Client Name: LEROY L BARROWS Dale of Service: 10/04/2025\nClient DOB: 7/13/2015"
     identities = extract(ocr_of(text), reference_date=RECEIVED).identities
     assert identities and {i.last_name for i in identities} == {"BARROWS"}
+
+
+@pytest.mark.parametrize(
+    ("second_page", "bundled"),
+    [
+        pytest.param(
+            "EOB\nSubscriber:    LOWE,    CORTNEY    Dependent:    LOWE, CORTNEY\n",
+            True,
+            id="other-subscriber",
+        ),
+        pytest.param("EOB\nPatient:    Cortney Lowe    Claim #: 1993\n", True, id="other-patient"),
+        pytest.param("EOB\nSubscriber:    Roberts, Robert\nNotes follow.\n", False, id="same-subscriber"),
+        pytest.param("EOB\nSubscriber:    R0berts, Robert\n", False, id="an-ocr-slip-is-the-same"),
+        pytest.param("EOB\nRendering provider:    Eleanor Quinlan\n", False, id="not-a-party-field"),
+    ],
+)
+def test_a_party_field_naming_different_people_on_two_pages_is_a_bundle(
+    second_page: str, bundled: bool
+) -> None:
+    """Two payer notices faxed as one: page 2's subscriber or patient is someone else, so the document
+    may hold more than one patient, whether or not either is on the list."""
+    first = "EOB\nSubscriber:    Roberts, Robert    Claimant:    Cary Roberts\nPatient:    Cary Roberts\n"
+    extraction = extract(ocr_of(first, second_page), reference_date=RECEIVED)
+    assert extraction.possibly_multiple_patients is bundled
