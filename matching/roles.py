@@ -119,14 +119,6 @@ def _prose(text: str) -> bool:
     return ":" not in text and bool(_PROSE.search(text))
 
 
-def in_a_field(cells: Sequence[Cell], cell: int, first_word: int) -> bool:
-    """Is the name starting at word `first_word` of cells[cell] a form field's value: right after a label
-    ending in a colon, in its cell or in the cell to its left ("Dependent:  LOWE, CORTNEY"), whatever
-    role the label's words name? Free text and a signature line are not."""
-    before = " ".join(cells[cell].text.split()[:first_word])
-    return any(_ENDS_LABEL.search(label) for label in _labels(cells, cell, before)[:1])
-
-
 def _labels(cells: Sequence[Cell], index: int, before: str) -> list[str]:
     """Where a label for this cell's name can be: before it in the cell, the cell to its left, then the
     captions above it: a header cell, and over that a section band ("GUARANTOR", "PATIENT")."""

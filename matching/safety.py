@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from chartfile.matching.compare import compare_dob, compare_first, compare_surname
 from chartfile.matching.normalize import squash
-from chartfile.matching.roles import in_a_field, label_role, patient_field_pages
+from chartfile.matching.roles import label_role, patient_field_pages
 from chartfile.matching.same import surname_misread
 from chartfile.matching.tokens import PageWords, birth_date_label
 from chartfile.records import Candidate, Extraction, IdentityCandidate, PatientRecord, Role
@@ -95,8 +95,6 @@ def blockers(
     found += _contradictions(best)
     found += _twins(best, ranked[1:], records)
     found += _other_people(extraction, best, ranked[1:], records)
-    if words is not None:
-        found += _fielded_people(words, best, ranked[1:])
     return found
 
 
@@ -185,23 +183,6 @@ def _other_people(
     if any(_names_someone_else(identity, patient) for identity in extraction.identities):
         found.append("a patient field on the document names someone other than the best candidate")
     return found
-
-
-def _fielded_people(words: PageWords, best: Scored, others: Sequence[Scored]) -> list[str]:
-    """Another listed patient's full name, printed exactly as listed, as the value of a form field whose
-    label names no role chartfile knows ("Dependent:", "Enrolled child:"): a person the document is
-    about, for a clerk to tell apart. A name under someone else's label, or in free text, is not."""
-    for other in others:
-        reading = other.reading
-        if reading.role is not Role.UNSTATED or reading.name_words is None or not _elsewhere(other, best):
-            continue
-        level = _levels(other.candidate)
-        if level.get("surname") != "exact" or level.get("first_name") != "exact":
-            continue
-        cell, first, _ = reading.name_words
-        if in_a_field(words.cells, cell, first):
-            return ["a field on the document names another listed patient"]
-    return []
 
 
 def _other_birth_dates(words: PageWords, patient: PatientRecord) -> list[str]:
