@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from bench.evaluate import Tally, family_table, group_keys, score
+import pytest
+
+from bench.evaluate import Tally, family_table, fileable, group_keys, score
 from chartfile.ledger.models import Document
 
 
@@ -86,3 +88,22 @@ def test_an_old_corpus_without_families_is_still_scored() -> None:
     _, groups = _score([(truth, _row("e.pdf", "filed", "777", ["777"]))])
     assert set(groups) == {"half ?", "unknown"}
     assert len(family_table(groups, [truth])) == 3
+
+
+@pytest.mark.parametrize(
+    ("variations", "printed_mrn", "expected"),
+    [
+        pytest.param([], None, True, id="dob-alone"),
+        pytest.param(["no_dob"], "1000001", True, id="mrn-alone"),
+        pytest.param(["typo"], None, False, id="misspelt-name-needs-dob-and-mrn"),
+        pytest.param(["typo"], "1000001", True, id="misspelt-name-with-dob-and-mrn"),
+        pytest.param(["dob_swapped"], None, False, id="swapped-dob-needs-the-mrn"),
+        pytest.param(["outside_mrn"], "X-99", True, id="an-outside-mrn-is-not-ours-the-dob-is"),
+    ],
+)
+def test_the_ceiling_counts_documents_that_print_what_filing_needs(
+    variations: list[str], printed_mrn: str | None, expected: bool
+) -> None:
+    printed_dob = None if "no_dob" in variations else "03/04/1957"
+    truth = _truth("a.tif", "f", "A", "1000001", variations=variations, printed_dob=printed_dob)
+    assert fileable({**truth, "printed_mrn": printed_mrn}) is expected
