@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -81,7 +82,9 @@ class UnitFolder:
     """
 
     def __init__(self, work_root: Path, name: str) -> None:
-        starting = work_root / f".starting-{name}"  # locked before recovery can see it by its name
+        # Named for its starter (host and PID): a folder whose starter is gone is swept whatever state
+        # the kill left it in (made, lock created, lock held); the lock tells the rest.
+        starting = work_root / f".starting-{socket.gethostname()}~{os.getpid()}~{name}"
         starting.mkdir(parents=True, mode=0o700)
         self._fd = os.open(starting / LOCK, os.O_WRONLY | os.O_CREAT, 0o600)
         fcntl.flock(self._fd, fcntl.LOCK_EX)
@@ -100,9 +103,10 @@ class UnitFolder:
 
 def abandoned_starts(work_root: Path, *, now: float | None = None) -> list[Path]:
     """Unit folders a command was killed in while opening (before its rename): nothing was journaled in
-    them yet. Their lock is free and not just created (a starter locks it in the next system call), or
-    there is no lock and the folder is a minute old. A lock its starter wrote its PID into was held: free,
-    its starter is dead, however recently it was made (a command started at once after a kill)."""
+    them yet. Their starter (named in the folder's name) no longer runs on this host; or their lock is
+    free and not just created (a starter locks it in the next system call), or there is no lock and the
+    folder is a minute old. A lock its starter wrote its PID into was held: free, its starter is dead,
+    however recently it was made (a command started at once after a kill)."""
     now = time.time() if now is None else now
     found = []
     for folder in sorted(work_root.glob(".starting-*")):
@@ -114,11 +118,27 @@ def abandoned_starts(work_root: Path, *, now: float | None = None) -> list[Path]
             continue  # its starter renamed or removed it meanwhile
         age = now - stat.st_mtime
         # A PID in the lock: its starter had locked it, so a free lock means it died, however young.
-        dead = has_lock and stat.st_size > 0
+        dead = (has_lock and stat.st_size > 0) or _starter_gone(folder.name)
         fresh = _JUST_CREATED_SECONDS if has_lock else _NO_LOCK_SECONDS
         if folder.is_dir() and (dead or age > fresh) and not _locked(lock):
             found.append(folder)
     return found
+
+
+def _starter_gone(folder_name: str) -> bool:
+    """Does the ".starting-HOST~PID~..." name say its starter ran on this host and has exited? (Another
+    host's, or an unnamed one, is judged by its lock alone.)"""
+    host, _, rest = folder_name.removeprefix(".starting-").partition("~")
+    pid, named, _ = rest.partition("~")
+    if not named or host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # it runs, as another user
+    return False
 
 
 def abandoned_units(work_root: Path) -> list[Path]:

@@ -7,6 +7,7 @@ import fcntl
 import hashlib
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -148,3 +149,23 @@ def test_a_starter_killed_after_locking_is_swept_at_once() -> None:
             (folder / journal.LOCK).touch()
         (dead / journal.LOCK).write_text("4242")
         assert journal.abandoned_starts(work) == [dead]  # the empty one: its starter may lock it next
+
+
+def test_a_starter_killed_at_any_point_of_opening_is_swept_at_once_by_its_name(tmp_path: Path) -> None:
+    """A command killed while another of its threads opened a unit folder leaves it in any state: made
+    with no lock yet, with an empty lock, or locked without its PID. The folder's name says which process
+    on this host made it; that process is gone, so a command started at once after the kill sweeps it.
+    A folder named for a running process (this one) waits for its lock, as before."""
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    )
+    host, dead_pid = socket.gethostname(), int(gone.stdout)
+    no_lock = tmp_path / f".starting-{host}~{dead_pid}~a"
+    empty_lock = tmp_path / f".starting-{host}~{dead_pid}~b"
+    mine = tmp_path / f".starting-{host}~{os.getpid()}~c"
+    elsewhere = tmp_path / f".starting-another-host~{dead_pid}~d"
+    for folder in (no_lock, empty_lock, mine, elsewhere):
+        folder.mkdir()
+    for folder in (empty_lock, mine, elsewhere):
+        (folder / journal.LOCK).touch()
+    assert journal.abandoned_starts(tmp_path) == [no_lock, empty_lock]
