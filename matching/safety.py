@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from chartfile.matching.compare import compare_dob, compare_first, compare_surname
 from chartfile.matching.normalize import squash
-from chartfile.matching.roles import label_role, patient_field_pages
+from chartfile.matching.roles import label_role
 from chartfile.matching.same import surname_misread
 from chartfile.matching.tokens import PageWords, birth_date_label
 from chartfile.records import Candidate, Extraction, IdentityCandidate, PatientRecord, Role
@@ -189,14 +189,13 @@ def _other_birth_dates(words: PageWords, patient: PatientRecord) -> list[str]:
     """A date printed right after a birth-date label (or under a birth-date caption) that is not the
     patient's (nor a slip or swap of it), and whose label does not name someone else (insured,
     subscriber, guarantor, mother): the document is about a second person, listed or not."""
-    fields = patient_field_pages(words.cells)
     for seen in words.dates:
         label = birth_date_label(words, seen)
         if label is None or compare_dob(seen.value, patient.dob).level in _SAME_BIRTH_DATE:
             continue
         text = words.cells[seen.cell].text
         before = text[: max(0, text.find(seen.text))]
-        field = words.cells[seen.cell].page in fields
+        field = words.cells[seen.cell].page in words.field_pages
         if label_role(words.cells, seen.cell, before, has_patient_field=field) is not Role.OTHER:
             return ["the document prints another person's birth date as a patient's"]
     return []

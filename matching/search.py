@@ -30,7 +30,6 @@ from chartfile.matching.index import (
     surname_keys,
 )
 from chartfile.matching.normalize import squash
-from chartfile.matching.roles import patient_field_pages
 from chartfile.matching.tokens import PageWords, Token, cells_beside
 from chartfile.records import IdentityCandidate, PatientRecord
 
@@ -50,10 +49,9 @@ class Mention:
 def mentions(words: PageWords, index: PatientIndex) -> list[Mention]:
     """Every listed patient the document mentions, with each distinct reading of them (decide scores
     them all and keeps each patient's best)."""
-    fields = patient_field_pages(words.cells)
     found: dict[tuple[int, IdentityCandidate], None] = {}
     for position, anchor in dict.fromkeys(_anchors(words, index)):
-        field = words.cells[anchor.cell].page in fields
+        field = words.cells[anchor.cell].page in words.field_pages
         reading = assemble(anchor, index.records[position], words, has_patient_field=field)
         if reading is not None:
             found[(position, reading)] = None

@@ -15,6 +15,7 @@ from chartfile.matching.dates import DateKind, boxed_dates, find_dates, half_sla
 from chartfile.matching.labels import DOB_LABEL, MRN_WORD
 from chartfile.matching.layout import below, is_caption
 from chartfile.matching.normalize import digits_only, mrn_key, normalize_mrn, ocr_fold, squash
+from chartfile.matching.roles import patient_field_pages
 from chartfile.records import Cell, Role
 
 _PHONE = re.compile(r"(?<![\d\-])\(?\b(\d{3})\)?[\s.\-]{0,2}(\d{3})[\s.\-]{1,2}(\d{4})\b(?![\-]\d)")
@@ -71,6 +72,7 @@ class PageWords:
     numbers: tuple[NumberSeen, ...]  # MRN-shaped words
     phones: tuple[NumberSeen, ...]
     keys: frozenset[str]  # every token key and fold on the document
+    field_pages: frozenset[int]  # the pages with a field for the patient (roles.patient_field_pages)
     by_cell: dict[int, tuple[Token, ...]] = field(default_factory=dict)
     rows: dict[tuple[int, int], tuple[int, ...]] = field(default_factory=dict)  # (page, row) -> cells
     windows: dict[int, frozenset[int]] = field(default_factory=dict)  # filled as the search asks
@@ -96,7 +98,17 @@ def read_words(cells: Sequence[Cell], *, reference_date: dt.date) -> PageWords:
     )
     keys = frozenset(k for t in tokens for k in (t.key, t.fold, *t.parts) if k)
     by_cell_frozen = {c: tuple(ts) for c, ts in by_cell.items()}
-    return PageWords(cells, tokens, dates, numbers, tuple(_phones(cells)), keys, by_cell_frozen, frozen_rows)
+    return PageWords(
+        cells,
+        tokens,
+        dates,
+        numbers,
+        tuple(_phones(cells)),
+        keys,
+        patient_field_pages(cells),
+        by_cell_frozen,
+        frozen_rows,
+    )
 
 
 def label_texts(cells: Sequence[Cell], rows: dict[tuple[int, int], tuple[int, ...]], cell: int) -> list[str]:
@@ -188,11 +200,11 @@ def _boxed_dates(
         starts.append((len(text), i))
         text += zeros_read(cells[i].text) + " | "
     found = []
-    full_years = set(boxed_dates(text, reference_date=reference, short_years=False))
     for date in boxed_dates(text, reference_date=reference, short_years=True):
         cell = max((i for start, i in starts if start <= date.start), default=digits[0])
         labelled = _labelled(DOB_LABEL, cells, rows, cell)
-        if labelled or date in full_years:  # "01 18 08" could be anything; under a DOB caption it is a date
+        full_year = text[date.end - 4 : date.end].isdigit()  # a box separates a two-digit year
+        if labelled or full_year:  # "01 18 08" could be anything; under a DOB caption it is a date
             found.append(DateSeen(date.value, cell, text[date.start : date.end], labelled))
     return found
 
