@@ -25,7 +25,6 @@ T = TypeVar("T")
 _NAME_TOKEN = re.compile(r"^[^\W\d_](?:[^\W_]|['’\-.])*$")
 # OCR noise inside a printed date: stray marks, and spaces around its separators ("19-Jan- 1999").
 _DATE_NOISE = re.compile(r"[~'’‘`]|(?<=[/\-.])\s+|\s+(?=[/\-.]\d)")
-_STRAY_MARKS = " '\"‘’“”`_.,;:|-"
 _SUFFIXES = {"JR", "SR", "II", "III", "IV"}
 _RE = re.compile(r"r[ef]|regarding", re.IGNORECASE)
 # The next field's label run into a name where OCR lost the gap: "LEROY L BARROWS Dale of Service"
@@ -131,9 +130,9 @@ def _names(text: str, *, headings: bool, has_patient_field: bool) -> list[tuple[
             if role_in(nested.group(), has_patient_field=False) is Role.OTHER:
                 continue
             value, start = value[nested.end() :], start + nested.end()
-        value = labels.VALUE_END.split(value.lstrip(_STRAY_MARKS), maxsplit=1)[0]
+        value = labels.VALUE_END.split(value.lstrip(labels.STRAY_MARKS), maxsplit=1)[0]
         value = _NEXT_LABEL_PHRASE.sub("", value)
-        value = _without_trailing_words(value.strip(_STRAY_MARKS))
+        value = _without_trailing_words(value.strip(labels.STRAY_MARKS))
         parsed = parse_name(value)
         if parsed:
             hits.append((parsed, Span(0, start, start + len(value))))
@@ -159,7 +158,7 @@ def _without_trailing_words(value: str) -> str:
     tokens = value.split()
     while len(tokens) > 2 and tokens[-1].upper().strip(".:") in labels.NOT_NAME_WORDS:
         tokens.pop()
-    return " ".join(tokens).strip(_STRAY_MARKS) if tokens else value
+    return " ".join(tokens).strip(labels.STRAY_MARKS) if tokens else value
 
 
 def _next_line(text: str, position: int) -> tuple[str, int]:
@@ -206,7 +205,7 @@ def _dobs(text: str, reference: dt.date, *, has_patient_field: bool) -> list[tup
         if _someone_else(text, match.start(), has_patient_field):
             continue
         raw = text[match.end() : match.end() + 40].split("\n", 1)[0]  # its value is on its line
-        skipped = len(raw) - len(raw.lstrip(_STRAY_MARKS))  # "DOB: . - 05/30/76": stray marks first
+        skipped = len(raw) - len(raw.lstrip(labels.STRAY_MARKS))  # "DOB: . - 05/30/76": stray marks first
         window = _DATE_NOISE.sub("", raw[skipped:])
         found = find_dates(window, reference_date=reference, kind=DateKind.DOB) or half_slashed(
             window, reference_date=reference, kind=DateKind.DOB

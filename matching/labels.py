@@ -58,6 +58,8 @@ DISTRACTOR_CONTEXT = re.compile(
     r"responsible\s+party|account|acct|claim|npi|order|accession",
     re.IGNORECASE,
 )
+# Marks OCR and form rules leave around a field's value (stripped from its ends).
+STRAY_MARKS = " '\"‘’“”`_.,;:|-"
 # Where a name value stops: the next label in the same line, a bracket, or a column gap.
 VALUE_END = re.compile(
     r"\s{2,}|\t|\(|(?<![A-Za-z])(?:" + _DOB + r"|" + _DATE_OF_BIRTH + r"|MRN|MR\s?#|med\s*rec|"

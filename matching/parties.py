@@ -23,7 +23,6 @@ _PARTY = re.compile(r"guarantor|subscriber|insured|policy\s*holder|cardholder", 
 _FIELD = re.compile(
     r"(?:^|(?<=\s\s)|(?<=\t))(?P<label>[A-Za-z][A-Za-z'’ ]{1,30}?)\s*:[ \t]*(?P<value>[^\n]*)", re.MULTILINE
 )
-_MARKS = " '\"‘’“”`_.,;:|-"
 
 
 def parties_differ(pages: Mapping[int, str], parse: Callable[[str], Name | None]) -> bool:
@@ -50,11 +49,11 @@ def _party_names(text: str, parse: Callable[[str], Name | None]) -> list[tuple[s
 def _value(text: str) -> str:
     """The field's value up to the next label or column gap; a "LAST," whose first name the gap put in
     the next cell keeps it ("LOWE,    CORTNEY")."""
-    pieces = [p for p in labels.VALUE_END.split(text.lstrip(_MARKS), maxsplit=2) if p is not None]
+    pieces = labels.VALUE_END.split(text.lstrip(labels.STRAY_MARKS), maxsplit=2)
     value = pieces[0].strip()
     if value.endswith(",") and len(pieces) > 1:
         value = f"{value} {pieces[1].strip()}"
-    return value.strip(_MARKS)
+    return value.strip(labels.STRAY_MARKS)
 
 
 def _two_people(names: list[Name]) -> bool:
