@@ -145,6 +145,7 @@ class IdentityCandidate:
     dob: dt.date | None = None
     mrn: str | None = None
     page: int = 1
+    dob_unread_glyphs: bool = False  # search: digit boxes OCR partly misread that read as the listed `dob`
     name_span: Span | None = None
     dob_span: Span | None = None
     mrn_span: Span | None = None

@@ -154,6 +154,7 @@ class MatchWeights(_Section):
     dob_exact: float = 12.0
     dob_swapped: float = 5.0
     dob_typo: float = 4.0
+    dob_glyphs: float = 9.0  # digit boxes OCR partly misread, whose readable digits (6 or more) agree
     dob_century: float = 5.0
     dob_else: float = -8.0
     mrn_exact: float = 14.0

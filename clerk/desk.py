@@ -39,6 +39,7 @@ LEVEL_WORDS = {
     "initial": "an initial of the listed name",
     "close": "spelled nearly the same",
     "near": "spelled somewhat alike",
+    "glyphs": "the same where OCR could read the digits",
     "day-month-swapped": "day and month swapped",
     "century": "the same but for the century",
     "one-digit": "one digit differs",

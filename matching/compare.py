@@ -144,9 +144,14 @@ def _digits(day: dt.date) -> str:
     return day.strftime("%Y%m%d")
 
 
-def compare_dob(doc: dt.date | None, patient: dt.date | None, w: Weights = DEFAULT_WEIGHTS) -> FieldScore:
+def compare_dob(
+    doc: dt.date | None, patient: dt.date | None, w: Weights = DEFAULT_WEIGHTS, *, unread_glyphs: bool = False
+) -> FieldScore:
+    """`unread_glyphs`: `doc` is the listed date, read through digit boxes OCR partly misread."""
     if doc is None or patient is None:
         return FieldScore("dob", "null", 0.0)
+    if unread_glyphs and doc == patient:
+        return FieldScore("dob", "glyphs", w.dob_glyphs, "some of its digits were unreadable")
     if doc == patient:
         return FieldScore("dob", "exact", w.dob_exact)
     if (doc.year, doc.month, doc.day) == (patient.year, patient.day, patient.month):

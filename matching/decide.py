@@ -75,7 +75,7 @@ def score(
     return (
         *names,
         middle,
-        compare_dob(identity.dob, patient.dob, w),
+        compare_dob(identity.dob, patient.dob, w, unread_glyphs=identity.dob_unread_glyphs),
         compare_mrn(identity.mrn, patient.mrn, w),
         compare_phone(identity.phone, patient.phone, w),
         compare_address(identity.address, patient.address, w, patient_zip=patient.zip),

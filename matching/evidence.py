@@ -15,6 +15,7 @@ from operator import itemgetter
 
 from rapidfuzz.distance import JaroWinkler
 
+from chartfile.matching import glyphs
 from chartfile.matching.compare import compare_dob, compare_mrn, name_forms
 from chartfile.matching.index import first_keys
 from chartfile.matching.normalize import digits_only, mrn_key, squash
@@ -46,7 +47,7 @@ def assemble(
     """The document's reading of `record`'s identity around `anchor`; None if nothing identifies."""
     window = _window(words, anchor.cell)
     first, middle = (anchor.first, anchor.middle) if anchor.first else _first_for(words, anchor, record)
-    dob = _dob(words, window, record)
+    dob, unread = _dob(words, window, record, anchor.cell)
     mrn = _mrn(words, window, record)
     if not anchor.surname and dob is None and mrn is None:
         return None
@@ -58,6 +59,7 @@ def assemble(
         first_name=first.text if first else None,
         middle_name=middle.text if middle else None,
         dob=dob.value if dob else None,
+        dob_unread_glyphs=unread,
         mrn=mrn,
         page=cell.page,
         phone=_phone(words, window, record, anchor.cell),
@@ -133,14 +135,43 @@ def _first_beside(
     return None, None
 
 
-def _dob(words: PageWords, window: frozenset[int], record: PatientRecord) -> DateSeen | None:
+def _dob(
+    words: PageWords, window: frozenset[int], record: PatientRecord, anchor: int
+) -> tuple[DateSeen | None, bool]:
+    """The birth date read for the patient, and whether it was read through digit boxes OCR partly
+    misread. A date in the window that agrees wins; then boxes that read as the patient's birth date
+    nearer the name than a labelled birth date that does not agree (an insured's, say); then that one."""
     near = [d for d in words.dates if d.cell in window]
     levels = [(_DOB_RANK.get(compare_dob(d.value, record.dob).level, len(_DOB_RANK)), d) for d in near]
     agreeing = [(rank, d) for rank, d in levels if rank < len(_DOB_RANK)]
     if agreeing:
-        return min(agreeing, key=lambda pair: pair[0])[1]
+        return min(agreeing, key=lambda pair: pair[0])[1], False
     labelled = [d for d in near if d.labelled]
-    return labelled[0] if labelled else None
+    here = words.cells[anchor].row
+    within = min((abs(words.cells[d.cell].row - here) for d in labelled), default=_ROWS_DOWN + 1)
+    misread = _read_through_glyphs(words, window, record, here, within)
+    if misread is not None:
+        return misread, True
+    return (labelled[0] if labelled else None), False
+
+
+def _read_through_glyphs(
+    words: PageWords, window: frozenset[int], record: PatientRecord, here: int, within: int
+) -> DateSeen | None:
+    """A row of the window, fewer than `within` rows from the name, whose digit boxes read as the
+    patient's birth date where OCR could read them (`glyphs.reads_as`)."""
+    if record.dob is None:
+        return None
+    rows: dict[int, list[int]] = {}
+    for i in window:
+        if abs(words.cells[i].row - here) < within:
+            rows.setdefault(words.cells[i].row, []).append(i)
+    for row in sorted(rows, key=lambda r: abs(r - here)):
+        cells = sorted(rows[row], key=lambda i: words.cells[i].left)
+        text = " ".join(words.cells[i].text for i in cells)
+        if glyphs.reads_as(text, record.dob):
+            return DateSeen(record.dob, cells[0], text)
+    return None
 
 
 def _mrn(words: PageWords, window: frozenset[int], record: PatientRecord) -> str | None:

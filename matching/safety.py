@@ -22,7 +22,7 @@ from chartfile.settings import MatchingSettings
 
 _SURNAME_AGREES = {"exact", "ocr", "part"}
 _FIRST_AGREES = {"exact", "nickname", "ocr"}
-_DOB_AGREES = {"exact", "day-month-swapped", "century"}
+_DOB_AGREES = {"exact", "glyphs", "day-month-swapped", "century"}
 _MRN_AGREES = {"exact", "ocr-confusable"}
 _SPELLED_DIFFERENTLY = {"close", "near"}
 _CLEARLY_DIFFERENT_FIRST = {"else", "near"}
@@ -32,6 +32,7 @@ _TWIN = "another patient has the same surname, birth date and a similar first na
 _HOUSEHOLD = "neither the full name nor the MRN agrees: a birth date and a phone fit a twin or relative too"
 _SAME_BIRTH_DATE = {
     "exact",
+    "glyphs",
     "day-month-swapped",
     "century",
     "one-digit",
@@ -223,7 +224,7 @@ def _alike(other: Scored) -> bool:
     whose name was misspelled or misread is still a second patient)."""
     level = _levels(other.candidate)
     return (
-        level.get("dob") in {"exact", "day-month-swapped"}
+        level.get("dob") in {"exact", "glyphs", "day-month-swapped"}
         and level.get("surname") in {"exact", "ocr", "part", "close", "near"}
         and level.get("first_name") in {"exact", "nickname", "ocr", "close"}
     )

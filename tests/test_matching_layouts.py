@@ -207,6 +207,31 @@ def test_a_zero_read_as_the_letter_o_in_a_birth_date_is_a_zero(printed: str, rea
     assert (decision.status, decision.patient_mrn) == expected
 
 
+@pytest.mark.parametrize(
+    ("printed", "filed"),
+    [
+        pytest.param("(03 (04 19k |", True, id="year-box-half-read"),
+        pytest.param("(03 (05 19k |", False, id="a-read-digit-differs"),
+    ],
+)
+def test_digit_boxes_ocr_partly_misread_agree_with_a_listed_patient_named_beside_them(
+    printed: str, filed: bool
+) -> None:
+    """The listed patient's birth date reads through boxes OCR could not wholly read ("19k" for 1957):
+    an agreeing birth date, shown as such; a box whose digits read otherwise is no agreement."""
+    decision = decide(
+        extract(document(CLAIM_FORM.replace("03 04 1957", printed)), reference_date=RECEIVED), INDEX, SETTINGS
+    )
+    harold = next(c for c in decision.candidates if c.mrn == "1000001")
+    dob = next(f for f in harold.fields if f.field == "dob")
+    if filed:
+        assert (decision.status, decision.patient_mrn) == (Status.FILED, "1000001")
+        assert (dob.level, harold.reading and harold.reading.dob) == ("glyphs", D(1957, 3, 4))
+    else:
+        assert decision.status is Status.REVIEW
+        assert dob.level == "null"
+
+
 def test_an_unlisted_patients_boxed_birth_date_is_read_under_its_caption() -> None:
     """Someone not on the list: no search finds them, so the labelled reading is all a clerk gets; the
     boxed birth date under its caption (a zero read as "o") is theirs, the insured's box is not."""

@@ -1,0 +1,56 @@
+"""A known birth date checked against digit boxes OCR read badly. (Pure.)
+
+Small digit boxes on a faxed claim form come back as "(04 (30 20k", "07 |[11 ||2e01" or "102 26 “i949":
+no date reader can parse them, but the master list knows which date each candidate patient was born on.
+This asks the narrower question, the way a lexicon corrects OCR: do three digit groups printed month,
+day, year read as that date, where each glyph is the digit, a letter OCR takes for it (o for 0, i for 1,
+S for 5 ...), or a glyph OCR could not read at all (one or two digits)? Enough of the digits must be
+read, the unreadable glyphs must sit in one box, and no digit may differ: "f92" is not 02.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_AS_DIGIT = str.maketrans("oOQDiIl!zZsSbGBgq", "00001111225566899")  # letters OCR reads for digits
+_BOX_EDGE = frozenset("1iIl!|[")  # a box's left rule, read as a glyph before the digits ("102")
+_GROUP = r"(?=[A-Za-z]{0,3}[0-9])[0-9A-Za-z]{1,5}"  # at least one digit: words are not date groups
+_SEP = r"[ |/\[\]{}()!,.\-_;:'\"“”‘’]{1,7}"
+_RUN = re.compile(rf"(?=(?<![0-9A-Za-z])({_GROUP}){_SEP}({_GROUP}){_SEP}({_GROUP})(?![0-9A-Za-z]))")
+MIN_READ = 6  # digits read (as digits or as letters OCR takes for them) across the three groups
+MAX_UNREAD = 2  # glyphs OCR could not read, all in one box
+
+
+def reads_as(text: str, birth_date: dt.date) -> bool:
+    """Does `text` print `birth_date` month, day, year in digit groups OCR partly misread?"""
+    targets = (f"{birth_date.month:02d}", f"{birth_date.day:02d}")
+    years = (f"{birth_date.year:04d}", f"{birth_date.year % 100:02d}")
+    for match in _RUN.finditer(text):
+        month, day, year = match.groups()
+        parts = [_group(month, targets[0]), _group(day, targets[1])]
+        parts.append(_group(year, years[0]) or _group(year, years[1]))
+        if all(parts) and _enough([p for p in parts if p]):
+            return True
+    return False
+
+
+def _enough(parts: list[tuple[int, int]]) -> bool:
+    """Enough digits read, and the glyphs not read few and in one box."""
+    read, unread = sum(p[0] for p in parts), sum(p[1] for p in parts)
+    boxes_unread = sum(p[1] > 0 for p in parts)
+    return read >= MIN_READ and unread <= MAX_UNREAD and boxes_unread <= 1
+
+
+def _group(printed: str, digits: str) -> tuple[int, int] | None:
+    """(glyphs read, glyphs unread) if `printed` can be `digits`, else None."""
+    tries = [printed]
+    if len(printed) > len(digits) and printed[0] in _BOX_EDGE:
+        tries.append(printed[1:])
+    for glyphs in tries:
+        mapped = glyphs.translate(_AS_DIGIT)
+        pattern = "".join(ch if ch.isdigit() else r"\d{1,2}" for ch in mapped)
+        if re.fullmatch(pattern, digits):
+            unread = sum(not ch.isdigit() for ch in mapped)
+            return len(mapped) - unread, unread
+    return None

@@ -1,0 +1,36 @@
+"""A known birth date checked against digit boxes OCR partly misread (`matching.glyphs`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from chartfile.matching.glyphs import reads_as
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("printed", "born", "reads"),
+    [
+        pytest.param("HERB (04 (30 20k | | M | SAME", D(2011, 4, 30), True, id="year-box-half-read"),
+        pytest.param("SOLEDAD A 07 |[11 ||2e01_ F", D(2001, 7, 11), True, id="zero-read-as-e"),
+        pytest.param("REYNA 102 26 “i949 \\ | F", D(1949, 2, 26), True, id="box-rule-and-i-for-1"),
+        pytest.param("LULA J o9 |/11 || 1982 F", D(1982, 9, 11), True, id="o-for-0"),
+        pytest.param("04 30 2011", D(2011, 4, 30), True, id="clean"),
+        pytest.param("04 30 11", D(2011, 4, 30), True, id="two-digit-year"),
+        pytest.param("DENNY f92]/10)[1937; | M", D(1937, 2, 10), False, id="a-digit-differs"),
+        pytest.param("04 30 2012", D(2011, 4, 30), False, id="another-year"),
+        pytest.param("04 31 2011", D(2011, 4, 30), False, id="another-day"),
+        pytest.param("30 04 2011", D(2011, 4, 30), False, id="day-first"),
+        pytest.param("k4 3k 2011", D(2011, 4, 30), False, id="two-boxes-unread"),
+        pytest.param("0k 3k 2k", D(2011, 4, 30), False, id="too-few-digits-read"),
+        pytest.param("[03 |[Ox |[1957 |", D(1957, 3, 4), False, id="a-box-without-a-digit"),
+        pytest.param("Room 04 30 ward", D(2011, 4, 30), False, id="two-groups"),
+    ],
+)
+def test_digit_boxes_read_as_a_known_birth_date_only_where_every_digit_read_agrees(
+    printed: str, born: dt.date, reads: bool
+) -> None:
+    assert reads_as(printed, born) is reads
