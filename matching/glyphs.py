@@ -2,7 +2,8 @@
 
 Small digit boxes on a faxed claim form come back as "(04 (30 20k", "07 |[11 ||2e01" or "102 26 “i949":
 no date reader can parse them, but the master list knows which date each candidate patient was born on.
-This asks the narrower question, the way a lexicon corrects OCR: do three digit groups printed month,
+The same holds for a field of eight digits, MMDDYYYY, as a UB-04 claim prints the birth date. This
+asks the narrower question, the way a lexicon corrects OCR: do three digit groups printed month,
 day, year read as that date, where each glyph is the digit, a letter OCR takes for it (o for 0, i for 1,
 S for 5 ...), or a glyph OCR could not read at all (one or two digits)? Enough of the digits must be
 read, the unreadable glyphs must sit in one box, and no digit may differ: "f92" is not 02.
@@ -18,6 +19,10 @@ _BOX_EDGE = frozenset("1iIl!|[")  # a box's left rule, read as a glyph before th
 _GROUP = r"(?=[A-Za-z]{0,3}[0-9])[0-9A-Za-z]{1,5}"  # at least one digit: words are not date groups
 _SEP = r"[ |/\[\]{}()!,.\-_;:'\"“”‘’]{1,7}"
 _RUN = re.compile(rf"(?=(?<![0-9A-Za-z])({_GROUP}){_SEP}({_GROUP}){_SEP}({_GROUP})(?![0-9A-Za-z]))")
+# One field of eight (or six) digits, MMDDYYYY as a UB-04 prints a birth date, some misread as letters.
+_COMPACT = re.compile(
+    r"(?<![0-9A-Za-z])(?=[A-Za-z]{0,2}[0-9])(?:[0-9A-Za-z]{8}|[0-9A-Za-z]{6})(?![0-9A-Za-z])"
+)
 MIN_READ = 6  # digits read (as digits or as letters OCR takes for them) across the three groups
 MAX_UNREAD = 2  # glyphs OCR could not read, all in one box
 
@@ -26,8 +31,9 @@ def reads_as(text: str, birth_date: dt.date) -> bool:
     """Does `text` print `birth_date` month, day, year in digit groups OCR partly misread?"""
     targets = (f"{birth_date.month:02d}", f"{birth_date.day:02d}")
     years = (f"{birth_date.year:04d}", f"{birth_date.year % 100:02d}")
-    for match in _RUN.finditer(text):
-        month, day, year = match.groups()
+    runs = [match.groups() for match in _RUN.finditer(text)]
+    runs += [(run[:2], run[2:4], run[4:]) for run in _COMPACT.findall(text)]
+    for month, day, year in runs:
         parts = [_group(month, targets[0]), _group(day, targets[1])]
         parts.append(_group(year, years[0]) or _group(year, years[1]))
         if all(parts) and _enough([p for p in parts if p]):

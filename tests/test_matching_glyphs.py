@@ -28,6 +28,10 @@ D = dt.date
         pytest.param("0k 3k 2k", D(2011, 4, 30), False, id="too-few-digits-read"),
         pytest.param("[03 |[Ox |[1957 |", D(1957, 3, 4), False, id="a-box-without-a-digit"),
         pytest.param("Room 04 30 ward", D(2011, 4, 30), False, id="two-groups"),
+        pytest.param("10 BIRTHDATE O3k4l957 11 SEX", D(1957, 3, 4), True, id="ub04-eight-digits"),
+        pytest.param("O3O457", D(1957, 3, 4), True, id="six-digits"),
+        pytest.param("03051957", D(1957, 3, 4), False, id="eight-digits-another-day"),
+        pytest.param("0kk41957", D(1957, 3, 4), False, id="eight-digits-two-fields-unread"),
     ],
 )
 def test_digit_boxes_read_as_a_known_birth_date_only_where_every_digit_read_agrees(
