@@ -149,6 +149,24 @@ def parse_date(text: str, *, reference_date: dt.date, kind: DateKind) -> dt.date
     return found[0].value if found else None
 
 
+_COMPACT = re.compile(r"(?<!\d)\d{8}(?!\d)")
+
+
+def compact_dates(text: str, *, reference_date: dt.date, kind: DateKind) -> tuple[FoundDate, ...]:
+    """Eight digits as claims and interfaces print a date: MMDDYYYY ("03041957", a UB-04's birth date)
+    or YYYYMMDD ("19570304"); each reading that is a plausible date."""
+    found = []
+    for match in _COMPACT.finditer(text):
+        digits = match.group()
+        for shaped in (
+            f"{digits[:2]}/{digits[2:4]}/{digits[4:]}",
+            f"{digits[:4]}-{digits[4:6]}-{digits[6:]}",
+        ):
+            for date in find_dates(shaped, reference_date=reference_date, kind=kind):
+                found.append(FoundDate(date.value, match.start(), match.end()))
+    return tuple(found)
+
+
 def zeros_read(text: str) -> str:
     """The text with each O that OCR read for a zero inside a number put back ("[o8" -> "[08"); the same
     length, so offsets into it hold for the text as printed."""

@@ -9,7 +9,15 @@ from dataclasses import replace
 from typing import TypeVar
 
 from chartfile.matching import labels
-from chartfile.matching.dates import DateKind, FoundDate, boxed_dates, find_dates, half_slashed, zeros_read
+from chartfile.matching.dates import (
+    DateKind,
+    FoundDate,
+    boxed_dates,
+    compact_dates,
+    find_dates,
+    half_slashed,
+    zeros_read,
+)
 from chartfile.matching.docdate import document_date
 from chartfile.matching.doctype import document_type
 from chartfile.matching.layout import caption_lines, page_cells, rows_text
@@ -25,6 +33,7 @@ T = TypeVar("T")
 _NAME_TOKEN = re.compile(r"^[^\W\d_](?:[^\W_]|['’\-.])*$")
 # OCR noise inside a printed date: stray marks, and spaces around its separators ("19-Jan- 1999").
 _DATE_NOISE = re.compile(r"[~'’‘`]|(?<=[/\-.])\s+|\s+(?=[/\-.]\d)")
+_SUB_BOX = re.compile(r"^[a-z][.)]?\s+(?=[A-Z])")  # a form box's letter before its value: "b PEMBERTON, LUCY"
 _SUFFIXES = {"JR", "SR", "II", "III", "IV"}
 _RE = re.compile(r"r[ef]|regarding", re.IGNORECASE)
 # The next field's label run into a name where OCR lost the gap: "LEROY L BARROWS Dale of Service"
@@ -132,7 +141,7 @@ def _names(text: str, *, headings: bool, has_patient_field: bool) -> list[tuple[
             value, start = value[nested.end() :], start + nested.end()
         value = labels.VALUE_END.split(value.lstrip(labels.STRAY_MARKS), maxsplit=1)[0]
         value = _NEXT_LABEL_PHRASE.sub("", value)
-        value = _without_trailing_words(value.strip(labels.STRAY_MARKS))
+        value = _without_trailing_words(_SUB_BOX.sub("", value.strip(labels.STRAY_MARKS)))
         parsed = parse_name(value)
         if parsed:
             hits.append((parsed, Span(0, start, start + len(value))))
@@ -207,8 +216,10 @@ def _dobs(text: str, reference: dt.date, *, has_patient_field: bool) -> list[tup
         raw = text[match.end() : match.end() + 40].split("\n", 1)[0]  # its value is on its line
         skipped = len(raw) - len(raw.lstrip(labels.STRAY_MARKS))  # "DOB: . - 05/30/76": stray marks first
         window = _DATE_NOISE.sub("", raw[skipped:])
-        found = find_dates(window, reference_date=reference, kind=DateKind.DOB) or half_slashed(
-            window, reference_date=reference, kind=DateKind.DOB
+        found = (
+            find_dates(window, reference_date=reference, kind=DateKind.DOB)
+            or half_slashed(window, reference_date=reference, kind=DateKind.DOB)
+            or compact_dates(window, reference_date=reference, kind=DateKind.DOB)
         )
         if found and found[0].start <= 12:
             start = match.end() + skipped + found[0].start

@@ -9,7 +9,8 @@ _EXCEPT = (
     r"(?!\s*(?:id|#|no\b|number|account|acct|phone|address|signature|instructions|education|portal|care))"
 )
 NAME_LABEL = re.compile(
-    r"(?:^[ \t\-–—_.,'‘’`|•*]*|(?<=\s\s)|(?<=\t))(?:\d{1,2}[a-z]?[.)]\s*)?(?:"  # "- Patient Name:", "2. ..."
+    # "- Patient Name:", "2. Patient Name", "8 PATIENT NAME" (a form's item number)
+    r"(?:^[ \t\-–—_.,'‘’`|•*]*|(?<=\s\s)|(?<=\t))(?:\d{1,2}[a-z]?(?:[.)]\s*|\s+))?(?:"
     # "Patient Name", "Pt Name" (OCR: "PL Name"), "PATIENT'S NAME (Last, First, MI)": a colon, a column
     # gap or the end of the line may follow
     r"(?P<long>(?:patient|pat\.?|p[tl1]\.?)(?:['’]s)?\s*(?:full\s+)?(?:name|nm\.?))\b(?:\s*\([^)\n]{0,60}\))?"
@@ -22,7 +23,7 @@ NAME_LABEL = re.compile(
 # "<role> Name", "CLIENT NAME:", "Resident Full Name": whose name the role word says (roles.role_in decides);
 # the role word must start a line or a column, like a name label.
 ROLE_NAME_LABEL = re.compile(
-    r"(?:^[ \t\-–—_.,'‘’`|•*]*|(?<=\s\s)|(?<=\t))(?:\d{1,2}[a-z]?[.)]\s*)?"
+    r"(?:^[ \t\-–—_.,'‘’`|•*]*|(?<=\s\s)|(?<=\t))(?:\d{1,2}[a-z]?(?:[.)]\s*|\s+))?"
     r"(?P<role>[A-Za-z'’]+(?: [A-Za-z'’]+)?) (?:full )?name\b(?:\s*\([^)\n]{0,60}\))?"
     r"(?:\s*[:;#.\-]+[ \t]*|[ \t]{2,}|[ \t]*(?=\n|$))(?P<value>[^\n]*)",
     re.IGNORECASE | re.MULTILINE,

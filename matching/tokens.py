@@ -11,7 +11,14 @@ from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
-from chartfile.matching.dates import DateKind, boxed_dates, find_dates, half_slashed, zeros_read
+from chartfile.matching.dates import (
+    DateKind,
+    boxed_dates,
+    compact_dates,
+    find_dates,
+    half_slashed,
+    zeros_read,
+)
 from chartfile.matching.labels import DOB_LABEL, MRN_WORD
 from chartfile.matching.layout import below, is_caption
 from chartfile.matching.normalize import digits_only, mrn_key, normalize_mrn, ocr_fold, squash
@@ -21,7 +28,6 @@ from chartfile.records import Cell, Role
 _PHONE = re.compile(r"(?<![\d\-])\(?\b(\d{3})\)?[\s.\-]{0,2}(\d{3})[\s.\-]{1,2}(\d{4})\b(?![\-]\d)")
 _LAST_DOB_LABEL = re.compile(DOB_LABEL.pattern + r"[ \t:.#\-]*$", re.IGNORECASE)  # a label ending the text
 _FAR_FUTURE = dt.date(3000, 1, 1)  # any date is a date here, not only a plausible one
-_COMPACT_DATE = re.compile(r"(?<!\d)\d{8}(?!\d)")
 _FAX_NUMBER = re.compile(r"\bfax\b|\bfx\b|\bf:", re.IGNORECASE)
 _GLUED_INITIAL = re.compile(r"^([A-Za-z])\.([A-Za-z][A-Za-z'’\-]+)$")  # "A.O'KON"; not "J.R." nor "St.John"
 _WORD_EDGES = "\"'‘’“”`.,;:|()[]{}<>*•_"
@@ -210,16 +216,8 @@ def _boxed_dates(
 
 
 def _compact_dates(i: int, text: str, reference: dt.date) -> list[DateSeen]:
-    found = []
-    for match in _COMPACT_DATE.finditer(text):
-        digits = match.group()
-        for shaped in (
-            f"{digits[:2]}/{digits[2:4]}/{digits[4:]}",
-            f"{digits[:4]}-{digits[4:6]}-{digits[6:]}",
-        ):
-            for date in find_dates(shaped, reference_date=reference, kind=DateKind.DOB):
-                found.append(DateSeen(date.value, i, digits, True))
-    return found
+    found = compact_dates(text, reference_date=reference, kind=DateKind.DOB)
+    return [DateSeen(date.value, i, text[date.start : date.end], True) for date in found]
 
 
 def _distinct(found: list[DateSeen]) -> list[DateSeen]:

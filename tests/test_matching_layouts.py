@@ -232,6 +232,29 @@ def test_digit_boxes_ocr_partly_misread_agree_with_a_listed_patient_named_beside
         assert dob.level == "null"
 
 
+INSTITUTIONAL_CLAIM = """\
+UB-04 CMS-1450
+8 PATIENT NAME          a                          9 PATIENT ADDRESS
+b {name}                                 a 14 ELM STREET
+10 BIRTHDATE   11 SEX   12 DATE   ADMISSION 13 HR 14 TYPE
+{dob}       F        10282026            09    3
+58 INSURED'S NAME                     59 P.REL  60 INSURED'S UNIQUE ID
+WHITFIELD, MARGARET                   01        XJH883310021
+"""
+
+
+def test_an_institutional_claims_numbered_boxes_give_the_patient_and_an_eight_digit_birth_date() -> None:
+    """Box numbers without a period ("8 PATIENT NAME"), a sub-box letter before the value ("b") and the
+    birth date as eight digits (MMDDYYYY): the unlisted patient is read, the listed insured is not filed."""
+    page = INSTITUTIONAL_CLAIM.format(name="PEMBERTON, LUCY A", dob="06241984")
+    extraction = extract(document(page), reference_date=RECEIVED)
+    patient = extraction.identities[0]
+    assert (patient.last_name, patient.first_name, patient.dob) == ("PEMBERTON", "LUCY", D(1984, 6, 24))
+    assert decide(extraction, INDEX, SETTINGS).status is not Status.FILED
+    listed = INSTITUTIONAL_CLAIM.format(name="WHITFIELD, HAROLD J", dob="03041957")
+    assert decided(document(listed))[:2] == (Status.FILED, "1000001")
+
+
 def test_an_unlisted_patients_boxed_birth_date_is_read_under_its_caption() -> None:
     """Someone not on the list: no search finds them, so the labelled reading is all a clerk gets; the
     boxed birth date under its caption (a zero read as "o") is theirs, the insured's box is not."""
