@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 
 from chartfile.matching.dates import DateKind, FoundDate, find_dates, misread_slashes
+from chartfile.matching.labels import STRAY_MARKS
 from chartfile.records import OcrPage
 
 LABEL_REACH = 30
@@ -75,7 +76,7 @@ SERVICE = _label(
 COLLECTED = _label(r"collect(?:ed|ion)(?:[ ]*(?:date|on))?|date[ ]*collected|specimen[ ]*date|received")
 BARE_DATE = re.compile(  # "Date:" as a field; "DATE 02/02/2025" under a form's signature box; "Date:"
     # after the value of the field before it on the line ("Chart: 475882987 Date: 4/20/2026")
-    r"(?:^|\s{2,}|\t|[|])[ \t]*date(?:[ \t]*[:;|]|[ \t]+(?=\d))|(?<=\d[ \t])date[ \t]*[:;|]",
+    r"(?:^|\s{2,}|\t|[|])[ \t]*date(?:[ \t]*[:;|.]|[ \t]+(?=\d))|(?<=\d[ \t])date[ \t]*[:;|]",
     re.IGNORECASE,
 )
 FAX_HEADER = re.compile(r"\b(?:fax|from|to|page|pg)\b|\bpage[ ]*\d+[ ]*of[ ]*\d+", re.IGNORECASE)
@@ -87,6 +88,7 @@ NOT_DOC_DATE = re.compile(
     re.IGNORECASE,
 )
 _COMPACT = re.compile(r"^[ \t:|.]*(\d{6}|\d{8})(?!\d)")
+_MIXED_MARKS = re.compile(r"^[ \t:|.]*(\d{1,2})[./\- ]{1,2}(\d{1,2})[./\- ]{1,2}(\d{4})(?!\d)")
 _DIGIT_RUN = re.compile(r"^[ \t:|.]*(\d{7,11})(?![\d:])")  # not a time ("at 184700")
 _PLACE_THEN_DATE = re.compile(r"^[A-Za-z .,'\-]{0,40}$")
 
@@ -142,6 +144,14 @@ def _labelled_dates(window: str, reference: dt.date) -> tuple[FoundDate, ...]:
     found = _dates(window, reference)
     if found:
         return found
+    mixed = _MIXED_MARKS.match(window)  # "DATE 07.17 2025": OCR read one slash as a dot, one as a space
+    if mixed is not None:
+        found = tuple(
+            FoundDate(d.value, mixed.start(1), mixed.end(3))
+            for d in _dates("/".join(mixed.groups()), reference)
+        )
+        if found:
+            return found
     compact = _COMPACT.match(window)
     if compact is not None:
         digits = compact.group(1)
@@ -187,7 +197,7 @@ def _letter_date(lines: Lines, reference: dt.date, dobs: set[dt.date]) -> dt.dat
         if len(found) != 1 or found[0].value in dobs or FAX_HEADER.search(line):
             continue
         before, after = line[: found[0].start], line[found[0].end :]
-        if _PLACE_THEN_DATE.match(before.strip()) and not after.strip(" .,"):
+        if _PLACE_THEN_DATE.match(before.strip()) and not after.strip(STRAY_MARKS):  # "09/21/2026 |"
             return found[0].value
     return None
 

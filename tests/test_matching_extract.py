@@ -438,6 +438,26 @@ def test_two_column_table_is_read_row_by_row_from_word_boxes() -> None:
             "2026-05-04",
             id="electronic-signature-over-collection",
         ),
+        pytest.param(
+            "Date of Service: 05/05/2025\n09/21/2025 |\nRE: records\nDate of Loss: 01/03/2025",
+            "2025-09-21",
+            id="letter-date-line-with-a-stray-rule",
+        ),
+        pytest.param(
+            "Lowell, MA    December: 26, 2025\nRE: records\nDate of Loss: 01/03/2025",
+            "2025-12-26",
+            id="letter-date-with-a-colon-read-after-the-month",
+        ),
+        pytest.param(
+            "24. DATE(S) OF SERVICE\n08 19 25  99213\nSIGNED ELEANOR IYER\nDATE. 08/28/2025",
+            "2025-08-28",
+            id="claim-signature-date-after-date-and-a-period",
+        ),
+        pytest.param(
+            "Date of Service: 05/05/2025\nSIGNED ELEANOR IYER\nDATE 07.17 2025",
+            "2025-07-17",
+            id="signature-date-with-a-slash-read-as-a-dot-and-one-as-a-space",
+        ),
     ],
 )
 def test_document_date_labels(text: str, expected: str | None) -> None:
