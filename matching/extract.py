@@ -34,6 +34,7 @@ _NAME_TOKEN = re.compile(r"^[^\W\d_](?:[^\W_]|['’\-.])*$")
 # OCR noise inside a printed date: stray marks, and spaces around its separators ("19-Jan- 1999").
 _DATE_NOISE = re.compile(r"[~'’‘`]|(?<=[/\-.])\s+|\s+(?=[/\-.]\d)")
 _SUB_BOX = re.compile(r"^[a-z][.)]?\s+(?=[A-Z])")  # a form box's letter before its value: "b PEMBERTON, LUCY"
+_LAST_FIRST = re.compile(r"\(\s*last\b[^)]*\bfirst\b", re.IGNORECASE)  # "(Last Name, First Name, MI)"
 _SUFFIXES = {"JR", "SR", "II", "III", "IV"}
 _RE = re.compile(r"r[ef]|regarding", re.IGNORECASE)
 # The next field's label run into a name where OCR lost the gap: "LEROY L BARROWS Dale of Service"
@@ -65,7 +66,9 @@ def extract(ocr: OcrResult, *, reference_date: dt.date) -> Extraction:
         boxed = replace(
             page, text=captions[page.number]
         )  # a caption's value under it: "NAME" over "Jane Roe"
-        identities.extend(page_identities(boxed, reference_date=reference_date, has_patient_field=field))
+        identities.extend(
+            page_identities(boxed, reference_date=reference_date, has_patient_field=field, captions=True)
+        )
     identities = _dedupe(identities)
     content = [p for p in ocr.pages if p.number not in cover_pages] or list(ocr.pages)
     dobs = {i.dob for i in identities if i.dob is not None}
@@ -94,15 +97,22 @@ def extract(ocr: OcrResult, *, reference_date: dt.date) -> Extraction:
 
 
 def page_identities(
-    page: OcrPage, *, reference_date: dt.date, headings: bool = True, has_patient_field: bool = False
+    page: OcrPage,
+    *,
+    reference_date: dt.date,
+    headings: bool = True,
+    has_patient_field: bool = False,
+    captions: bool = False,
 ) -> list[IdentityCandidate]:
     """Identities on one page: each name label with the birth date and MRN nearest to it. With
     `headings`, a label alone on its line takes the next line as its value (only where lines are rows
     in reading order: in Tesseract's block order the next line can be anywhere on the page).
-    `has_patient_field`: the page has a field for the patient, so a "member" on it is the policy holder."""
+    `has_patient_field`: the page has a field for the patient, so a "member" on it is the policy holder.
+    `captions`: the page's text is its "caption: value" lines (`layout.caption_lines`)."""
     text, field = page.text, has_patient_field
     names = _names(text, headings=headings, has_patient_field=field)
-    dobs, mrns = _dobs(text, reference_date, has_patient_field=field), _mrns(text, has_patient_field=field)
+    dobs = _dobs(text, reference_date, has_patient_field=field, captions=captions)
+    mrns = _mrns(text, has_patient_field=field)
     if not names and (dobs or mrns):
         names = [(None, Span(page.number, 0, 0))]
     found = []
@@ -142,7 +152,9 @@ def _names(text: str, *, headings: bool, has_patient_field: bool) -> list[tuple[
         value = labels.VALUE_END.split(value.lstrip(labels.STRAY_MARKS), maxsplit=1)[0]
         value = _NEXT_LABEL_PHRASE.sub("", value)
         value = _without_trailing_words(_SUB_BOX.sub("", value.strip(labels.STRAY_MARKS)))
-        parsed = parse_name(value)
+        parsed = parse_name(
+            value, last_first=_LAST_FIRST.search(text, match.start(), match.start("value")) is not None
+        )
         if parsed:
             hits.append((parsed, Span(0, start, start + len(value))))
     return hits
@@ -177,8 +189,10 @@ def _next_line(text: str, position: int) -> tuple[str, int]:
     return "", position
 
 
-def parse_name(value: str) -> tuple[str, str, str] | None:
-    """(last, first, middle) from `LAST, FIRST M` or `First M Last`; None if it is not a person's name."""
+def parse_name(value: str, *, last_first: bool = False) -> tuple[str, str, str] | None:
+    """(last, first, middle) from `LAST, FIRST M` or `First M Last` (`last_first`: the label says the
+    surname comes first, "(Last Name, First Name, Middle Initial)": `LAST FIRST M` without a comma);
+    None if it is not a person's name."""
     if labels.PROVIDER_MARK.search(value):
         return None
     if "," in value:
@@ -195,9 +209,12 @@ def parse_name(value: str) -> tuple[str, str, str] | None:
         suffix = [tokens.pop()] if len(tokens) > 2 and tokens[-1].upper().strip(".") in _SUFFIXES else []
         if len(tokens) < 2:
             return None
-        if len(tokens[-1].strip(".")) == 1:
+        if last_first and min(len(t.strip(".")) for t in tokens[:2]) > 1:  # "MURPHY SOLEDAD A"
+            last, first, middle = " ".join([tokens[0], *suffix]), tokens[1], " ".join(tokens[2:])
+        elif len(tokens[-1].strip(".")) == 1:
             return None  # "CARMELIA L": a first name and an initial, the surname printed elsewhere
-        last, first, middle = " ".join([tokens[-1], *suffix]), tokens[0], " ".join(tokens[1:-1])
+        else:
+            last, first, middle = " ".join([tokens[-1], *suffix]), tokens[0], " ".join(tokens[1:-1])
     words = [*last.split(), first, *middle.split()]
     if len(words) > 5 or not all(_NAME_TOKEN.match(w) for w in words):
         return None
@@ -208,7 +225,11 @@ def parse_name(value: str) -> tuple[str, str, str] | None:
     return last, first, middle
 
 
-def _dobs(text: str, reference: dt.date, *, has_patient_field: bool) -> list[tuple[dt.date, int, int]]:
+def _dobs(
+    text: str, reference: dt.date, *, has_patient_field: bool, captions: bool = False
+) -> list[tuple[dt.date, int, int]]:
+    """Birth dates after their labels. On a caption line the value follows the whole caption, however
+    long ("3. PATIENT'S BIRTH DATE MM | | SEX [| 4. INSURED'S NAME (...): 07|[10]/1937|")."""
     hits = []
     for match in labels.DOB_LABEL.finditer(text):
         if _someone_else(text, match.start(), has_patient_field):
@@ -224,9 +245,16 @@ def _dobs(text: str, reference: dt.date, *, has_patient_field: bool) -> list[tup
         if found and found[0].start <= 12:
             start = match.end() + skipped + found[0].start
             hits.append((found[0].value, start, match.end() + skipped + found[0].end))
-        elif boxed := _boxed_value(raw, reference):
+        elif boxed := _boxed_value(_caption_value(text, match.end()) if captions else raw, reference):
             hits.append((boxed.value, match.end() + boxed.start, match.end() + boxed.end))
     return hits
+
+
+def _caption_value(text: str, label_end: int) -> str:
+    """A caption line's rest after a label: up to its first ": " (caption's end), then its value."""
+    line = text[label_end:].split("\n", 1)[0]
+    joint = line.find(": ")
+    return line if joint < 0 else line[: joint + 2] + line[joint + 2 :][:40]
 
 
 def _boxed_value(raw: str, reference: dt.date) -> FoundDate | None:
@@ -292,11 +320,12 @@ def _is_cover(page: OcrPage) -> bool:
 
 
 def _rank(identities: list[IdentityCandidate], cover_pages: set[int]) -> list[IdentityCandidate]:
-    """Most complete identities first; cover sheets last; then page order."""
+    """Most complete identities first (of equals, one with a birth date); cover sheets last; then page
+    order."""
 
-    def key(identity: IdentityCandidate) -> tuple[int, int, int]:
+    def key(identity: IdentityCandidate) -> tuple[bool, int, bool, int]:
         fields = sum(v is not None for v in (identity.last_name, identity.dob, identity.mrn))
-        return (identity.page in cover_pages, -fields, identity.page)
+        return (identity.page in cover_pages, -fields, identity.dob is None, identity.page)
 
     return sorted(identities, key=key)
 

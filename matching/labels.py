@@ -31,8 +31,8 @@ ROLE_NAME_LABEL = re.compile(
 # "DOB" as printed and as OCR misreads it: D0B, DOR, DO8, 0OB, 00B (a leading D read as a zero or an O),
 # and dotted "0.0.8.", "D.0.5." or "D.0,B."; never followed by a digit ("D.0.8.5" is a number), never "DOS".
 _DOB = r"(?:D[.,]?\s?[O0][.,]?\s?[B8R]|[0O]\.?\s?[O0]\.?\s?B|[D0O][.,]\s?[O0][.,]\s?[B85])(?![.,]?[0-9])"
-# OCR: "Dale of Birth"; abbreviated "Birth Dt", and "Birth:" alone as a field's label
-_DATE_OF_BIRTH = r"da[tl]e\s+of\s+b[il1]rth|b[il1]rth\s*(?:da[tl]e|dt\b\.?)|b[il1]rth(?=\s*[:#])"
+# OCR: "Dale of Birth", "BIRTH DAE"; abbreviated "Birth Dt", and "Birth:" alone as a field's label
+_DATE_OF_BIRTH = r"da[tl]e\s+of\s+b[il1]rth|b[il1]rth\s*(?:da[tl]?e|dt\b\.?)|b[il1]rth(?=\s*[:#])"
 DOB_LABEL = re.compile(  # not after a letter or digit, though after a stray mark ("_D.O.B.")
     r"(?P<label>(?<![A-Za-z0-9])" + _DOB + r"\b\.?|\b(?:" + _DATE_OF_BIRTH + r")\b|\bborn\b)"
     r"(?:[ \t]*\([^)\n]{0,16}\))?"  # a format hint: "DOB (MM/DD/YYYY)"

@@ -584,3 +584,11 @@ def test_a_party_field_naming_different_people_on_two_pages_is_a_bundle(
     first = "EOB\nSubscriber:    Roberts, Robert    Claimant:    Cary Roberts\nPatient:    Cary Roberts\n"
     extraction = extract(ocr_of(first, second_page), reference_date=RECEIVED)
     assert extraction.possibly_multiple_patients is bundled
+
+
+def test_of_two_nameless_readings_the_one_with_a_birth_date_comes_first() -> None:
+    """A requisition whose name is split into "Last Name" and "First Name" boxes: the page's birth date
+    is what a clerk needs first, not a stray number read after an ID label."""
+    page = "Patient ID: 261\nLast Name      First Name      DOB\nCARTWRIGHT     LAVERNA         07/29/1954\n"
+    first = extract(ocr_of(page), reference_date=RECEIVED).identities[0]
+    assert (first.dob, first.mrn) == (dt.date(1954, 7, 29), None)

@@ -255,6 +255,29 @@ def test_an_institutional_claims_numbered_boxes_give_the_patient_and_an_eight_di
     assert decided(document(listed))[:2] == (Status.FILED, "1000001")
 
 
+@pytest.mark.parametrize(
+    "caption",
+    [
+        pytest.param(
+            "3. PATIENT'S BIRTH DATE MM | | SEX [| 4. INSURED'S NAME (Last Name, First Name, MI)", id="merged"
+        ),
+        pytest.param("3. PATIENT S BIRTH DAE", id="ocr-dropped-a-letter"),
+    ],
+)
+def test_an_unlisted_patient_printed_surname_first_under_a_long_merged_caption(caption: str) -> None:
+    """A claim's name box says "(Last Name, First Name, Middle Initial)" and prints no comma; OCR ran the
+    birth date's caption into the next box's. The unlisted patient is read surname first, with the
+    birth date under the whole caption."""
+    page = (
+        "HEALTH INSURANCE CLAIM FORM\n"
+        f"2. PATIENT'S NAME (Last Name, First Name, Middle Initial)    {caption}\n"
+        "PEMBERTON LUCY A                                             06|[24]/1984|\n"
+    )
+    identities = extract(document(page), reference_date=RECEIVED).identities
+    read = [(i.last_name, i.first_name, i.middle_name, i.dob) for i in identities]
+    assert read[0] == ("PEMBERTON", "LUCY", "A", D(1984, 6, 24))
+
+
 def test_an_unlisted_patients_boxed_birth_date_is_read_under_its_caption() -> None:
     """Someone not on the list: no search finds them, so the labelled reading is all a clerk gets; the
     boxed birth date under its caption (a zero read as "o") is theirs, the insured's box is not."""
@@ -452,7 +475,7 @@ def test_a_birth_date_whose_year_box_stands_apart_is_read_under_its_caption() ->
     the caption's value is the date in all three boxes, and a distractor date in the next column is not."""
     page = (
         "2. PATIENT'S NAME (Last, First)    3. PATIENT'S BIRTH DATE MM | DD | YY         REQUEST DATE\n"
-        "ZEBULON QUARTERMAINE               [03 |[05              [1958]                 01/14/2024\n"
+        "QUARTERMAINE ZEBULON               [03 |[05              [1958]                 01/14/2024\n"
     )
     identities = extract(document(page), reference_date=RECEIVED).identities
     assert [(i.last_name, i.dob) for i in identities if i.last_name] == [("QUARTERMAINE", D(1958, 3, 5))]
