@@ -149,29 +149,37 @@ def _dob(
     labelled = [d for d in near if d.labelled]
     here = words.cells[anchor].row
     within = min((abs(words.cells[d.cell].row - here) for d in labelled), default=_ROWS_DOWN + 1)
-    misread = _read_through_glyphs(words, window, record, here, within)
+    misread = _read_through_glyphs(words, record, anchor, within)
     if misread is not None:
         return misread, True
     return (labelled[0] if labelled else None), False
 
 
 def _read_through_glyphs(
-    words: PageWords, window: frozenset[int], record: PatientRecord, here: int, within: int
+    words: PageWords, record: PatientRecord, anchor: int, within: int
 ) -> DateSeen | None:
     """A row of the window, fewer than `within` rows from the name, whose digit boxes read as the
-    patient's birth date where OCR could read them (`glyphs.reads_as`)."""
+    patient's birth date where OCR could read them (`glyphs.runs_read_as`); nearest rows first."""
     if record.dob is None:
         return None
-    rows: dict[int, list[int]] = {}
-    for i in window:
-        if abs(words.cells[i].row - here) < within:
-            rows.setdefault(words.cells[i].row, []).append(i)
-    for row in sorted(rows, key=lambda r: abs(r - here)):
-        cells = sorted(rows[row], key=lambda i: words.cells[i].left)
-        text = " ".join(words.cells[i].text for i in cells)
-        if glyphs.reads_as(text, record.dob):
-            return DateSeen(record.dob, cells[0], text)
+    page, here = words.cells[anchor].page, words.cells[anchor].row
+    for row in sorted(range(here - _ROWS_UP, here + _ROWS_DOWN + 1), key=lambda r: abs(r - here)):
+        cells = words.rows.get((page, row), ())
+        if (
+            abs(row - here) < within
+            and cells
+            and glyphs.runs_read_as(_glyph_runs(words, page, row), record.dob)
+        ):
+            return DateSeen(record.dob, cells[0], words.cells[cells[0]].text)
     return None
+
+
+def _glyph_runs(words: PageWords, page: int, row: int) -> tuple[glyphs.Run, ...]:
+    """A row's digit groups that could be a date (cached per row: namesakes share the rows)."""
+    if (page, row) not in words.glyph_runs:
+        cells = sorted(words.rows.get((page, row), ()), key=lambda i: words.cells[i].left)
+        words.glyph_runs[(page, row)] = glyphs.date_runs(" ".join(words.cells[i].text for i in cells))
+    return words.glyph_runs[(page, row)]
 
 
 def _mrn(words: PageWords, window: frozenset[int], record: PatientRecord) -> str | None:

@@ -27,12 +27,27 @@ MIN_READ = 6  # digits read (as digits or as letters OCR takes for them) across 
 MAX_UNREAD = 2  # glyphs OCR could not read, all in one box
 
 
+Run = tuple[str, str, str]  # three groups printed month, day, year
+
+
+def date_runs(text: str) -> tuple[Run, ...]:
+    """Every run of three digit groups in `text` that could be a date (found once, read many times)."""
+    if not any(ch.isdigit() for ch in text):
+        return ()
+    runs: list[Run] = [(m[1], m[2], m[3]) for m in _RUN.finditer(text)]
+    runs += [(run[:2], run[2:4], run[4:]) for run in _COMPACT.findall(text)]
+    return tuple(runs)
+
+
 def reads_as(text: str, birth_date: dt.date) -> bool:
     """Does `text` print `birth_date` month, day, year in digit groups OCR partly misread?"""
+    return runs_read_as(date_runs(text), birth_date)
+
+
+def runs_read_as(runs: tuple[Run, ...], birth_date: dt.date) -> bool:
+    """Does one of `runs` (`date_runs`) read as `birth_date`?"""
     targets = (f"{birth_date.month:02d}", f"{birth_date.day:02d}")
     years = (f"{birth_date.year:04d}", f"{birth_date.year % 100:02d}")
-    runs = [match.groups() for match in _RUN.finditer(text)]
-    runs += [(run[:2], run[2:4], run[4:]) for run in _COMPACT.findall(text)]
     for month, day, year in runs:
         parts = [_group(month, targets[0]), _group(day, targets[1])]
         parts.append(_group(year, years[0]) or _group(year, years[1]))

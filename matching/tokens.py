@@ -84,6 +84,7 @@ class PageWords:
     windows: dict[int, frozenset[int]] = field(default_factory=dict)  # filled as the search asks
     window_tokens: dict[int, list[Token]] = field(default_factory=dict)  # likewise
     roles: dict[tuple[int, int, int], Role] = field(default_factory=dict)  # (cell, words) -> its label's role
+    glyph_runs: dict[tuple[int, int], tuple[tuple[str, str, str], ...]] = field(default_factory=dict)
     variant_days: frozenset[dt.date] | None = None  # the dates and their slips, when first needed
 
 
