@@ -162,24 +162,33 @@ def _read_through_glyphs(
     patient's birth date where OCR could read them (`glyphs.runs_read_as`); nearest rows first."""
     if record.dob is None:
         return None
-    page, here = words.cells[anchor].page, words.cells[anchor].row
-    for row in sorted(range(here - _ROWS_UP, here + _ROWS_DOWN + 1), key=lambda r: abs(r - here)):
-        cells = words.rows.get((page, row), ())
-        if (
-            abs(row - here) < within
-            and cells
-            and glyphs.runs_read_as(_glyph_runs(words, page, row), record.dob)
-        ):
-            return DateSeen(record.dob, cells[0], words.cells[cells[0]].text)
+    for apart, cell, runs in _glyph_rows(words, anchor):
+        if apart < within and glyphs.runs_read_as(runs, record.dob):
+            return DateSeen(record.dob, cell, words.cells[cell].text)
     return None
 
 
-def _glyph_runs(words: PageWords, page: int, row: int) -> tuple[glyphs.Run, ...]:
-    """A row's digit groups that could be a date (cached per row: namesakes share the rows)."""
-    if (page, row) not in words.glyph_runs:
-        cells = sorted(words.rows.get((page, row), ()), key=lambda i: words.cells[i].left)
-        words.glyph_runs[(page, row)] = glyphs.date_runs(" ".join(words.cells[i].text for i in cells))
-    return words.glyph_runs[(page, row)]
+def _glyph_rows(words: PageWords, anchor: int) -> list[tuple[int, int, tuple[glyphs.Run, ...]]]:
+    """(rows apart, first cell, digit groups OCR misread) of each window row around a name that has
+    any, nearest first (cached per name: namesakes in a surname block share it)."""
+    if anchor not in words.glyph_rows:
+        page, here = words.cells[anchor].page, words.cells[anchor].row
+        found = []
+        for row in sorted(range(here - _ROWS_UP, here + _ROWS_DOWN + 1), key=lambda r: abs(r - here)):
+            cells = words.rows.get((page, row), ())
+            runs = _row_runs(words, page, row) if cells else ()
+            if runs:
+                found.append((abs(row - here), cells[0], runs))
+        words.glyph_rows[anchor] = found
+    return words.glyph_rows[anchor]
+
+
+def _row_runs(words: PageWords, page: int, row: int) -> tuple[glyphs.Run, ...]:
+    """A row's digit groups OCR misread (`glyphs.date_runs`), read once per row."""
+    if (page, row) not in words.row_runs:
+        cells = sorted(words.rows[(page, row)], key=lambda i: words.cells[i].left)
+        words.row_runs[(page, row)] = glyphs.date_runs(" ".join(words.cells[i].text for i in cells))
+    return words.row_runs[(page, row)]
 
 
 def _mrn(words: PageWords, window: frozenset[int], record: PatientRecord) -> str | None:

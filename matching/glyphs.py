@@ -23,6 +23,7 @@ _RUN = re.compile(rf"(?=(?<![0-9A-Za-z])({_GROUP}){_SEP}({_GROUP}){_SEP}({_GROUP
 _COMPACT = re.compile(
     r"(?<![0-9A-Za-z])(?=[A-Za-z]{0,2}[0-9])(?:[0-9A-Za-z]{8}|[0-9A-Za-z]{6})(?![0-9A-Za-z])"
 )
+_LETTER_BY_DIGIT = re.compile(r"[0-9][A-Za-z]|[A-Za-z][0-9]")
 MIN_READ = 6  # digits read (as digits or as letters OCR takes for them) across the three groups
 MAX_UNREAD = 2  # glyphs OCR could not read, all in one box
 
@@ -31,12 +32,13 @@ Run = tuple[str, str, str]  # three groups printed month, day, year
 
 
 def date_runs(text: str) -> tuple[Run, ...]:
-    """Every run of three digit groups in `text` that could be a date (found once, read many times)."""
-    if not any(ch.isdigit() for ch in text):
+    """Every run of three digit groups in `text` that could be a date OCR misread (found once, read many
+    times); groups of digits only are left to the date reader, which reads them as printed."""
+    if _LETTER_BY_DIGIT.search(text) is None:  # no group mixes them: every run is digits only
         return ()
     runs: list[Run] = [(m[1], m[2], m[3]) for m in _RUN.finditer(text)]
     runs += [(run[:2], run[2:4], run[4:]) for run in _COMPACT.findall(text)]
-    return tuple(runs)
+    return tuple(run for run in runs if not "".join(run).isdigit())
 
 
 def reads_as(text: str, birth_date: dt.date) -> bool:
