@@ -6,7 +6,8 @@ The same holds for a field of eight digits, MMDDYYYY, as a UB-04 claim prints th
 asks the narrower question, the way a lexicon corrects OCR: do three digit groups printed month,
 day, year read as that date, where each glyph is the digit, a letter OCR takes for it (o for 0, i for 1,
 S for 5 ...), or a glyph OCR could not read at all (one or two digits)? Enough of the digits must be
-read, the unreadable glyphs must sit in one box, and no digit may differ: "f92" is not 02.
+read (a year's decade always: "20k" could be a father's or a son's), the unreadable glyphs must sit in
+one box, and no digit may differ: "f92" is not 02.
 """
 
 from __future__ import annotations
@@ -51,11 +52,21 @@ def runs_read_as(runs: tuple[Run, ...], birth_date: dt.date) -> bool:
     targets = (f"{birth_date.month:02d}", f"{birth_date.day:02d}")
     years = (f"{birth_date.year:04d}", f"{birth_date.year % 100:02d}")
     for month, day, year in runs:
-        parts = [_group(month, targets[0]), _group(day, targets[1])]
-        parts.append(_group(year, years[0]) or _group(year, years[1]))
+        parts = [_group(month, targets[0]), _group(day, targets[1]), _year(year, years)]
         if all(parts) and _enough([p for p in parts if p]):
             return True
     return False
+
+
+def _year(printed: str, years: tuple[str, str]) -> tuple[int, int] | None:
+    """The year group, read far enough to tell a father from a son: a four-digit year printed in four
+    glyphs whose third, the decade, is read ("2e01", not "20k"), a two-digit year's both digits."""
+    four = _group(printed, years[0])
+    decade = any(len(g) == 4 and g[2].translate(_AS_DIGIT).isdigit() for g in (printed, printed[1:]))
+    if four is not None and decade:
+        return four
+    two = _group(printed, years[1])
+    return two if two is not None and two[1] == 0 else None
 
 
 def _enough(parts: list[tuple[int, int]]) -> bool:

@@ -14,7 +14,8 @@ D = dt.date
 @pytest.mark.parametrize(
     ("printed", "born", "reads"),
     [
-        pytest.param("HERB (04 (30 20k | | M | SAME", D(2011, 4, 30), True, id="year-box-half-read"),
+        pytest.param("HERB (04 (30 20k | | M | SAME", D(2011, 4, 30), False, id="a-years-decade-unread"),
+        pytest.param("HERB (04 (30 201k | | M | SAME", D(2011, 4, 30), True, id="a-years-last-digit-unread"),
         pytest.param("SOLEDAD A 07 |[11 ||2e01_ F", D(2001, 7, 11), True, id="zero-read-as-e"),
         pytest.param("REYNA 102 26 “i949 \\ | F", D(1949, 2, 26), True, id="box-rule-and-i-for-1"),
         pytest.param("LULA J o9 |/11 || 1982 F", D(1982, 9, 11), True, id="o-for-0"),

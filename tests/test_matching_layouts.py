@@ -210,15 +210,17 @@ def test_a_zero_read_as_the_letter_o_in_a_birth_date_is_a_zero(printed: str, rea
 @pytest.mark.parametrize(
     ("printed", "filed"),
     [
-        pytest.param("(03 (04 19k |", True, id="year-box-half-read"),
-        pytest.param("(03 (05 19k |", False, id="a-read-digit-differs"),
+        pytest.param("(03 (04 195k |", True, id="year-box-half-read"),
+        pytest.param("(03 (05 195k |", False, id="a-read-digit-differs"),
+        pytest.param("(03 (04 19k |", False, id="the-decade-unread"),
     ],
 )
 def test_digit_boxes_ocr_partly_misread_agree_with_a_listed_patient_named_beside_them(
     printed: str, filed: bool
 ) -> None:
-    """The listed patient's birth date reads through boxes OCR could not wholly read ("19k" for 1957):
-    an agreeing birth date, shown as such; a box whose digits read otherwise is no agreement."""
+    """The listed patient's birth date reads through boxes OCR could not wholly read ("195k" for 1957):
+    an agreeing birth date, shown as such; a box whose digits read otherwise is no agreement, nor is a
+    year whose decade is unread (a son named for his father may share the day)."""
     decision = decide(
         extract(document(CLAIM_FORM.replace("03 04 1957", printed)), reference_date=RECEIVED), INDEX, SETTINGS
     )
