@@ -19,6 +19,7 @@ from chartfile.matching.dates import (
     half_slashed,
     zeros_read,
 )
+from chartfile.matching.glyphs import Run
 from chartfile.matching.labels import DOB_LABEL, MRN_WORD
 from chartfile.matching.layout import below, is_caption
 from chartfile.matching.normalize import digits_only, mrn_key, normalize_mrn, ocr_fold, squash
@@ -68,9 +69,6 @@ class NumberSeen:
     key: str = ""  # an MRN's OCR-folded key (normalize.mrn_key)
 
 
-GlyphRun = tuple[str, str, str]  # glyphs.Run: three digit groups, month, day, year
-
-
 @dataclass(frozen=True, slots=True)
 class PageWords:
     """The cells of one document and what they print, found once."""
@@ -87,8 +85,8 @@ class PageWords:
     windows: dict[int, frozenset[int]] = field(default_factory=dict)  # filled as the search asks
     window_tokens: dict[int, list[Token]] = field(default_factory=dict)  # likewise
     roles: dict[tuple[int, int, int], Role] = field(default_factory=dict)  # (cell, words) -> its label's role
-    row_runs: dict[tuple[int, int], tuple[GlyphRun, ...]] = field(default_factory=dict)  # glyphs.date_runs
-    glyph_rows: dict[int, list[tuple[int, int, tuple[GlyphRun, ...]]]] = field(
+    row_runs: dict[tuple[int, int], tuple[Run, ...]] = field(default_factory=dict)  # glyphs.date_runs
+    glyph_rows: dict[int, list[tuple[int, int, tuple[Run, ...]]]] = field(
         default_factory=dict
     )  # a name's cell -> the rows near it with digit groups OCR misread (evidence._glyph_rows)
     variant_days: frozenset[dt.date] | None = None  # the dates and their slips, when first needed
