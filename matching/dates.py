@@ -47,10 +47,11 @@ _DAY_FIRST = re.compile(
     re.IGNORECASE,
 )
 
-# Digit boxes: "01 | 18 | 2008"; their rules read as "01 |[18 ||2008", "|04 |/07 |[1950", "03 05} 1955".
+# Digit boxes: "01 | 18 | 2008"; their rules read as "01 |[18 ||2008", "|04 |/07 |[1950", "03 05} 1955",
+# "06 “10 ‘1954’".
 # Two digits with a letter run on ("19k") are a four-digit year half read, not a two-digit year.
 _BOXED = re.compile(
-    r"(?<![\d/.\-])(\d{1,2})[ |/\[\]{}()lI!,]{1,7}(\d{1,2})[ |/\[\]{}()lI!,]{1,7}"
+    r"(?<![\d/.\-])(\d{1,2})[ |/\[\]{}()lI!,“”‘’]{1,7}(\d{1,2})[ |/\[\]{}()lI!,“”‘’]{1,7}"
     r"(\d{4}|\d{2}(?![A-Za-z]))(?![\d/.\-])"
 )
 # A letter O read for a zero inside a number ("[o8 |", "O3/15/1957"): a run of digits and O's, not part

@@ -75,20 +75,26 @@ def caption_lines(cells: Sequence[Cell]) -> list[str]:
             continue
         value = _below(cell, functools.partial(_row_of, rows, cell.page))
         if value is not None:
-            lines.append(f"{cell.text.rstrip(' :')}: {_boxes_joined(value, rows[(value.page, value.row)])}")
+            joined = _boxes_joined(cell, value, rows[(value.page, value.row)])
+            lines.append(f"{cell.text.rstrip(' :')}: {joined}")
     return lines
 
 
-def _boxes_joined(value: Cell, row: Sequence[Cell]) -> str:
-    """A value's text, with the cell after it on its row when the two make one date in digit boxes: the
-    space between a form's boxes can split "[03 |[05" from "[1958]" as it splits columns."""
-    after = [c for c in row if c.left >= value.right]
-    if not after or not any(ch.isdigit() for ch in value.text):
+def _boxes_joined(caption: Cell, value: Cell, row: Sequence[Cell]) -> str:
+    """A value's text, or the date in digit boxes it is part of: the space between a form's boxes can
+    split a date into cells as it splits columns. Tried in turn: the value and the cell after it ("[03
+    |[05" | "[1958]"); the cells with digits under the caption ("09" | "|/09 || 1958"); both."""
+    if not any(ch.isdigit() for ch in value.text) or boxed_shape(value.text):
         return value.text
-    rest = min(after, key=lambda c: c.left).text
-    joined = f"{value.text} | {rest}"
-    split = boxed_shape(joined) and not boxed_shape(value.text) and not boxed_shape(rest)
-    return joined if split else value.text
+    ordered = sorted(row, key=lambda c: c.left)
+    after = [c for c in ordered if c.left >= value.right][:1]
+    after = [c for c in after if not boxed_shape(c.text)]
+    under = [c for c in ordered if _overlap(caption, c) > 0 and any(ch.isdigit() for ch in c.text)]
+    for parts in ([value, *after], under, [*under, *(c for c in after if c not in under)]):
+        joined = " | ".join(c.text for c in parts)
+        if len(parts) > 1 and boxed_shape(joined):
+            return joined
+    return value.text
 
 
 def _row_of(rows: dict[tuple[int, int], list[Cell]], page: int, row: int) -> Sequence[Cell]:

@@ -280,6 +280,24 @@ def test_an_unlisted_patient_printed_surname_first_under_a_long_merged_caption(c
     assert read[0] == ("PEMBERTON", "LUCY", "A", D(1984, 6, 24))
 
 
+@pytest.mark.parametrize(
+    "boxes",
+    [
+        pytest.param("06    |/24 || 1984", id="month-box-in-a-cell-of-its-own"),
+        pytest.param("06    “24   ‘1984’", id="rules-read-as-quotes-three-cells"),
+    ],
+)
+def test_a_birth_date_whose_boxes_ocr_split_into_cells_under_its_caption_is_one_date(boxes: str) -> None:
+    """The gaps between digit boxes split the date into cells under its caption; the caption's value is
+    every digit cell under it, whichever of them overlaps the caption most, and rules read as quotes."""
+    page = (
+        "2. PATIENT'S NAME (Last Name, First Name, MI)    3. PATIENT'S BIRTH DATE MM DD YY     SEX\n"
+        f"PEMBERTON, LUCY A                                 {boxes}                 F\n"
+    )
+    patient = extract(document(page), reference_date=RECEIVED).identities[0]
+    assert (patient.last_name, patient.first_name, patient.dob) == ("PEMBERTON", "LUCY", D(1984, 6, 24))
+
+
 def test_an_unlisted_patients_boxed_birth_date_is_read_under_its_caption() -> None:
     """Someone not on the list: no search finds them, so the labelled reading is all a clerk gets; the
     boxed birth date under its caption (a zero read as "o") is theirs, the insured's box is not."""
