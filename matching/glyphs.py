@@ -17,14 +17,14 @@ import re
 
 _AS_DIGIT = str.maketrans("oOQDiIl!zZsSbGBgq", "00001111225566899")  # letters OCR reads for digits
 _BOX_EDGE = frozenset("1iIl!|[")  # a box's left rule, read as a glyph before the digits ("102")
-_GROUP = r"(?=[A-Za-z]{0,3}[0-9])[0-9A-Za-z]{1,5}"  # at least one digit: words are not date groups
+_GROUP = r"(?=[A-Za-z?]{0,3}[0-9])[0-9A-Za-z?]{1,5}"  # at least one digit: words are not date groups
 _SEP = r"[ |/\[\]{}()!,.\-_;:'\"“”‘’]{1,7}"
-_RUN = re.compile(rf"(?=(?<![0-9A-Za-z])({_GROUP}){_SEP}({_GROUP}){_SEP}({_GROUP})(?![0-9A-Za-z]))")
+_RUN = re.compile(rf"(?=(?<![0-9A-Za-z?])({_GROUP}){_SEP}({_GROUP}){_SEP}({_GROUP})(?![0-9A-Za-z?]))")
 # One field of eight (or six) digits, MMDDYYYY as a UB-04 prints a birth date, some misread as letters.
 _COMPACT = re.compile(
     r"(?<![0-9A-Za-z])(?=[A-Za-z]{0,2}[0-9])(?:[0-9A-Za-z]{8}|[0-9A-Za-z]{6})(?![0-9A-Za-z])"
 )
-_LETTER_BY_DIGIT = re.compile(r"[0-9][A-Za-z]|[A-Za-z][0-9]")
+_LETTER_BY_DIGIT = re.compile(r"[0-9][A-Za-z?]|[A-Za-z?][0-9]")  # "?": OCR's mark for a glyph it lost
 MIN_READ = 6  # digits read (as digits or as letters OCR takes for them) across the three groups
 MAX_UNREAD = 2  # glyphs OCR could not read, all in one box
 

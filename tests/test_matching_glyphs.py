@@ -19,6 +19,7 @@ D = dt.date
         pytest.param("SOLEDAD A 07 |[11 ||2e01_ F", D(2001, 7, 11), True, id="zero-read-as-e"),
         pytest.param("REYNA 102 26 “i949 \\ | F", D(1949, 2, 26), True, id="box-rule-and-i-for-1"),
         pytest.param("LULA J o9 |/11 || 1982 F", D(1982, 9, 11), True, id="o-for-0"),
+        pytest.param("LEONLE 0?|[17 [1986 | F", D(1986, 2, 17), True, id="a-question-mark-for-a-lost-digit"),
         pytest.param("04 30 2011", D(2011, 4, 30), False, id="clean-is-the-date-readers"),
         pytest.param("O4 30 11", D(2011, 4, 30), True, id="two-digit-year"),
         pytest.param("DENNY f92]/10)[1937; | M", D(1937, 2, 10), False, id="a-digit-differs"),
