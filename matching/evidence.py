@@ -10,6 +10,7 @@ agreeing MRN or phone counts anywhere on the document: they are specific to one 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -168,19 +169,15 @@ def _read_through_glyphs(
     return None
 
 
-def _glyph_rows(words: PageWords, anchor: int) -> list[tuple[int, int, tuple[glyphs.Run, ...]]]:
+def _glyph_rows(words: PageWords, anchor: int) -> Iterator[tuple[int, int, tuple[glyphs.Run, ...]]]:
     """(rows apart, first cell, digit groups OCR misread) of each window row around a name that has
-    any, nearest first (cached per name: namesakes in a surname block share it)."""
-    if anchor not in words.glyph_rows:
-        page, here = words.cells[anchor].page, words.cells[anchor].row
-        found = []
-        for row in sorted(range(here - _ROWS_UP, here + _ROWS_DOWN + 1), key=lambda r: abs(r - here)):
-            cells = words.rows.get((page, row), ())
-            runs = _row_runs(words, page, row) if cells else ()
-            if runs:
-                found.append((abs(row - here), cells[0], runs))
-        words.glyph_rows[anchor] = found
-    return words.glyph_rows[anchor]
+    any, nearest first."""
+    page, here = words.cells[anchor].page, words.cells[anchor].row
+    for row in sorted(range(here - _ROWS_UP, here + _ROWS_DOWN + 1), key=lambda r: abs(r - here)):
+        cells = words.rows.get((page, row), ())
+        runs = _row_runs(words, page, row) if cells else ()
+        if runs:
+            yield abs(row - here), cells[0], runs
 
 
 def _row_runs(words: PageWords, page: int, row: int) -> tuple[glyphs.Run, ...]:

@@ -86,9 +86,6 @@ class PageWords:
     window_tokens: dict[int, list[Token]] = field(default_factory=dict)  # likewise
     roles: dict[tuple[int, int, int], Role] = field(default_factory=dict)  # (cell, words) -> its label's role
     row_runs: dict[tuple[int, int], tuple[Run, ...]] = field(default_factory=dict)  # glyphs.date_runs
-    glyph_rows: dict[int, list[tuple[int, int, tuple[Run, ...]]]] = field(
-        default_factory=dict
-    )  # a name's cell -> the rows near it with digit groups OCR misread (evidence._glyph_rows)
     variant_days: frozenset[dt.date] | None = None  # the dates and their slips, when first needed
 
 
