@@ -113,10 +113,13 @@ def _build(year_text: str, month: int, day: int, *, reference: dt.date, kind: Da
 
 
 def _numeric_parts(match: re.Match[str]) -> tuple[str, int, int]:
-    month, day = int(match["m"]), int(match["d"])
-    if month > 12 and day <= 12:  # unambiguous day-first form: 13/04/1957
-        month, day = day, month
-    return match["y"], month, day
+    return (match["y"], *_month_first(int(match["m"]), int(match["d"])))
+
+
+def _month_first(month: int, day: int) -> tuple[int, int]:
+    """Month and day of a numeric date read month first, unless it is an unambiguous day-first form
+    (13/04/1957)."""
+    return (day, month) if month > 12 and day <= 12 else (month, day)
 
 
 def _matches(text: str) -> Iterator[tuple[re.Match[str], tuple[str, int, int]]]:
@@ -186,7 +189,8 @@ def boxed_dates(text: str, *, reference_date: dt.date, short_years: bool) -> tup
     for match in _BOXED.finditer(text):
         if len(match.group(3)) == 2 and not short_years:
             continue
-        value = parse_date("/".join(match.groups()), reference_date=reference_date, kind=DateKind.DOB)
+        month, day = _month_first(int(match.group(1)), int(match.group(2)))
+        value = _build(match.group(3), month, day, reference=reference_date, kind=DateKind.DOB)
         if value is not None:
             found.append(FoundDate(value, match.start(), match.end()))
     return tuple(found)

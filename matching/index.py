@@ -9,6 +9,7 @@ scores only the patients they return, whatever the size of the list:
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import functools
 from collections import defaultdict
@@ -24,6 +25,10 @@ MAX_BLOCK = 5_000  # a block bigger than this (a very common name, no DOB) is cu
 WEAK_KEPT = 40  # a name or birth date alone: the patients most like the printed name, no more
 NAME_BLOCK_KEPT = 6  # of many patients with one name, those a date or number also points to, and this many
 _EMPTY: tuple[int, ...] = ()
+# Reading a name-block patient's birth date costs about as much as five set probes of a birth-date block
+# (80 ns against 14 ns here; the probes run in C): a name block is walked only when it is that much smaller.
+_WALK_COST = 5
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def _phonetic(name: str) -> str:
@@ -64,32 +69,36 @@ def _name_keys(last: str, first: str) -> set[tuple[str, str]]:
 @functools.lru_cache(maxsize=65_536)
 def dob_variants(dob: dt.date) -> frozenset[dt.date]:
     """The DOB, day/month swapped, a century off, and every one-digit slip of YYYYMMDD."""
-    variants = set(near_dob_variants(dob))
-    text = dob.strftime("%Y%m%d")
-    for position in range(8):
-        for digit in "0123456789":
-            slip = text[:position] + digit + text[position + 1 :]
-            variants |= _valid(int(slip[:4]), int(slip[4:6]), int(slip[6:]))
+    year, month, day = dob.year, dob.month, dob.day
+    slips = [(y, month, day) for y in _slips(year, 4)]
+    slips += [(year, m, day) for m in _slips(month, 2)]
+    slips += [(year, month, d) for d in _slips(day, 2)]
+    variants = near_dob_variants(dob)
+    variants.update(dt.date(*ymd) for ymd in slips if _exists(*ymd))
     return frozenset(variants)
+
+
+def _slips(value: int, width: int) -> list[int]:
+    """The value with each one of its `width` digits replaced by each digit."""
+    text = f"{value:0{width}d}"
+    return [int(text[:at] + digit + text[at + 1 :]) for at in range(width) for digit in "0123456789"]
 
 
 def near_dob_variants(dob: dt.date) -> set[dt.date]:
     """The DOB, day/month swapped and a century off: the readings one date lookup tries."""
-    variants = {dob}
-    for year, month, day in (
+    readings = (
         (dob.year, dob.day, dob.month),
         (dob.year - 100, dob.month, dob.day),
         (dob.year + 100, dob.month, dob.day),
-    ):
-        variants |= _valid(year, month, day)
-    return variants
+    )
+    return {dob} | {dt.date(*ymd) for ymd in readings if _exists(*ymd)}
 
 
-def _valid(year: int, month: int, day: int) -> set[dt.date]:
-    try:
-        return {dt.date(year, month, day)}
-    except ValueError:
-        return set()
+def _exists(year: int, month: int, day: int) -> bool:
+    """Is there such a day (no exception raised and caught for each slip that is none)?"""
+    if not (dt.MINYEAR <= year <= dt.MAXYEAR and 1 <= month <= 12 and day >= 1):
+        return False
+    return day <= _MONTH_DAYS[month - 1] or (month == 2 and day == 29 and calendar.isleap(year))
 
 
 class PatientIndex:
@@ -130,9 +139,9 @@ class PatientIndex:
     def __len__(self) -> int:
         return len(self.records)
 
-    def is_surname(self, key: str) -> bool:
-        """Is this (squashed) word a listed surname, or a part of one, as printed or OCR-folded?"""
-        return key in self._surnames
+    def any_surname(self, keys: Collection[str]) -> bool:
+        """Is one of these (squashed) words a listed surname, or a part of one, as printed or OCR-folded?"""
+        return not self._surnames.isdisjoint(keys)
 
     def named(self, surname_key: str, first_key: str) -> Sequence[int]:
         """Patients with this surname (key) and first name (key)."""
@@ -177,10 +186,11 @@ class PatientIndex:
         names = self._name_block(identity)
         days = dob_variants(identity.dob)
         born = [self.born_on(day) for day in days]
-        if len(names) < sum(len(b) for b in born):  # walk the smaller side
+        if len(names) * _WALK_COST < sum(len(b) for b in born):  # walk the cheaper side
             found |= {p for p in names if self.records[p].dob in days}
         else:
-            found |= {p for block in born for p in block if p in names}
+            for block in born:
+                found |= names.intersection(block)
         if identity.last_name:
             keys = surname_keys(identity.last_name) | surname_keys(identity.first_name or "")
             near = (p for day in near_dob_variants(identity.dob) for p in self.born_on(day))

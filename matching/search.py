@@ -73,7 +73,7 @@ def _by_name(words: PageWords, index: PatientIndex) -> Iterator[tuple[int, Ancho
                 if len(surname) < width:
                     break
                 keys = _surname_lookup_keys(surname)
-                if not any(index.is_surname(k) for k in keys):
+                if not index.any_surname(keys):
                     continue
                 for first, middle in _first_name_slots(words, cell, i, width):
                     named = _named(index, keys, first.text)
@@ -152,11 +152,12 @@ def _neighbour_cells(
 def _by_birth_date(words: PageWords, index: PatientIndex) -> Iterator[tuple[int, Anchor]]:
     """A printed date is a possible birth date: its patients, where their surname is printed too (or,
     for a date labelled as a birth date, a word near it reads like their surname)."""
+    printed = words.keys
     for seen in words.dates:
         misread: list[int] = []
         for day in near_dob_variants(seen.value):
             for position in index.born_on(day):
-                if not index.surname_keys_of(position).isdisjoint(words.keys):
+                if not printed.isdisjoint(index.surname_keys_of(position)):
                     yield position, _surname_near(words, index.records[position], seen.cell)
                 elif seen.labelled:
                     misread.append(position)

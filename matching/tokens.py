@@ -29,6 +29,7 @@ from chartfile.records import Cell, Role
 _PHONE = re.compile(r"(?<![\d\-])\(?\b(\d{3})\)?[\s.\-]{0,2}(\d{3})[\s.\-]{1,2}(\d{4})\b(?![\-]\d)")
 _LAST_DOB_LABEL = re.compile(DOB_LABEL.pattern + r"[ \t:.#\-]*$", re.IGNORECASE)  # a label ending the text
 _FAR_FUTURE = dt.date(3000, 1, 1)  # any date is a date here, not only a plausible one
+_DIGIT = re.compile(r"\d")
 _FAX_NUMBER = re.compile(r"\bfax\b|\bfx\b|\bf:", re.IGNORECASE)
 _GLUED_INITIAL = re.compile(r"^([A-Za-z])\.([A-Za-z][A-Za-z'’\-]+)$")  # "A.O'KON"; not "J.R." nor "St.John"
 _WORD_EDGES = "\"'‘’“”`.,;:|()[]{}<>*•_"
@@ -101,8 +102,9 @@ def read_words(cells: Sequence[Cell], *, reference_date: dt.date) -> PageWords:
         rows[(cell.page, cell.row)].append(i)
     frozen_rows = {r: tuple(cs) for r, cs in rows.items()}
     dates = tuple(_dates(cells, frozen_rows, reference_date))
+    mrn_labels = _label_cells(MRN_WORD, cells)
     numbers = tuple(
-        replace(n, labelled=_labelled(MRN_WORD, cells, frozen_rows, n.cell)) for n in _numbers(tokens)
+        replace(n, labelled=_labelled(mrn_labels, cells, frozen_rows, n.cell)) for n in _numbers(tokens)
     )
     keys = frozenset(k for t in tokens for k in (t.key, t.fold, *t.parts) if k)
     by_cell_frozen = {c: tuple(ts) for c, ts in by_cell.items()}
@@ -119,27 +121,30 @@ def read_words(cells: Sequence[Cell], *, reference_date: dt.date) -> PageWords:
     )
 
 
-def label_texts(cells: Sequence[Cell], rows: dict[tuple[int, int], tuple[int, ...]], cell: int) -> list[str]:
-    """Where a value's label is printed: in its cell, the cell to its left, the captions just above it."""
-    here = cells[cell]
-    row = rows.get((here.page, here.row), ())
-    texts = [here.text]
-    at = row.index(cell)
-    if at >= 1:
-        texts.append(cells[row[at - 1]].text)
-    for up in (1, 2):  # a caption over it; a field above with a value of its own labels nothing below
-        texts.extend(
-            cells[i].text
-            for i in rows.get((here.page, here.row - up), ())
-            if _over(cells[i], here) and is_caption(cells[i].text)
-        )
-    return texts
+def _label_cells(label: re.Pattern[str], cells: Sequence[Cell]) -> frozenset[int]:
+    """The cells that print `label`: each cell's text is searched once per document."""
+    return frozenset(i for i, cell in enumerate(cells) if label.search(cell.text))
 
 
 def _labelled(
-    label: re.Pattern[str], cells: Sequence[Cell], rows: dict[tuple[int, int], tuple[int, ...]], cell: int
+    labels: frozenset[int], cells: Sequence[Cell], rows: dict[tuple[int, int], tuple[int, ...]], cell: int
 ) -> bool:
-    return any(label.search(text) for text in label_texts(cells, rows, cell))
+    """Is one of the `labels` cells where the value's label is printed: its own cell, the cell to its
+    left, or a caption just above it (a field above with a value of its own labels nothing below)?"""
+    if not labels:
+        return False
+    if cell in labels:
+        return True
+    here = cells[cell]
+    row = rows.get((here.page, here.row), ())
+    at = row.index(cell)
+    if at >= 1 and row[at - 1] in labels:
+        return True
+    return any(
+        i in labels and _over(cells[i], here) and is_caption(cells[i].text)
+        for up in (1, 2)
+        for i in rows.get((here.page, here.row - up), ())
+    )
 
 
 def _over(upper: Cell, lower: Cell) -> bool:
@@ -177,10 +182,11 @@ def _dates(
     four-digit year; and, in a field labelled as a birth date, the boxed two-digit year and the compact
     forms claims and interfaces print ("03041957", "19570304")."""
     found = []
+    dob_labels = _label_cells(DOB_LABEL, cells)
     for i, cell in enumerate(cells):
-        if not any(ch.isdigit() for ch in cell.text):
+        if not _DIGIT.search(cell.text):
             continue
-        labelled = _labelled(DOB_LABEL, cells, rows, i)
+        labelled = _labelled(dob_labels, cells, rows, i)
         text = zeros_read(cell.text)
         dates = find_dates(text, reference_date=reference, kind=DateKind.DOB)
         for date in dates + half_slashed(text, reference_date=reference, kind=DateKind.DOB):
@@ -188,7 +194,7 @@ def _dates(
         if labelled:
             found.extend(_compact_dates(i, text, reference))
     for row in rows.values():
-        found.extend(_boxed_dates(cells, rows, row, reference))
+        found.extend(_boxed_dates(cells, rows, row, reference, dob_labels))
     return _distinct(found)
 
 
@@ -197,10 +203,11 @@ def _boxed_dates(
     rows: dict[tuple[int, int], tuple[int, ...]],
     row: Sequence[int],
     reference: dt.date,
+    dob_labels: frozenset[int],
 ) -> list[DateSeen]:
     """Digit boxes read across a row's cells ("[12 |[11 |l1967": OCR splits the boxes and reads their
     rules as brackets, bars or an l); each date belongs to the cell its month is in."""
-    digits = [i for i in row if any(ch.isdigit() for ch in cells[i].text)]
+    digits = [i for i in row if _DIGIT.search(cells[i].text)]
     if not digits:
         return []
     text, starts = "", []
@@ -210,7 +217,7 @@ def _boxed_dates(
     found = []
     for date in boxed_dates(text, reference_date=reference, short_years=True):
         cell = max((i for start, i in starts if start <= date.start), default=digits[0])
-        labelled = _labelled(DOB_LABEL, cells, rows, cell)
+        labelled = _labelled(dob_labels, cells, rows, cell)
         full_year = text[date.end - 4 : date.end].isdigit()  # a box separates a two-digit year
         if labelled or full_year:  # "01 18 08" could be anything; under a DOB caption it is a date
             found.append(DateSeen(date.value, cell, text[date.start : date.end], labelled))
@@ -238,6 +245,8 @@ def _phones(cells: Sequence[Cell]) -> list[NumberSeen]:
 def _numbers(tokens: Sequence[Token]) -> list[NumberSeen]:
     found = []
     for token in tokens:
+        if not _DIGIT.search(token.text):
+            continue
         value = normalize_mrn(token.text)
         digits = len(digits_only(value))
         if len(value) >= 5 and digits >= max(4, len(value) // 2) and "/" not in token.text:
