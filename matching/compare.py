@@ -32,6 +32,7 @@ from chartfile.matching.normalize import (
     normalize_mrn,
     normalize_name,
     ocr_fold,
+    read_but_one_glyph,
     squash,
     surname_parts,
 )
@@ -42,6 +43,7 @@ Weights = MatchWeights  # the name the scorers and callers use
 
 
 DEFAULT_WEIGHTS = Weights()
+_LOST_GLYPH = "OCR could not read one letter; the others are the same"
 
 
 @functools.cache
@@ -66,6 +68,8 @@ def compare_surname(doc: str | None, patient: str, w: Weights = DEFAULT_WEIGHTS)
         return FieldScore("surname", "exact", w.surname_exact)
     if ocr_fold(a) == ocr_fold(b):
         return FieldScore("surname", "ocr", w.surname_ocr_or_part, "an OCR confusion explains the difference")
+    if read_but_one_glyph(doc, patient):
+        return FieldScore("surname", "ocr", w.surname_ocr_or_part, _LOST_GLYPH)
     if _printed_part(surname_parts(doc), surname_parts(patient)):
         return FieldScore("surname", "part", w.surname_ocr_or_part, "one part of a compound surname")
     similarity = JaroWinkler.similarity(a, b)
@@ -93,6 +97,8 @@ def compare_first(doc: str | None, patient: str, w: Weights = DEFAULT_WEIGHTS) -
         return FieldScore("first_name", "nickname", w.first_nickname)
     if ocr_fold(a) == ocr_fold(b):
         return FieldScore("first_name", "ocr", w.first_ocr)
+    if read_but_one_glyph(doc, patient):
+        return FieldScore("first_name", "ocr", w.first_ocr, _LOST_GLYPH)
     similarity = JaroWinkler.similarity(a, b)
     if similarity >= 0.92:
         return FieldScore("first_name", "close", w.first_close, f"jaro-winkler {similarity:.2f}")

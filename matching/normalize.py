@@ -101,6 +101,31 @@ def ocr_fold(name: str) -> str:
     return folded
 
 
+_NAME_MARKS = frozenset(" -'‘’`.,/:;")  # what a name may hold besides letters, or a separator between two
+_MIN_READ_LETTERS = 4  # an unread glyph is excused only in a name with this many letters read
+_FOLDED = frozenset(source for source, _ in _OCR_NAME_FOLDS if len(source) == 1 and not source.isalpha())
+
+
+@functools.lru_cache(maxsize=131_072)
+def read_but_one_glyph(printed: str, listed: str) -> bool:
+    """Does a name OCR read with one glyph it could not read ("MET#-BRAUN", "SM%TH") read as `listed`
+    everywhere else? A name never prints a symbol or a digit, so one between letters is a letter lost,
+    not a spelling. The other letters must agree, as printed or OCR-folded; a glyph at either end, or
+    two, excuse nothing."""
+    read = strip_accents(printed).upper()
+    lost = [i for i, ch in enumerate(read) if not (ch.isalpha() or ch in _NAME_MARKS or ch in _FOLDED)]
+    if len(lost) != 1:
+        return False
+    before, after = squash(read[: lost[0]]), squash(read[lost[0] + 1 :])
+    whole = squash(listed)
+    if not before or not after or len(before) + len(after) < _MIN_READ_LETTERS:
+        return False
+    if len(whole) != len(before) + 1 + len(after):
+        return False
+    head, tail = whole[: len(before)], whole[len(before) + 1 :]
+    return ocr_fold(head) == ocr_fold(before) and ocr_fold(tail) == ocr_fold(after)
+
+
 @functools.lru_cache(maxsize=131_072)
 def normalize_mrn(text: str) -> str:
     """An MRN as printed, upper-cased, with spaces, dashes and other separators removed."""

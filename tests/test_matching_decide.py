@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from hypothesis import given
@@ -136,6 +137,34 @@ def test_an_ocr_misread_surname_still_finds_its_patient() -> None:
     decision = decide(extraction, index, SETTINGS)
     assert decision.status is Status.REVIEW  # a name alone never files
     assert decision.candidates[0].mrn == "55501234"
+
+
+def test_a_letter_ocr_could_not_read_is_no_spelling_difference() -> None:
+    """A name never prints '#': in "MET#-BRAUN" OCR lost a letter, and every other letter agrees with
+    METZ-BRAUN, as does the birth date: filed. Where two listed names differ only in the lost letter
+    (Smith and Smyth, one first name and birth date), it reads as either: review. A symbol beside
+    letters already misread, at a word's end, in a name with fewer than four letters read, or on a text
+    layer (nothing there is OCR) excuses nothing."""
+    assert run(identity("MET#-BRAUN", "MILO", D(1984, 7, 13)))[:2] == (Status.FILED, "1000040")
+    assert run(identity("WHITFIELD", "HAR#LD", D(1957, 3, 4)))[:2] == (Status.FILED, "1000001")
+    assert run(identity("Metz-Braun", "MI%O", D(1984, 7, 13)))[:2] == (Status.REVIEW, None)  # 3 read
+    assert run(identity("MET#-BRAWN", "MILO", D(1984, 7, 13)))[:2] == (Status.REVIEW, None)
+    assert run(identity("METZ-BRAU#", "MILO", D(1984, 7, 13)))[:2] == (Status.REVIEW, None)
+    text_layer = replace(identity("MET#-BRAUN", "MILO", D(1984, 7, 13)), ocr=False)
+    assert run(text_layer)[:2] == (Status.REVIEW, None)
+    smiths = [
+        PatientRecord("2000001", "Smith", "Ada", "", D(1961, 1, 2)),
+        PatientRecord("2000002", "Smyth", "Ada", "", D(1961, 1, 2)),
+    ]
+    extraction = Extraction(
+        identities=(identity("SM%TH", "ADA", D(1961, 1, 2)),),
+        doc_date=None,
+        doc_type="other",
+        reference_date=D(2026, 11, 2),
+    )
+    decision = decide(extraction, PatientIndex.from_records(smiths), SETTINGS)
+    assert decision.status is Status.REVIEW
+    assert {c.mrn for c in decision.candidates[:2]} == {"2000001", "2000002"}
 
 
 def test_two_maria_garcias_the_dob_decides() -> None:
