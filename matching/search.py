@@ -154,14 +154,18 @@ def _by_birth_date(words: PageWords, index: PatientIndex) -> Iterator[tuple[int,
     for a date labelled as a birth date, a word near it reads like their surname)."""
     printed = words.keys
     for seen in words.dates:
+        near = _window_tokens(words, seen.cell) if seen.labelled else _row_tokens(words, seen.cell)
         misread: list[int] = []
         for day in near_dob_variants(seen.value):
             for position in index.born_on(day):
-                if not printed.isdisjoint(index.surname_keys_of(position)):
-                    yield position, _surname_near(words, index.records[position], seen.cell)
-                elif seen.labelled:
+                if printed.isdisjoint(index.surname_keys_of(position)):
                     misread.append(position)
-        yield from _read_like(words, index, misread, seen.cell)
+                    continue
+                anchor = _surname_near(words, index.records[position], seen.cell)
+                yield position, anchor
+                if anchor.surname[0] not in near:  # printed elsewhere (a city, a relative): misread here?
+                    misread.append(position)
+        yield from _read_like(words, index, misread, near, seen.cell)
 
 
 def _surname_near(words: PageWords, record: PatientRecord, cell: int) -> Anchor:
@@ -176,12 +180,11 @@ def _surname_near(words: PageWords, record: PatientRecord, cell: int) -> Anchor:
 
 
 def _read_like(
-    words: PageWords, index: PatientIndex, positions: Sequence[int], cell: int
+    words: PageWords, index: PatientIndex, positions: Sequence[int], near: Sequence[Token], cell: int
 ) -> Iterator[tuple[int, Anchor]]:
-    """Patients whose surname a word near `cell` reads like (Jaro-Winkler >= 0.85): OCR misreadings
+    """Patients whose surname one of the `near` words reads like (Jaro-Winkler >= 0.85): OCR misreadings
     that no fold explains, and other people's spellings, both for a clerk to judge. Of words that read
-    alike, the one beside the patient's first name wins, then the nearest."""
-    near = _window_tokens(words, cell)
+    alike, the one beside the patient's first name wins, then the nearest to `cell`."""
     if not positions or not near:
         return
     records = [index.records[p] for p in positions]
@@ -219,7 +222,8 @@ def _by_number(words: PageWords, index: PatientIndex) -> Iterator[tuple[int, Anc
                 yield position, _anchor_at(words, record, seen.cell)
             else:
                 unconfirmed.append(position)
-        yield from _read_like(words, index, unconfirmed, seen.cell)  # their surname, misread, near it
+        near = _window_tokens(words, seen.cell)
+        yield from _read_like(words, index, unconfirmed, near, seen.cell)  # their surname, misread, near it
     for seen in words.phones:
         misread: list[int] = []
         for position in index.with_phone(seen.value):
@@ -227,13 +231,20 @@ def _by_number(words: PageWords, index: PatientIndex) -> Iterator[tuple[int, Anc
                 yield position, _anchor_at(words, index.records[position], seen.cell)
             else:
                 misread.append(position)
-        yield from _read_like(words, index, misread, seen.cell)
+        yield from _read_like(words, index, misread, _window_tokens(words, seen.cell), seen.cell)
 
 
 def _anchor_at(words: PageWords, record: PatientRecord, cell: int) -> Anchor:
     if not surname_keys(record.last_name).isdisjoint(words.keys):
         return _surname_near(words, record, cell)
     return Anchor(cell, (), None, None)
+
+
+def _row_tokens(words: PageWords, cell: int) -> list[Token]:
+    """Words on a cell's own row, where a form or a table prints a name beside a birth date that no
+    label names ("ADJMS, LULA J  09 | 11 | 1982")."""
+    here = words.cells[cell]
+    return [t for c in words.rows.get((here.page, here.row), ()) for t in words.by_cell.get(c, ())]
 
 
 def _window_tokens(words: PageWords, cell: int) -> list[Token]:

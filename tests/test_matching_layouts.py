@@ -665,3 +665,33 @@ def test_a_name_damaged_beside_the_birth_date_is_read_whole_from_a_later_pages_h
     assert decided(document(first, header))[:2] == (Status.FILED, "1000001")
     contact = "Emergency contact: HAROLD WHITFIELD    Phone: 617-555-0101\nPage 2 of 2\n"
     assert decided(document(first, contact))[:2] == (Status.REVIEW, None)  # another's field lends nothing
+
+
+FAR_SURNAME = """\
+CASTELLANOS FAMILY PHARMACY
+14 Main Street, Springfield
+Refill authorization requested
+Medication: lisinopril 10 mg tablet
+Quantity: 90    Refills: 3
+Directions: one tablet by mouth daily
+Prescriber: please sign and return
+{name}          02 | 14 | 1971          M
+Please reply by fax
+"""
+
+
+@pytest.mark.parametrize(("name", "read"), [("CASTELANOS, RUBEN", True), ("PEMBERTON, RUBEN", False)])
+def test_a_misread_surname_beside_a_birth_date_is_read_though_the_surname_is_printed_elsewhere(
+    name: str, read: bool
+) -> None:
+    """The patient's surname printed whole only in a letterhead, and beside an unlabelled boxed birth
+    date a name that reads like it: that row is the patient's reading, with the birth date, for a clerk
+    (the spelling differs). A name beside the date that reads like no listed surname gives it nobody."""
+    page = FAR_SURNAME.format(name=name)
+    decision = decide(extract(document(page), reference_date=RECEIVED), INDEX, SETTINGS)
+    assert decision.status is not Status.FILED
+    ruben = [c for c in decision.candidates if c.mrn == "1000005"]
+    dob = ruben[0].reading.dob if ruben and ruben[0].reading else None
+    assert (dob == D(1971, 2, 14)) is read
+    if read:
+        assert decision.candidates[0].mrn == "1000005"
