@@ -133,6 +133,7 @@ def page_identities(
                 dob_span=Span(page.number, dob[1], dob[2]) if dob else None,
                 mrn_span=Span(page.number, mrn[1], mrn[2]) if mrn else None,
                 low_confidence=page.low_confidence,
+                ocr=page.source == "ocr",
             )
         )
     return _dedupe(found)

@@ -122,9 +122,11 @@ def _evidence_rules(best: Scored, margin: float, settings: MatchingSettings) -> 
 
 def _spelling(best: Scored) -> list[str]:
     """A name spelled differently from the list in a way OCR does not explain is for a clerk to judge,
-    unless the MRN and the birth date both agree exactly."""
+    unless the birth date agrees exactly and the MRN does too (as printed, or where OCR read it, but for
+    letters OCR takes for digits: "1O262270")."""
     level = _levels(best.candidate)
-    if level.get("mrn") == "exact" and level.get("dob") == "exact":
+    mrn_as_printed = {"exact", "ocr-confusable"} if ocr_read(best.reading) else {"exact"}
+    if level.get("mrn") in mrn_as_printed and level.get("dob") == "exact":
         return []
     differs = [f for f in ("surname", "first_name") if level.get(f) in _SPELLED_DIFFERENTLY]
     if not ocr_read(best.reading):

@@ -384,9 +384,21 @@ def test_an_initial_glued_to_the_surname_by_its_period_is_two_words(
     assert decided(document(page))[:2] == expected
 
 
-def test_a_typo_is_tolerated_when_mrn_and_birth_date_both_agree() -> None:
-    page = "Patient Name: Harold Whitfeld\nDOB: 03/04/1957\nMRN: 1000001\n"
-    assert decided(document(page))[:2] == (Status.FILED, "1000001")
+@pytest.mark.parametrize(
+    ("mrn", "source", "status"),
+    [
+        ("1000001", "ocr", Status.FILED),
+        ("1000001", "text-layer", Status.FILED),
+        ("1OOO0O1", "ocr", Status.FILED),  # letters OCR read for zeros
+        ("1OOO0O1", "text-layer", Status.REVIEW),  # typed so: no OCR to blame
+        ("1000007", "ocr", Status.REVIEW),  # another digit
+    ],
+)
+def test_a_typo_is_tolerated_when_mrn_and_birth_date_both_agree(
+    mrn: str, source: str, status: Status
+) -> None:
+    page = f"Patient Name: Harold Whitfeld\nDOB: 03/04/1957\nMRN: {mrn}\n"
+    assert decided(document(page, source=source))[0] is status
 
 
 def test_two_listed_patients_with_birth_dates_stay_in_review() -> None:
