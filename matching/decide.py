@@ -45,6 +45,8 @@ from chartfile.settings import MatchingSettings
 _SWAP_PENALTY = 0.5
 _OTHER_ROLE_PENALTY = 3.0
 
+Ordering = tuple[bool, float, bool]  # see _ordering
+
 __all__ = ["agreeing_fields", "decide", "probability", "rank", "score"]
 
 
@@ -93,17 +95,19 @@ def rank(
     """Each patient's best reading on the document, best first (`words`: the page's words, if read)."""
     if words is None and extraction.cells:
         words = read_words(extraction.cells, reference_date=extraction.reference_date)
-    best: dict[int, Scored] = {}
-    named: dict[int, Scored] = {}  # each patient's reading that agrees on the name and an identifier
+    best: dict[int, tuple[Ordering, Scored]] = {}
+    named: dict[int, tuple[Ordering, Scored]] = {}  # each patient's reading agreeing on name and identifier
     for position, reading in _readings(extraction, index, words):
         scored = _score(position, reading, index.records[position], settings)
-        if position not in best or _ordering(scored) > _ordering(best[position]):
-            best[position] = scored
-        if _names_them(scored) and (position not in named or _ordering(scored) > _ordering(named[position])):
-            named[position] = scored
-    for position, donor in named.items():
-        best[position] = _with_name_from(best[position], donor, index.records[position], settings)
-    return sorted(best.values(), key=_rank_key)
+        ordering = _ordering(scored)
+        if position not in best or ordering > best[position][0]:
+            best[position] = ordering, scored
+        if _names_them(scored) and (position not in named or ordering > named[position][0]):
+            named[position] = ordering, scored
+    found = {position: scored for position, (_, scored) in best.items()}
+    for position, (_, donor) in named.items():
+        found[position] = _with_name_from(found[position], donor, index.records[position], settings)
+    return sorted(found.values(), key=_rank_key)
 
 
 def _rank_key(scored: Scored) -> tuple[bool, float, str]:
@@ -161,7 +165,7 @@ def _role_weight(reading: IdentityCandidate, w: Weights) -> float:
     return {Role.PATIENT: w.label_patient, Role.OTHER: -_OTHER_ROLE_PENALTY}.get(reading.role, 0.0)
 
 
-def _ordering(scored: Scored) -> tuple[bool, float, bool]:
+def _ordering(scored: Scored) -> Ordering:
     """A patient's reading in a field of their own, with their birth date or MRN, outranks one in another
     person's field (an insured who is the patient "Self" prints the name again), however many more
     fields that one agrees on."""

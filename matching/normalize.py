@@ -132,6 +132,7 @@ def normalize_mrn(text: str) -> str:
     return _MRN_KEEP.sub("", strip_accents(text).upper())
 
 
+@functools.lru_cache(maxsize=131_072)
 def mrn_key(text: str) -> str:
     """An MRN with OCR-confusable letters mapped to digits and leading zeros removed."""
     folded = normalize_mrn(text).translate(_MRN_FOLDS)
