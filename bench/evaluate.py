@@ -107,13 +107,20 @@ def fileable(truth: dict[str, Any]) -> bool:
     """Does a listed document print what chartfile's rules need to file it without a clerk: the birth
     date as listed or the MRN; and, where the name is misspelt (a typo OCR does not explain), both; where
     the birth date is printed day/month swapped, the MRN. The auto-file rate's ceiling is the share of
-    listed documents that do (generator truth: its variations and printed fields)."""
+    listed documents that do (generator truth: its variations and printed fields). Without either, the
+    full name as listed with the patient's phone and street also files (the name, phone and street
+    agreeing reach the auto-file probability; the name and phone alone do not)."""
     variations = set(truth["variations"])
     mrn = bool(truth.get("printed_mrn")) and not {"outside_mrn", "no_mrn"} & variations
     dob = bool(truth.get("printed_dob")) and "dob_swapped" not in variations
     if "typo" in variations:
         return dob and mrn
-    return dob or mrn
+    return dob or mrn or _name_phone_street(truth, variations)
+
+
+def _name_phone_street(truth: dict[str, Any], variations: set[str]) -> bool:
+    at_home = truth.get("printed_phone") is not None and truth.get("printed_address") is not None
+    return at_home and not {"phone_outdated", "address_outdated", "nickname", "hyphen_part"} & variations
 
 
 def read_dob(doc: Document) -> str | None:

@@ -1,7 +1,8 @@
 """The rules no score can outweigh: when the best candidate must not be filed without a clerk. (Pure.)
 
 Filing needs two identifiers that agree as printed (or differ only by an OCR confusion, on a page that
-was OCR'd), one of them the birth date or the MRN; a clear lead over the runner-up; one patient on the
+was OCR'd), one of them the birth date or the MRN, or else the full name in the patient's field and the
+phone; a clear lead over the runner-up; one patient on the
 document; and no field that contradicts. Each rule that holds a document back says why, in words a clerk
 reads, without patient data.
 """
@@ -26,6 +27,7 @@ _DOB_AGREES = {"exact", "glyphs", "day-month-swapped", "century"}
 _MRN_AGREES = {"exact", "ocr-confusable"}
 _SPELLED_DIFFERENTLY = {"close", "near"}
 _CLEARLY_DIFFERENT_FIRST = {"else", "near"}
+_AS_LISTED = {"exact", "ocr"}  # a name printed as the list spells it, or so read by OCR
 _TWIN = "another patient has the same surname, birth date and a similar first name: filing needs the MRN"
 # A birth date with a phone or address a household shares fits a twin or a relative born that day:
 # unless the full name agrees (read, and the same) or the MRN does, only a clerk can tell them apart.
@@ -111,13 +113,34 @@ def _evidence_rules(best: Scored, margin: float, settings: MatchingSettings) -> 
             f"the runner-up is within 2^{margin:.1f} of the best (needs 2^{settings.min_weight_margin:.0f})"
         )
     agreed = agreeing(best)
-    if len(agreed) < 2 or not {"dob", "mrn"} & set(agreed):
-        found.append("fewer than two identifiers agree, or neither the birth date nor the MRN does")
+    if not (len(agreed) >= 2 and {"dob", "mrn"} & set(agreed)) and not _name_and_phone(best):
+        found.append(
+            "fewer than two identifiers agree, or neither the birth date nor the MRN does (nor the full "
+            "name, printed in the patient's field, and the phone)"
+        )
     elif not {"name", "mrn"} & set(agreed):
         found.append(_HOUSEHOLD)
     if best.reading.role is Role.OTHER:
         found.append("the name is printed in another person's field (insured, guarantor, provider, ...)")
     return found
+
+
+def _name_and_phone(best: Scored) -> bool:
+    """The full name and the phone number, two of the identifiers The Joint Commission accepts, where no
+    birth date says otherwise: the name printed as listed (no nickname, no spelling difference) in a field
+    the document gives the patient, the patient's own phone number, no birth date read for them that is
+    not theirs, no street address that differs. A name with no label, or in a relative's or sender's
+    field, is never grounds to file on a phone a household shares."""
+    level = _levels(best.candidate)
+    return (
+        best.reading.role is Role.PATIENT
+        and level.get("surname") in _AS_LISTED
+        and level.get("first_name") in _AS_LISTED
+        and "name" in agreeing(best)
+        and level.get("phone") == "exact"
+        and level.get("dob", "null") in {"null", *_SAME_BIRTH_DATE}
+        and level.get("address") != "else"
+    )
 
 
 def _spelling(best: Scored) -> list[str]:

@@ -107,3 +107,21 @@ def test_the_ceiling_counts_documents_that_print_what_filing_needs(
     printed_dob = None if "no_dob" in variations else "03/04/1957"
     truth = _truth("a.tif", "f", "A", "1000001", variations=variations, printed_dob=printed_dob)
     assert fileable({**truth, "printed_mrn": printed_mrn}) is expected
+
+
+@pytest.mark.parametrize(
+    ("variations", "phone", "street", "expected"),
+    [
+        pytest.param(["no_dob"], "413-555-0142", "14 Elm St", True, id="name-phone-street"),
+        pytest.param(["no_dob"], "413-555-0142", None, False, id="no-street"),
+        pytest.param(["no_dob", "phone_outdated"], "413-555-0142", "14 Elm St", False, id="an-old-number"),
+        pytest.param(["no_dob", "nickname"], "413-555-0142", "14 Elm St", False, id="a-nickname"),
+        pytest.param(["no_dob", "typo"], "413-555-0142", "14 Elm St", False, id="a-misspelt-name"),
+    ],
+)
+def test_the_name_with_the_patients_phone_and_street_is_fileable_without_birth_date_or_mrn(
+    variations: list[str], phone: str | None, street: str | None, expected: bool
+) -> None:
+    truth = _truth("a.tif", "f", "A", "1000001", variations=variations, printed_dob=None)
+    printed = {"printed_mrn": None, "printed_phone": phone, "printed_address": street}
+    assert fileable({**truth, **printed}) is expected

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from chartfile.matching import PatientIndex, decide
 from chartfile.matching.decide import probability
-from chartfile.records import Extraction, IdentityCandidate, PatientRecord, Status
+from chartfile.records import Extraction, IdentityCandidate, PatientRecord, Role, Status
 from chartfile.settings import MatchingSettings
 
 D = dt.date
@@ -257,3 +258,65 @@ def test_weights_come_from_the_settings() -> None:
     assert weak.candidates[0].match_weight == pytest.approx(
         decide(extraction, INDEX, SETTINGS).candidates[0].match_weight - 12.0
     )
+
+
+HOUSEHOLD = [
+    PatientRecord(
+        "2000001", "Kowalczyk", "Irena", "", D(1961, 2, 17), address="14 Elm St", phone="4135550142"
+    ),
+    PatientRecord(
+        "2000002", "Kowalczyk", "Tomasz", "", D(1959, 8, 30), address="14 Elm St", phone="4135550142"
+    ),
+    PatientRecord(
+        "2000010", "Abernathy", "Roland", "", D(1948, 5, 5), address="3 Oak Ln", phone="5085550190"
+    ),
+    PatientRecord(
+        "2000011", "Abernathy", "Roland", "", D(1979, 1, 9), address="3 Oak Ln", phone="5085550190"
+    ),
+    PatientRecord(
+        "2000020", "Vasquez", "Margaret", "", D(1990, 10, 3), address="7 Hill Rd", phone="6175550177"
+    ),
+]
+HOUSEHOLD_INDEX = PatientIndex.from_records(HOUSEHOLD)
+FILED_TO = {"Vasquez": "2000020", "Kowalczyk": "2000001"}
+
+
+def at_home(last: str, first: str, role: Role = Role.PATIENT, **more: Any) -> IdentityCandidate:
+    """A reading of the name with the listed phone and street of the patient of that surname."""
+    listed = next(p for p in HOUSEHOLD if p.last_name == last.replace("Vasques", "Vasquez"))
+    reading = IdentityCandidate(
+        last_name=last, first_name=first, phone=listed.phone, address=listed.address, role=role
+    )
+    return replace(reading, **more)
+
+
+@pytest.mark.parametrize(
+    ("reading", "filed"),
+    [
+        pytest.param(at_home("Vasquez", "Margaret"), True, id="name-phone-street"),
+        pytest.param(at_home("Kowalczyk", "Irena"), True, id="household-told-apart-by-first-name"),
+        pytest.param(at_home("Abernathy", "Roland"), False, id="jr-and-sr-share-all-three"),
+        pytest.param(at_home("Vasquez", "Margaret", address=None), False, id="name-and-phone-only"),
+        pytest.param(at_home("Vasquez", "Peggy"), False, id="nickname"),
+        pytest.param(at_home("Vasques", "Margaret"), False, id="spelled-differently"),
+        pytest.param(at_home("Vasquez", "Margaret", phone="6175550100"), False, id="another-phone"),
+        pytest.param(at_home("Vasquez", "Margaret", role=Role.UNSTATED), False, id="no-patient-label"),
+        pytest.param(at_home("Vasquez", "Margaret", role=Role.OTHER), False, id="relative-field"),
+        pytest.param(at_home("Vasquez", "Margaret", address="90 Shore Ave"), False, id="street-differs"),
+        pytest.param(at_home("Vasquez", "Margaret", dob=D(1991, 4, 22)), False, id="birth-date-differs"),
+    ],
+)
+def test_the_full_name_in_the_patient_field_and_the_phone_are_two_identifiers(
+    reading: IdentityCandidate, filed: bool
+) -> None:
+    """The Joint Commission's name and phone number, with the street agreeing: filed when the name is
+    printed as listed in the patient's field; a household's shared number files nobody the first name
+    cannot tell apart. The name and phone alone fall below the auto-file probability; a name outside a
+    patient field, a nickname, a misspelling, another number, street or birth date keep it from filing."""
+    extraction = Extraction(
+        identities=(reading,), doc_date=None, doc_type="other", reference_date=D(2026, 11, 2)
+    )
+    decision = decide(extraction, HOUSEHOLD_INDEX, SETTINGS)
+    assert (decision.status is Status.FILED) is filed, decision.reasons
+    if filed:
+        assert decision.patient_mrn == FILED_TO[reading.last_name or ""]
