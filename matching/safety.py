@@ -2,9 +2,8 @@
 
 Filing needs two identifiers that agree as printed (or differ only by an OCR confusion, on a page that
 was OCR'd), one of them the birth date or the MRN, or else the full name in the patient's field and the
-phone; a clear lead over the runner-up; one patient on the
-document; and no field that contradicts. Each rule that holds a document back says why, in words a clerk
-reads, without patient data.
+phone; a clear lead over the runner-up; one patient on the document; and no field that contradicts.
+Each rule that holds a document back says why, in words a clerk reads, without patient data.
 """
 
 from __future__ import annotations
@@ -126,10 +125,10 @@ def _evidence_rules(best: Scored, margin: float, settings: MatchingSettings) -> 
 
 
 def _name_and_phone(best: Scored) -> bool:
-    """The full name and the phone number, two of the identifiers The Joint Commission accepts, where no
-    birth date says otherwise: the name printed as listed (no nickname, no spelling difference) in a field
-    the document gives the patient, the patient's own phone number, no birth date read for them that is
-    not theirs, no street address that differs. A name with no label, or in a relative's or sender's
+    """The full name and the phone number, two of the identifiers The Joint Commission accepts: the name
+    printed as listed (no nickname, no spelling difference) in a field the document gives the patient,
+    the patient's own phone number, no birth date read for them unless it agrees (a slip of one digit
+    does not), no street address that differs. A name with no label, or in a relative's or sender's
     field, is never grounds to file on a phone a household shares."""
     level = _levels(best.candidate)
     return (
@@ -138,7 +137,7 @@ def _name_and_phone(best: Scored) -> bool:
         and level.get("first_name") in _AS_LISTED
         and "name" in agreeing(best)
         and level.get("phone") == "exact"
-        and level.get("dob", "null") in {"null", *_SAME_BIRTH_DATE}
+        and level.get("dob", "null") in {"null", *_DOB_AGREES}
         and level.get("address") != "else"
     )
 

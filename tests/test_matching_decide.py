@@ -304,6 +304,10 @@ def at_home(last: str, first: str, role: Role = Role.PATIENT, **more: Any) -> Id
         pytest.param(at_home("Vasquez", "Margaret", role=Role.OTHER), False, id="relative-field"),
         pytest.param(at_home("Vasquez", "Margaret", address="90 Shore Ave"), False, id="street-differs"),
         pytest.param(at_home("Vasquez", "Margaret", dob=D(1991, 4, 22)), False, id="birth-date-differs"),
+        pytest.param(at_home("Vasquez", "Margaret", dob=D(1990, 10, 8)), False, id="birth-date-a-digit-off"),
+        pytest.param(
+            at_home("Vasquez", "Margaret", dob=D(1990, 3, 10)), True, id="birth-date-day-month-swapped"
+        ),
     ],
 )
 def test_the_full_name_in_the_patient_field_and_the_phone_are_two_identifiers(
