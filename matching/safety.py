@@ -112,7 +112,7 @@ def _evidence_rules(best: Scored, margin: float, settings: MatchingSettings) -> 
             f"the runner-up is within 2^{margin:.1f} of the best (needs 2^{settings.min_weight_margin:.0f})"
         )
     agreed = agreeing(best)
-    if not (len(agreed) >= 2 and {"dob", "mrn"} & set(agreed)) and not _name_and_phone(best):
+    if not (len(agreed) >= 2 and {"dob", "mrn"} & set(agreed)) and not _name_and_phone(best, agreed):
         found.append(
             "fewer than two identifiers agree, or neither the birth date nor the MRN does (nor the full "
             "name, printed in the patient's field, and the phone)"
@@ -124,7 +124,7 @@ def _evidence_rules(best: Scored, margin: float, settings: MatchingSettings) -> 
     return found
 
 
-def _name_and_phone(best: Scored) -> bool:
+def _name_and_phone(best: Scored, agreed: Sequence[str]) -> bool:
     """The full name and the phone number, two of the identifiers The Joint Commission accepts: the name
     printed as listed (no nickname, no spelling difference) in a field the document gives the patient,
     the patient's own phone number, no birth date read for them unless it agrees (a slip of one digit
@@ -133,10 +133,9 @@ def _name_and_phone(best: Scored) -> bool:
     level = _levels(best.candidate)
     return (
         best.reading.role is Role.PATIENT
+        and {"name", "phone"} <= set(agreed)
         and level.get("surname") in _AS_LISTED
         and level.get("first_name") in _AS_LISTED
-        and "name" in agreeing(best)
-        and level.get("phone") == "exact"
         and level.get("dob", "null") in {"null", *_DOB_AGREES}
         and level.get("address") != "else"
     )
