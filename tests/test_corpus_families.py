@@ -43,6 +43,7 @@ EXPECTED_HALVES = {
     "therapy_plan": "B",
     "attorney_request": "A",
     "disability_request": "B",
+    "vna_plan_of_care": "A",  # sorts after ub04_claim: every earlier family keeps its half
 }
 DATE_STYLES = ("mdy", "mdy_nopad", "long", "short_month", "iso", "dmy_mon", "mdy2", "mdy6", "mdy_space")
 

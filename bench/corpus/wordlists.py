@@ -32,6 +32,7 @@ LAW_FIRMS = _words("Doyle & Pratt LLP|Hanlon Legal Group|Marsh, Whitcomb & Lee|B
 NURSING_FACILITIES = _words("Rehabilitation & Nursing Center|Senior Living & Rehab|Skilled Nursing Facility")
 BEHAVIORAL = _words("Behavioral Health|Counseling Center|Family Services|Mental Health Associates")
 URGENT_CARE = _words("Urgent Care|Walk-In Clinic|Express Care|Immediate Care")
+HOME_HEALTH = _words("Home Health Agency|Visiting Nurse Association|Home Care Services|Home Health & Hospice")
 THERAPY = _words("Physical Therapy|Rehab & Sports Therapy|Physical & Occupational Therapy")
 CLAIM_AGENCIES = _words(
     "Disability Determination Services|Workers' Compensation Claims|Liberty Harbor Casualty Claims|"

@@ -26,6 +26,7 @@ from . import (
     snf_transfer,
     therapy_plan,
     ub04,
+    vna_plan_of_care,
 )
 from .base import Family, Plan
 from .classic import CLASSIC_FAMILIES
@@ -47,6 +48,7 @@ _NEW = (
     snf_transfer,
     therapy_plan,
     ub04,
+    vna_plan_of_care,
 )
 FAMILIES: dict[str, Family] = {f.name: f for f in (*CLASSIC_FAMILIES, *(m.FAMILY for m in _NEW))}
 FAMILY_NAMES: tuple[str, ...] = tuple(sorted(FAMILIES))
