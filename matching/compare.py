@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Collection
 
 from nicknames import NickNamer
 from rapidfuzz.distance import OSA, JaroWinkler
@@ -29,6 +30,7 @@ from rapidfuzz.distance import OSA, JaroWinkler
 from chartfile.matching.normalize import (
     digits_only,
     mrn_key,
+    mrn_shape,
     normalize_mrn,
     normalize_name,
     ocr_fold,
@@ -169,7 +171,16 @@ def compare_dob(
     return FieldScore("dob", "else", w.dob_else)
 
 
-def compare_mrn(doc: str | None, patient: str, w: Weights = DEFAULT_WEIGHTS) -> FieldScore:
+def compare_mrn(
+    doc: str | None,
+    patient: str,
+    w: Weights = DEFAULT_WEIGHTS,
+    *,
+    list_shapes: Collection[tuple[int, bool]] = (),
+) -> FieldScore:
+    """A printed record number against the patient's. One of another length than theirs, or of a shape
+    no MRN on the master list has (letters where the list's are digits, a length it never uses), is
+    another institution's number: it weighs a little against, it does not contradict."""
     if not doc:
         return FieldScore("mrn", "null", 0.0)
     a, b = normalize_mrn(doc), normalize_mrn(patient)
@@ -179,7 +190,7 @@ def compare_mrn(doc: str | None, patient: str, w: Weights = DEFAULT_WEIGHTS) -> 
         return FieldScore("mrn", "ocr-confusable", w.mrn_ocr)
     if len(a) == len(b) and OSA.distance(a, b) == 1:  # one wrong digit, or two adjacent ones swapped
         return FieldScore("mrn", "one-character", w.mrn_one_edit)
-    if len(mrn_key(a)) != len(mrn_key(b)):
+    if len(mrn_key(a)) != len(mrn_key(b)) or (list_shapes and mrn_shape(a) not in list_shapes):
         return FieldScore(
             "mrn", "other-format", w.mrn_other_format, "looks like another institution's number"
         )

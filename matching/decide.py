@@ -10,7 +10,7 @@ the best may be filed.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import replace
 
 from chartfile.matching import safety
@@ -51,9 +51,14 @@ __all__ = ["agreeing_fields", "decide", "probability", "rank", "score"]
 
 
 def score(
-    identity: IdentityCandidate, patient: PatientRecord, w: Weights = DEFAULT_WEIGHTS
+    identity: IdentityCandidate,
+    patient: PatientRecord,
+    w: Weights = DEFAULT_WEIGHTS,
+    *,
+    mrn_shapes: Collection[tuple[int, bool]] = (),
 ) -> tuple[FieldScore, ...]:
-    """Every field's level for this identity against this patient (names tried in both orders)."""
+    """Every field's level for this identity against this patient (names tried in both orders);
+    `mrn_shapes`: the shapes of the master list's MRNs (see `compare_mrn`)."""
     straight = (
         compare_surname(identity.last_name, patient.last_name, w),
         compare_first(identity.first_name, patient.first_name, w),
@@ -78,7 +83,7 @@ def score(
         *names,
         middle,
         compare_dob(identity.dob, patient.dob, w, unread_glyphs=identity.dob_unread_glyphs),
-        compare_mrn(identity.mrn, patient.mrn, w),
+        compare_mrn(identity.mrn, patient.mrn, w, list_shapes=mrn_shapes),
         compare_phone(identity.phone, patient.phone, w),
         compare_address(identity.address, patient.address, w, patient_zip=patient.zip),
     )
@@ -98,7 +103,7 @@ def rank(
     best: dict[int, tuple[Ordering, Scored]] = {}
     named: dict[int, tuple[Ordering, Scored]] = {}  # each patient's reading agreeing on name and identifier
     for position, reading in _readings(extraction, index, words):
-        scored = _score(position, reading, index.records[position], settings)
+        scored = _score(position, reading, index, settings)
         ordering = _ordering(scored)
         if position not in best or ordering > best[position][0]:
             best[position] = ordering, scored
@@ -106,7 +111,7 @@ def rank(
             named[position] = ordering, scored
     found = {position: scored for position, (_, scored) in best.items()}
     for position, (_, donor) in named.items():
-        found[position] = _with_name_from(found[position], donor, index.records[position], settings)
+        found[position] = _with_name_from(found[position], donor, index, settings)
     return sorted(found.values(), key=_rank_key)
 
 
@@ -117,24 +122,30 @@ def _rank_key(scored: Scored) -> tuple[bool, float, str]:
 
 
 def _names_them(scored: Scored) -> bool:
-    """A reading in a field of the patient's own that agrees on the full name and on the birth date,
-    MRN or phone."""
-    agreed = set(safety.agreeing(scored))
-    return (
-        scored.reading.role is not Role.OTHER and "name" in agreed and bool({"dob", "mrn", "phone"} & agreed)
-    )
+    """A reading that agrees on the full name, either in a field of the patient's own with the birth
+    date, MRN or phone, or in a field a label gives the patient (a form's "Patient's Name and Address"
+    box, its birth date in a box of its own further down)."""
+    role = scored.reading.role
+    named = "name" in safety.agreeing(scored)
+    return named and (role is Role.PATIENT or (role is not Role.OTHER and _confirmed(scored)))
 
 
-def _with_name_from(
-    best: Scored, donor: Scored, patient: PatientRecord, settings: MatchingSettings
-) -> Scored:
+def _confirmed(scored: Scored) -> bool:
+    return bool({"dob", "mrn", "phone"} & set(safety.agreeing(scored)))
+
+
+def _with_name_from(best: Scored, donor: Scored, index: PatientIndex, settings: MatchingSettings) -> Scored:
     """One patient read twice: the name whole in one place (a later page's running header) and damaged
     beside the birth date in another. The best reading takes the name the donor read when its own does
-    not agree: both readings are this patient's, each confirmed by an identifier of its own."""
+    not agree: both readings are this patient's, each confirmed by an identifier of its own, or both in
+    fields labels give the patient on one page (a form's name box and its birth-date box, rows apart)."""
     if best is donor or best.reading.role is Role.OTHER or "name" in safety.agreeing(best):
         return best
+    one_form = donor.reading.page == best.reading.page and best.reading.role is Role.PATIENT
+    if not (_confirmed(donor) or one_form):
+        return best
     name = {k: getattr(donor.reading, k) for k in ("last_name", "first_name", "middle_name")}
-    merged = _score(best.position, replace(best.reading, **name), patient, settings)
+    merged = _score(best.position, replace(best.reading, **name), index, settings)
     return merged if _ordering(merged) > _ordering(best) else best
 
 
@@ -150,9 +161,10 @@ def _readings(
 
 
 def _score(
-    position: int, reading: IdentityCandidate, patient: PatientRecord, settings: MatchingSettings
+    position: int, reading: IdentityCandidate, index: PatientIndex, settings: MatchingSettings
 ) -> Scored:
-    fields = score(reading, patient, settings.weights)
+    patient = index.records[position]
+    fields = score(reading, patient, settings.weights, mrn_shapes=index.mrn_shapes)
     weight = sum(f.weight for f in fields) + _role_weight(reading, settings.weights)
     p = probability(weight, settings.prior_match_probability)
     candidate = Candidate(patient.mrn, p, weight, fields, _evidence(reading), reading)

@@ -147,6 +147,9 @@ def _dob(
     agreeing = [(rank, d) for rank, d in levels if rank < len(_DOB_RANK)]
     if agreeing:
         return min(agreeing, key=lambda pair: pair[0])[1], False
+    boxed = _labelled_on_page(words, record, anchor)
+    if boxed is not None:
+        return boxed, False
     labelled = [d for d in near if d.labelled]
     here = words.cells[anchor].row
     within = min((abs(words.cells[d.cell].row - here) for d in labelled), default=_ROWS_DOWN + 1)
@@ -154,6 +157,16 @@ def _dob(
     if misread is not None:
         return misread, True
     return (labelled[0] if labelled else None), False
+
+
+def _labelled_on_page(words: PageWords, record: PatientRecord, anchor: int) -> DateSeen | None:
+    """The patient's birth date exactly as listed, in a field the page labels as a birth date, however
+    far from the name: a form's birth-date box sits rows below a name-and-address box."""
+    page = words.cells[anchor].page
+    return next(
+        (d for d in words.dates if d.labelled and d.value == record.dob and words.cells[d.cell].page == page),
+        None,
+    )
 
 
 def _read_through_glyphs(

@@ -18,7 +18,7 @@ from collections.abc import Collection, Iterable, Sequence
 import jellyfish
 from rapidfuzz import fuzz, process
 
-from chartfile.matching.normalize import digits_only, mrn_key, ocr_fold, squash, surname_parts
+from chartfile.matching.normalize import digits_only, mrn_key, mrn_shape, ocr_fold, squash, surname_parts
 from chartfile.records import IdentityCandidate, PatientRecord
 
 MAX_BLOCK = 5_000  # a block bigger than this (a very common name, no DOB) is cut, never scanned whole
@@ -113,11 +113,13 @@ class PatientIndex:
         self._by_full_name: dict[str, list[int]] = defaultdict(list)
         self._surnames: set[str] = set()
         self._surname_keys: list[frozenset[str]] = []  # each record's surname keys (shared, not copied)
+        self._mrn_shapes: set[tuple[int, bool]] = set()
         for position, record in enumerate(records):
             self._add(position, record)
 
     def _add(self, position: int, record: PatientRecord) -> None:
         self._by_mrn[mrn_key(record.mrn)].append(position)
+        self._mrn_shapes.add(mrn_shape(record.mrn))
         if record.dob is not None:
             self._by_dob[record.dob].append(position)
         phone = digits_only(record.phone)[-10:]
@@ -150,6 +152,12 @@ class PatientIndex:
     def surname_keys_of(self, position: int) -> frozenset[str]:
         """surname_keys() of a listed patient, kept from the build (no call per look-up)."""
         return self._surname_keys[position]
+
+    @property
+    def mrn_shapes(self) -> Collection[tuple[int, bool]]:
+        """Every shape (`mrn_shape`) the list's MRNs have: a number of no such shape is another
+        institution's."""
+        return self._mrn_shapes
 
     def born_on(self, day: dt.date) -> Sequence[int]:
         return self._by_dob.get(day, _EMPTY)

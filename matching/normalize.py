@@ -139,6 +139,12 @@ def mrn_key(text: str) -> str:
     return folded.lstrip("0") or folded[:1]
 
 
+def mrn_shape(text: str) -> tuple[int, bool]:
+    """An MRN's shape as a master list uses it: the length of its key, and whether the key is all digits."""
+    key = mrn_key(text)
+    return len(key), key.isdigit()
+
+
 def digits_only(text: str) -> str:
     """The digits of a phone number, a ZIP code or a street number."""
     return "".join(ch for ch in text if ch.isdigit())

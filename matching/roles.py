@@ -86,6 +86,7 @@ def label_role(cells: Sequence[Cell], cell: int, before: str, *, has_patient_fie
 
 
 _ENDS_LABEL = re.compile(r":[^A-Za-z0-9]*$")  # "Re:", "Re: '" (a stray mark after the colon)
+_SENTENCE_END, _WORD, _SENTENCE_WORDS = re.compile(r"[.!?]\s*$"), re.compile(r"[A-Za-z]{2,}"), 5
 _PROSE = re.compile(r"[.;!?]\s*$|^\W*(?:patient|pt)\s+[a-z]+\s+[a-z]")  # "patient at this visit." wraps prose
 
 
@@ -138,11 +139,20 @@ def _labels(cells: Sequence[Cell], index: int, before: str) -> list[str]:
 
 def _labels_it(over: Cell, cell: Cell) -> bool:
     """Is `over` a caption of `cell`: words without a value of their own (no street number, phone or
-    ZIP), close above it? A title or a letterhead set off by space above a form labels nothing."""
-    if not is_caption(over.text) or _NUMBER_RUN.search(over.text):
+    ZIP, not a sentence), close above it? A title or a letterhead set off by space above a form labels
+    nothing."""
+    if not is_caption(over.text) or _NUMBER_RUN.search(over.text) or _sentence(over.text):
         return False
     height = max(cell.bottom - cell.top, over.bottom - over.top, 1)
     return cell.top - over.bottom <= _CAPTION_GAP_HEIGHTS * height
+
+
+def _sentence(text: str) -> bool:
+    """A sentence (five words or more, ending in a full stop) above a name is a value of its own
+    ("Patient will walk safely with a walker within 4 weeks."), not its caption."""
+    return (
+        ":" not in text and bool(_SENTENCE_END.search(text)) and len(_WORD.findall(text)) >= _SENTENCE_WORDS
+    )
 
 
 def _above(cells: Sequence[Cell], cell: Cell) -> Cell | None:

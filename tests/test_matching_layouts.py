@@ -707,3 +707,53 @@ def test_a_misread_surname_beside_a_birth_date_is_read_though_the_surname_is_pri
     assert (dob == D(1971, 2, 14)) is read
     if read:
         assert decision.candidates[0].mrn == "1000005"
+
+
+PLAN_OF_CARE = """\
+HOME HEALTH CERTIFICATION AND PLAN OF CARE
+1. Patient's HI Claim No.    2. Start Of Care Date    4. Medical Record No.    5. Provider No.
+3C41-K7730                   10/02/2026               {record_no}                  22-7431
+6. Patient's Name and Address                          7. Provider's Name, Address and Telephone Number
+OKONKWO, ADAEZE                                        Riverbend Visiting Nurse Association
+12 Elm Street                                          228 Highland Ave, Suite 412
+Salem, MA 01970                                        Pittsfield, MA 01201
+Phone: (508) 555-0199                                  Phone: 508.213.6734    Fax: 508-471-9923
+8. Date of Birth    9. Sex M F    10. Medications: Dose/Frequency/Route (N)ew (C)hanged
+{dob}          [X] F         Lisinopril 10 mg tablet (N)
+22. Goals/Rehabilitation Potential/Discharge Plans
+Patient will demonstrate safe ambulation with a walker within 4 weeks.
+Caregiver: Margaret Lindqvist (mother) assists with ADLs and medications.
+27. Attending Physician's Signature and Date Signed
+/s/ Ruben Castellanos    Date Signed: 10/20/2026
+"""
+
+
+@pytest.mark.parametrize(
+    ("record_no", "dob", "status"),
+    [
+        pytest.param("HH28071", "11/23/1984", Status.FILED, id="agency-number-of-another-shape"),
+        pytest.param("HH28071", "11231984", Status.FILED, id="compact-birth-date-in-its-box"),
+        pytest.param("HH28071", "11/23/1985", Status.REVIEW, id="another-birth-date-in-the-box"),
+        pytest.param("1000099", "11/23/1984", Status.REVIEW, id="a-number-shaped-like-the-lists"),
+        pytest.param("1000003", "11/23/1984", Status.REVIEW, id="another-listed-patients-mrn"),
+    ],
+)
+def test_a_forms_name_box_and_birth_date_box_rows_apart_are_one_patient(
+    record_no: str, dob: str, status: Status
+) -> None:
+    """A CMS-485: the name heads a name-and-address box and the birth date has a box of its own rows
+    below; box 4 is the agency's own record number. A number of a shape no listed MRN has (letters) is
+    another institution's; one shaped like the list's, or a listed patient's, still contradicts. The
+    caregiver, under a sentence that begins "Patient", is no patient field."""
+    status_read, filed, candidates = decided(document(PLAN_OF_CARE.format(record_no=record_no, dob=dob)))
+    assert status_read is status
+    assert filed == ("1000002" if status is Status.FILED else None)
+    assert candidates[0] == "1000002"
+
+
+def test_a_name_box_vouches_only_for_the_birth_date_box_of_its_own_page() -> None:
+    """The name on page 1, a birth-date box alone on page 2 (an addendum): not one form, no filing."""
+    first = PLAN_OF_CARE.format(record_no="HH28071", dob="").replace("8. Date of Birth", "8. Sex")
+    second = "ADDENDUM TO PLAN OF CARE\n8. Date of Birth\n11/23/1984\n"
+    status, filed, _ = decided(document(first, second))
+    assert (status, filed) == (Status.REVIEW, None)
