@@ -29,6 +29,8 @@ _DOB_RANK = {"exact": 0, "day-month-swapped": 1, "century": 2, "one-digit": 3}  
 _STREET = re.compile(r"^\d{1,6}[A-Z]?\s+[A-Za-z]")
 _ADDRESS_LABEL = re.compile(r"^[A-Za-z' .#/]{0,25}:\s*")  # "Address: 9 Oak Road", "Street Addr.: ..."
 _FIRST_ALIKE = 0.8  # a word this close to the patient's first name is read as it (scored as printed)
+_RECENT_DAYS = 365
+_EIGHT_DIGITS = re.compile(r"(?<!\d)\d{8}(?!\d)")
 _NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_'’\-.]*$")
 
 
@@ -48,11 +50,12 @@ def assemble(
     """The document's reading of `record`'s identity around `anchor`; None if nothing identifies."""
     window = _window(words, anchor.cell)
     first, middle = (anchor.first, anchor.middle) if anchor.first else _first_for(words, anchor, record)
-    dob, unread = _dob(words, window, record, anchor.cell)
+    span = [t.index for t in (*anchor.surname, first, middle) if t is not None and t.cell == anchor.cell]
+    role = _role(words, anchor.cell, min(span, default=0), max(span, default=0), has_patient_field)
+    dob, unread = _dob(words, window, record, anchor.cell, patient_field=role is Role.PATIENT and bool(span))
     mrn = _mrn(words, window, record)
     if not anchor.surname and dob is None and mrn is None:
         return None
-    span = [t.index for t in (*anchor.surname, first, middle) if t is not None and t.cell == anchor.cell]
     cell = words.cells[anchor.cell]
     apart = [abs(words.cells[d.cell].row - cell.row) for d in (dob,) if d is not None]
     return IdentityCandidate(
@@ -65,7 +68,7 @@ def assemble(
         page=cell.page,
         phone=_phone(words, window, record, anchor.cell),
         address=_address(words, window, record, anchor.cell),
-        role=_role(words, anchor.cell, min(span, default=0), max(span, default=0), has_patient_field),
+        role=role,
         found_by="search",
         ocr=cell.ocr,
         rows_apart=min(apart, default=0),
@@ -137,17 +140,18 @@ def _first_beside(
 
 
 def _dob(
-    words: PageWords, window: frozenset[int], record: PatientRecord, anchor: int
+    words: PageWords, window: frozenset[int], record: PatientRecord, anchor: int, *, patient_field: bool
 ) -> tuple[DateSeen | None, bool]:
     """The birth date read for the patient, and whether it was read through digit boxes OCR partly
-    misread. A date in the window that agrees wins; then boxes that read as the patient's birth date
-    nearer the name than a labelled birth date that does not agree (an insured's, say); then that one."""
+    misread. A date in the window that agrees wins; then the patient's birth date exactly as listed
+    elsewhere (see `_elsewhere`); then boxes that read as the patient's birth date nearer the
+    name than a labelled birth date that does not agree (an insured's, say); then that one."""
     near = [d for d in words.dates if d.cell in window]
     levels = [(_DOB_RANK.get(compare_dob(d.value, record.dob).level, len(_DOB_RANK)), d) for d in near]
     agreeing = [(rank, d) for rank, d in levels if rank < len(_DOB_RANK)]
     if agreeing:
         return min(agreeing, key=lambda pair: pair[0])[1], False
-    boxed = _labelled_on_page(words, record, anchor)
+    boxed = _elsewhere(words, record, anchor, patient_field=patient_field)
     if boxed is not None:
         return boxed, False
     labelled = [d for d in near if d.labelled]
@@ -159,14 +163,32 @@ def _dob(
     return (labelled[0] if labelled else None), False
 
 
-def _labelled_on_page(words: PageWords, record: PatientRecord, anchor: int) -> DateSeen | None:
-    """The patient's birth date exactly as listed, in a field the page labels as a birth date, however
-    far from the name: a form's birth-date box sits rows below a name-and-address box."""
+def _elsewhere(
+    words: PageWords, record: PatientRecord, anchor: int, *, patient_field: bool
+) -> DateSeen | None:
+    """The patient's birth date exactly as listed, however far from the name (a form's birth-date box
+    sits rows below a name-and-address box, a running header names the patient of page 1's boxes): on
+    the name's page in a field labelled as a birth date; or, when a label gives the name to the
+    patient, anywhere in the document, also as eight digits ("10251962", as claim software prints it)
+    under a caption OCR could not read. An unlabelled date within a year of the newest date printed is
+    a visit's more likely than a birth's: it does not count."""
+    if record.dob is None:
+        return None
     page = words.cells[anchor].page
-    return next(
-        (d for d in words.dates if d.labelled and d.value == record.dob and words.cells[d.cell].page == page),
-        None,
-    )
+    for seen in words.dates:
+        if seen.value == record.dob and seen.labelled and words.cells[seen.cell].page == page:
+            return seen
+    newest = max((d.value for d in words.dates), default=record.dob)
+    if not patient_field or (newest - record.dob).days < _RECENT_DAYS:
+        return None
+    for seen in words.dates:
+        if seen.value == record.dob:
+            return seen
+    compact = {record.dob.strftime("%m%d%Y"), record.dob.strftime("%Y%m%d")}
+    for i, cell in enumerate(words.cells):
+        if not compact.isdisjoint(_EIGHT_DIGITS.findall(cell.text)):
+            return DateSeen(record.dob, i, cell.text)
+    return None
 
 
 def _read_through_glyphs(

@@ -751,9 +751,35 @@ def test_a_forms_name_box_and_birth_date_box_rows_apart_are_one_patient(
     assert candidates[0] == "1000002"
 
 
-def test_a_name_box_vouches_only_for_the_birth_date_box_of_its_own_page() -> None:
-    """The name on page 1, a birth-date box alone on page 2 (an addendum): not one form, no filing."""
+@pytest.mark.parametrize(
+    ("dob", "status"),
+    [("11/23/1984", Status.FILED), ("11/28/1984", Status.REVIEW)],
+    ids=["exact", "one-digit"],
+)
+def test_a_birth_date_box_on_a_later_page_counts_only_exactly_as_listed(dob: str, status: Status) -> None:
+    """The name in the patient's box on page 1, a birth-date box alone on page 2 (an addendum): the
+    patient's birth date exactly as listed is theirs; a slip of it is no evidence from another page."""
     first = PLAN_OF_CARE.format(record_no="HH28071", dob="").replace("8. Date of Birth", "8. Sex")
-    second = "ADDENDUM TO PLAN OF CARE\n8. Date of Birth\n11/23/1984\n"
-    status, filed, _ = decided(document(first, second))
-    assert (status, filed) == (Status.REVIEW, None)
+    second = f"ADDENDUM TO PLAN OF CARE\n8. Date of Birth\n{dob}\n"
+    decided_status, filed, _ = decided(document(first, second))
+    assert (decided_status, filed) == (status, "1000002" if status is Status.FILED else None)
+
+
+def test_a_birth_date_under_a_caption_ocr_could_not_read_counts_for_the_name_in_the_patients_box() -> None:
+    """Eight digits ("11231984") under a fax-damaged caption, rows below the name: the patient's birth
+    date exactly as listed, for a name a label gives the patient."""
+    page = PLAN_OF_CARE.format(record_no="HH28071", dob="11231984").replace(
+        "8. Date of Birth", "8 Dale ot Bich"
+    )
+    status, filed, _ = decided(document(page))
+    assert (status, filed) == (Status.FILED, "1000002")
+
+
+def test_a_recent_date_far_from_an_infants_name_is_no_birth_date() -> None:
+    """A baby born on the day the physician signed: the signature date, far below the name and not
+    labelled as a birth date, is the form's date, not evidence of the birth date."""
+    baby = PatientRecord("1000009", "Okonkwo", "Adaeze", "", D(2026, 10, 27), address="12 Elm Street")
+    page = PLAN_OF_CARE.format(record_no="HH28071", dob="").replace("8. Date of Birth", "8. Sex")
+    page = page.replace("Date Signed: 10/20/2026", "Date Signed: 10/27/2026")
+    decision = decide(extract(document(page), reference_date=RECEIVED), PatientIndex([baby]), SETTINGS)
+    assert (decision.status, decision.patient_mrn) == (Status.REVIEW, None)
