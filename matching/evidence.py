@@ -166,20 +166,20 @@ def _dob(
 def _elsewhere(
     words: PageWords, record: PatientRecord, anchor: int, *, patient_field: bool
 ) -> DateSeen | None:
-    """The patient's birth date exactly as listed, however far from the name (a form's birth-date box
-    sits rows below a name-and-address box, a running header names the patient of page 1's boxes): on
-    the name's page in a field labelled as a birth date; or, when a label gives the name to the
-    patient, anywhere in the document, also as eight digits ("10251962", as claim software prints it)
-    under a caption OCR could not read. An unlabelled date within a year of the newest date printed is
-    a visit's more likely than a birth's: it does not count."""
-    if record.dob is None:
+    """The patient's birth date exactly as listed, however far from a name that a label gives the
+    patient (a form's birth-date box sits rows below a name-and-address box, a running header names the
+    patient of page 1's boxes): anywhere in the document, in a field labelled as a birth date, or
+    unlabelled, also as eight digits ("10251962", as claim software prints it) under a caption OCR
+    could not read. An unlabelled date within a year of the newest date printed is a visit's more
+    likely than a birth's: it does not count. A name no label gives the patient (a signature, a
+    caregiver) takes no birth date from afar."""
+    if record.dob is None or not patient_field:
         return None
-    page = words.cells[anchor].page
     for seen in words.dates:
-        if seen.value == record.dob and seen.labelled and words.cells[seen.cell].page == page:
+        if seen.value == record.dob and seen.labelled:
             return seen
     newest = max((d.value for d in words.dates), default=record.dob)
-    if not patient_field or (newest - record.dob).days < _RECENT_DAYS:
+    if (newest - record.dob).days < _RECENT_DAYS:
         return None
     for seen in words.dates:
         if seen.value == record.dob:

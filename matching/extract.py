@@ -118,8 +118,10 @@ def page_identities(
     found = []
     for index, (name, span) in enumerate(names):
         others = [s.start for j, (_, s) in enumerate(names) if j != index]
-        dob = _nearest(dobs, span.start, others)
-        mrn = _nearest(mrns, span.start, others)
+        if name is None:  # no name to be near: the page's first labelled birth date and MRN, wherever
+            dob, mrn = (dobs[0] if dobs else None), (mrns[0] if mrns else None)
+        else:
+            dob, mrn = _nearest(dobs, span.start, others), _nearest(mrns, span.start, others)
         last, first, middle = name if name else (None, None, None)
         found.append(
             IdentityCandidate(

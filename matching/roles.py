@@ -173,7 +173,16 @@ def role_in(label: str, *, has_patient_field: bool) -> Role:
         return Role.OTHER
     if patients:
         return Role.PATIENT
-    return Role.OTHER if _misread_other(label) else Role.UNSTATED
+    if _misread_other(label):
+        return Role.OTHER
+    return Role.PATIENT if _misread_patient(label) else Role.UNSTATED
+
+
+def _misread_patient(label: str) -> bool:
+    """A caption's "Patient's" that OCR damaged on a fax ("Patiert's", "PATlENT"): a word of six letters
+    or more that nearly holds "patient"."""
+    words = [w.lower() for w in re.findall(r"[A-Za-z|!]{6,}", label)]
+    return any(fuzz.partial_ratio("patient", word) >= _MISREAD_SIMILARITY for word in words)
 
 
 def _misread_other(label: str) -> bool:

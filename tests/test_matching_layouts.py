@@ -765,12 +765,20 @@ def test_a_birth_date_box_on_a_later_page_counts_only_exactly_as_listed(dob: str
     assert (decided_status, filed) == (status, "1000002" if status is Status.FILED else None)
 
 
-def test_a_birth_date_under_a_caption_ocr_could_not_read_counts_for_the_name_in_the_patients_box() -> None:
+@pytest.mark.parametrize(
+    "name_caption",
+    ["6. Patient's Name and Address", "6. Patiert's uare ars Addcess"],
+    ids=["read", "damaged"],
+)
+def test_a_birth_date_under_a_caption_ocr_could_not_read_counts_for_the_name_in_the_patients_box(
+    name_caption: str,
+) -> None:
     """Eight digits ("11231984") under a fax-damaged caption, rows below the name: the patient's birth
-    date exactly as listed, for a name a label gives the patient."""
+    date exactly as listed, for a name a label gives the patient (its "Patient's" damaged too)."""
     page = PLAN_OF_CARE.format(record_no="HH28071", dob="11231984").replace(
         "8. Date of Birth", "8 Dale ot Bich"
     )
+    page = page.replace("6. Patient's Name and Address", name_caption)
     status, filed, _ = decided(document(page))
     assert (status, filed) == (Status.FILED, "1000002")
 
@@ -783,3 +791,23 @@ def test_a_recent_date_far_from_an_infants_name_is_no_birth_date() -> None:
     page = page.replace("Date Signed: 10/20/2026", "Date Signed: 10/27/2026")
     decision = decide(extract(document(page), reference_date=RECEIVED), PatientIndex([baby]), SETTINGS)
     assert (decision.status, decision.patient_mrn) == (Status.REVIEW, None)
+
+
+@pytest.mark.parametrize(
+    ("dob", "day"),
+    [("08/30/1969", D(1969, 8, 30)), ("02/14/1971", D(1971, 2, 14))],
+    ids=["nobody-listed", "the-signing-physicians-birth-date"],
+)
+def test_an_unlisted_patients_birth_date_box_far_below_the_record_number_is_read(
+    dob: str, day: dt.date
+) -> None:
+    """No listed name to search from: the labelled reader takes box 8's birth date however far below
+    the first field it read (box 4's record number), and the document stays out of filing, even when
+    that birth date is the listed physician's who signs the form (his name is in no patient field)."""
+    page = PLAN_OF_CARE.format(record_no="HH28071", dob=dob).replace("OKONKWO, ADAEZE", "ZYLSTRA, QUENTIN")
+    boxes = "14. DME and Supplies                       15. Safety Measures\n"
+    boxes += "Walker, shower chair, raised toilet seat    Fall precautions, clear pathways, night light\n"
+    page = page.replace("8. Date of Birth", f"{boxes * 8}8. Date of Birth")
+    extraction = extract(document(page), reference_date=RECEIVED)
+    assert {i.dob for i in extraction.identities} == {day}
+    assert decide(extraction, INDEX, SETTINGS).status is not Status.FILED
