@@ -3,7 +3,7 @@
 The master list is the dictionary. Each door opens on a few patients, found by keys the page prints:
 - a listed surname with a first name beside it (as printed, OCR-folded, a nickname);
 - a birth date (also day/month swapped, a century off) whose patient's surname is on the page, or (for a
-  date labelled as a birth date) a word near it that reads like that surname;
+  date labelled as a birth date) a word on its page that reads like that surname;
 - an MRN-shaped number or a phone number, when the patient's surname or birth date is also printed (a
   labelled MRN opens its patient alone).
 For each patient found, the words near the name are read as that patient's identity (`evidence`), with
@@ -154,7 +154,7 @@ def _by_birth_date(words: PageWords, index: PatientIndex) -> Iterator[tuple[int,
     for a date labelled as a birth date, a word near it reads like their surname)."""
     printed = words.keys
     for seen in words.dates:
-        near = _window_tokens(words, seen.cell) if seen.labelled else _row_tokens(words, seen.cell)
+        near = _page_tokens(words, seen.cell) if seen.labelled else _row_tokens(words, seen.cell)
         misread: list[int] = []
         for day in near_dob_variants(seen.value):
             for position in index.born_on(day):
@@ -245,6 +245,13 @@ def _row_tokens(words: PageWords, cell: int) -> list[Token]:
     label names ("ADJMS, LULA J  09 | 11 | 1982")."""
     here = words.cells[cell]
     return [t for c in words.rows.get((here.page, here.row), ()) for t in words.by_cell.get(c, ())]
+
+
+def _page_tokens(words: PageWords, cell: int) -> list[Token]:
+    """Words on a cell's page: a labelled birth date's patient may be named anywhere on its form (a
+    name-and-address box rows above a birth-date box)."""
+    page = words.cells[cell].page
+    return [t for t in words.tokens if words.cells[t.cell].page == page]
 
 
 def _window_tokens(words: PageWords, cell: int) -> list[Token]:

@@ -179,8 +179,9 @@ def _dates(
     cells: Sequence[Cell], rows: dict[tuple[int, int], tuple[int, ...]], reference: dt.date
 ) -> list[DateSeen]:
     """Dates as written ("03/04/1957", "March 4, 1957"); dates in digit boxes ("03 | 04 | 1957") with a
-    four-digit year; and, in a field labelled as a birth date, the boxed two-digit year and the compact
-    forms claims and interfaces print ("03041957", "19570304")."""
+    four-digit year; the compact forms claims and interfaces print ("03041957", "19570304"), labelled
+    or not (a birth-date caption OCR could not read); and, in a field labelled as a birth date, the
+    boxed two-digit year."""
     found = []
     dob_labels = _label_cells(DOB_LABEL, cells)
     for i, cell in enumerate(cells):
@@ -191,8 +192,7 @@ def _dates(
         dates = find_dates(text, reference_date=reference, kind=DateKind.DOB)
         for date in dates + half_slashed(text, reference_date=reference, kind=DateKind.DOB):
             found.append(DateSeen(date.value, i, text[date.start : date.end], labelled))
-        if labelled:
-            found.extend(_compact_dates(i, text, reference))
+        found.extend(_compact_dates(i, text, reference, labelled=labelled))
     for row in rows.values():
         found.extend(_boxed_dates(cells, rows, row, reference, dob_labels))
     return _distinct(found)
@@ -224,9 +224,9 @@ def _boxed_dates(
     return found
 
 
-def _compact_dates(i: int, text: str, reference: dt.date) -> list[DateSeen]:
+def _compact_dates(i: int, text: str, reference: dt.date, *, labelled: bool) -> list[DateSeen]:
     found = compact_dates(text, reference_date=reference, kind=DateKind.DOB)
-    return [DateSeen(date.value, i, text[date.start : date.end], True) for date in found]
+    return [DateSeen(date.value, i, text[date.start : date.end], labelled) for date in found]
 
 
 def _distinct(found: list[DateSeen]) -> list[DateSeen]:

@@ -811,3 +811,22 @@ def test_an_unlisted_patients_birth_date_box_far_below_the_record_number_is_read
     extraction = extract(document(page), reference_date=RECEIVED)
     assert {i.dob for i in extraction.identities} == {day}
     assert decide(extraction, INDEX, SETTINGS).status is not Status.FILED
+
+
+@pytest.mark.parametrize(
+    ("name", "dob_caption", "dob"),
+    [
+        pytest.param("OKONKOW, ADAEZE", "8. Date of Birth", "11/23/1984", id="surname-misspelt-rows-above"),
+        pytest.param("OKONKWO, ADAZEE", "8 Dale ot Bich", "11231984", id="first-name-misspelt-compact-date"),
+    ],
+)
+def test_a_misspelt_name_rows_above_its_birth_date_box_is_a_candidate_for_review(
+    name: str, dob_caption: str, dob: str
+) -> None:
+    """A spelling the list does not have is for a clerk, but the clerk should see the patient: the birth
+    date (labelled, or eight digits under a caption OCR could not read) finds them, and a word on the
+    page that reads like their surname, or their surname beside a first name like theirs, names them."""
+    page = PLAN_OF_CARE.format(record_no="HH28071", dob=dob).replace("OKONKWO, ADAEZE", name)
+    status, filed, candidates = decided(document(page.replace("8. Date of Birth", dob_caption)))
+    assert (status, filed) == (Status.REVIEW, None)
+    assert candidates[:1] == ["1000002"]
