@@ -27,6 +27,7 @@ INSURERS = _words(
     "Commonwealth Health Plan|Bay State Benefit Mutual|Northeast Care Alliance|Granite Shield Health|"
     "Liberty Harbor Insurance|Pilgrim Assurance Health|Minuteman Medical Plans"
 )
+MAIL_ORDER = _words("Mail Order Pharmacy|Home Delivery Pharmacy|Specialty Pharmacy|Rx Home Delivery")
 PHARMACIES = _words("Main Street Pharmacy|HealthMart Drug|Corner Apothecary|Village Pharmacy|Quick Rx")
 LAW_FIRMS = _words("Doyle & Pratt LLP|Hanlon Legal Group|Marsh, Whitcomb & Lee|Benson Injury Law")
 NURSING_FACILITIES = _words("Rehabilitation & Nursing Center|Senior Living & Rehab|Skilled Nursing Facility")
