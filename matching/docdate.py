@@ -1,11 +1,12 @@
 """A document's own date as a clerk files it: the day it was written or issued. (Pure.)
 
-When several dates are printed, the first rule below that finds one wins; rules 1-4 are tried page by
-page (the first page that says when it was written decides), rules 5-8 over all pages:
+When several dates are printed, the first rule below that finds one wins, in the page's lines or in its
+boxes' "caption: value" readings; rules 1-4 are tried page by page (the first page that says when it was
+written decides), rules 5-8 over all pages:
 1. an issue label: "date" with a word saying the document was written or issued (report, letter,
    notice, statement, request, order, decision, creation, print, run...; "Date of this notice",
-   "Creation Date") or such a participle right before the date ("Issued", "Electronically signed:",
-   "Generated on"); never a label that also names an event ("Statement covers period from");
+   "Creation Date") or such a participle right before the date ("Issued", "Sent:", "Electronically
+   signed:", "Generated on"); never a label that also names an event ("Statement covers period from");
 2. the date beside a signature ("Signature ... Date: 10/30/2026", "Electronically signed by ... on ...");
 3. a letter's date: a line holding only a date (a place may precede it) near the top of a page;
 4. a bare "Date:" field (forms print the day they were filled in);
@@ -48,7 +49,7 @@ _ISSUE_NOUN = (
 )
 _ISSUE_PARTICIPLE = (
     r"reported|issued|printed|created|generated|prepared|written|dictated|signed|finali[sz]ed|approved"
-    r"|verified|completed|mailed|dated|requested|authored|sent\s+for\s+signature"
+    r"|verified|completed|mailed|dated|requested|authored|sent(?:\s+for\s+signature)?"
 )
 ISSUED = _label(
     rf"(?:{_ISSUE_NOUN}|{_ISSUE_PARTICIPLE})[ ]*date|date[ ]*(?:of[ ]*(?:this[ ]*)?)?(?:{_ISSUE_NOUN}"
@@ -112,25 +113,18 @@ def document_date(
     printed = [page.text.split("\n") for page in pages]
     boxed = [list(f) for f in fields] or [[] for _ in pages]
     for lines, captions in zip(printed, boxed, strict=False):
-        found = _first(WRITTEN, lines, reference_date, known) or _first(
-            LABELLED_WRITTEN, captions, reference_date, known
-        )
-        if found is not None:
-            return found
+        for rule in WRITTEN:  # a rule's reading of the boxes outranks the next rule's of the text
+            found = rule(lines, reference_date, known) or (
+                rule(captions, reference_date, known) if rule in LABELLED else None
+            )
+            if found is not None:
+                return found
     for rule in FALLBACK:
         texts = [*printed, *boxed] if rule in LABELLED else printed
         for lines in texts:
             found = rule(lines, reference_date, known)
             if found is not None:
                 return found
-    return None
-
-
-def _first(rules: Sequence[Rule], lines: Lines, reference: dt.date, dobs: set[dt.date]) -> dt.date | None:
-    for rule in rules:
-        found = rule(lines, reference, dobs)
-        if found is not None:
-            return found
     return None
 
 
@@ -232,6 +226,5 @@ def _usable(found: FoundDate, line: str, dobs: set[dt.date]) -> bool:
 _ISSUED = _after(ISSUED, events=False)
 _SIGNED, _BARE, _SERVICE, _COLLECTED = (_after(label) for label in (SIGNED, BARE_DATE, SERVICE, COLLECTED))
 WRITTEN: tuple[Rule, ...] = (_ISSUED, _SIGNED, _letter_date, _BARE)
-LABELLED_WRITTEN: tuple[Rule, ...] = (_ISSUED, _SIGNED, _BARE)
 FALLBACK: tuple[Rule, ...] = (_SERVICE, _COLLECTED, _fax_header, _any_date)
 LABELLED = frozenset({_ISSUED, _SIGNED, _BARE, _SERVICE, _COLLECTED})

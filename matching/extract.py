@@ -25,6 +25,7 @@ from chartfile.matching.normalize import normalize_mrn, person_name
 from chartfile.matching.parties import parties_differ
 from chartfile.matching.roles import MEMBER, patient_field_pages, role_in
 from chartfile.matching.same import same_person
+from chartfile.matching.tokens import read_words
 from chartfile.records import Cell, Extraction, IdentityCandidate, OcrPage, OcrResult, Role, Span
 
 Name = tuple[str, str, str]
@@ -71,7 +72,8 @@ def extract(ocr: OcrResult, *, reference_date: dt.date) -> Extraction:
         )
     identities = _dedupe(identities)
     content = [p for p in ocr.pages if p.number not in cover_pages] or list(ocr.pages)
-    dobs = {i.dob for i in identities if i.dob is not None}
+    cells = tuple(cell for number in sorted(layouts) for cell in layouts[number])
+    dobs = {i.dob for i in identities if i.dob is not None} | _labelled_birth_dates(cells, reference_date)
     fields = [[line for line in captions[p.number].split("\n") if line] for p in content]
     doc_date = document_date(content, reference_date=reference_date, known_dobs=dobs, fields=fields)
     ranked = _rank(identities, cover_pages)
@@ -92,8 +94,14 @@ def extract(ocr: OcrResult, *, reference_date: dt.date) -> Extraction:
         reference_date=reference_date,
         possibly_multiple_patients=multiple or bundled,
         notes=notes,
-        cells=tuple(cell for number in sorted(layouts) for cell in layouts[number]),
+        cells=cells,
     )
+
+
+def _labelled_birth_dates(cells: Sequence[Cell], reference: dt.date) -> set[dt.date]:
+    """Dates under or beside a birth-date label, read from the page's geometry (a header row's "DOB" over
+    a grid's value, a cardholder's too): never the document's own date."""
+    return {seen.value for seen in read_words(cells, reference_date=reference).dates if seen.labelled}
 
 
 def page_identities(

@@ -130,7 +130,8 @@ def _labelled(
     labels: frozenset[int], cells: Sequence[Cell], rows: dict[tuple[int, int], tuple[int, ...]], cell: int
 ) -> bool:
     """Is one of the `labels` cells where the value's label is printed: its own cell, the cell to its
-    left, or a caption just above it (a field above with a value of its own labels nothing below)?"""
+    left, or a caption just above it? A label cell with a value of its own ("DOB: 09/27/1962") labels
+    nothing beside or below it."""
     if not labels:
         return False
     if cell in labels:
@@ -138,7 +139,7 @@ def _labelled(
     here = cells[cell]
     row = rows.get((here.page, here.row), ())
     at = row.index(cell)
-    if at >= 1 and row[at - 1] in labels:
+    if at >= 1 and row[at - 1] in labels and is_caption(cells[row[at - 1]].text):
         return True
     return any(
         i in labels and _over(cells[i], here) and is_caption(cells[i].text)

@@ -458,6 +458,25 @@ def test_two_column_table_is_read_row_by_row_from_word_boxes() -> None:
             "2025-07-17",
             id="signature-date-with-a-slash-read-as-a-dot-and-one-as-a-space",
         ),
+        pytest.param(
+            "RX RENEWAL REQUEST\nSent: 05/25/2024    Request #: R20358915\n"
+            "Drug Name & Strength    Qty    Last Filled    Date Written\n"
+            "Albuterol HFA 90 mcg inhaler    30    04/23/2024    06/15/2023",
+            "2024-05-25",
+            id="sent-over-a-grids-fill-and-written-dates",
+        ),
+        pytest.param(
+            "RX RENEWAL REQUEST\n12/01/2023\nRequest #        Date of Request    Pharmacy NCPDP\n"
+            "R20358915        January 1, 2024    3062190\n"
+            "Patient Name        Date of Birth    Gender\nMarvin, Walt        05/13/1959       M",
+            "2024-01-01",
+            id="a-header-rows-request-date-over-a-lone-date-line",
+        ),
+        pytest.param(
+            "Date of Birth: 09/27/1962    Reported: 2024-07-27 13:37\nCollected: 2024-07-25 17:01",
+            "2024-07-27",
+            id="a-date-beside-a-filled-birth-date-field-is-no-birth-date",
+        ),
     ],
 )
 def test_document_date_labels(text: str, expected: str | None) -> None:
