@@ -62,13 +62,24 @@ def name_forms(first: str) -> frozenset[str]:
     return frozenset(form.upper() for form in forms)
 
 
+def _ocr_alike(printed: str, listed: str) -> bool:
+    """Do the two read alike through OCR's confusions? A digit or bar in a name is a letter OCR misread:
+    a "1" or "|" may be an I or an l, and an l after a C reads as the D the fold makes of "CL"
+    ("C1EVELAND" is "CLEVELAND")."""
+    listed_fold = ocr_fold(listed)
+    if ocr_fold(printed) == listed_fold:
+        return True
+    as_l = printed.replace("1", "L").replace("|", "L")
+    return as_l != printed and ocr_fold(as_l) == listed_fold
+
+
 def compare_surname(doc: str | None, patient: str, w: Weights = DEFAULT_WEIGHTS) -> FieldScore:
     if not doc:
         return FieldScore("surname", "null", 0.0)
     a, b = squash(doc), squash(patient)
     if a == b:
         return FieldScore("surname", "exact", w.surname_exact)
-    if ocr_fold(a) == ocr_fold(b):
+    if _ocr_alike(a, b):
         return FieldScore("surname", "ocr", w.surname_ocr_or_part, "an OCR confusion explains the difference")
     if read_but_one_glyph(doc, patient):
         return FieldScore("surname", "ocr", w.surname_ocr_or_part, _LOST_GLYPH)
@@ -97,7 +108,7 @@ def compare_first(doc: str | None, patient: str, w: Weights = DEFAULT_WEIGHTS) -
         return FieldScore("first_name", "exact", w.first_exact)
     if len(a) > 1 and (a in name_forms(b) or b in name_forms(a)):
         return FieldScore("first_name", "nickname", w.first_nickname)
-    if ocr_fold(a) == ocr_fold(b):
+    if _ocr_alike(a, b):
         return FieldScore("first_name", "ocr", w.first_ocr)
     if read_but_one_glyph(doc, patient):
         return FieldScore("first_name", "ocr", w.first_ocr, _LOST_GLYPH)

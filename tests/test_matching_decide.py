@@ -140,6 +140,30 @@ def test_an_ocr_misread_surname_still_finds_its_patient() -> None:
     assert decision.candidates[0].mrn == "55501234"
 
 
+@pytest.mark.parametrize(
+    ("first", "last", "listed"),
+    [
+        ("C1EVELAND", "MULLER", ("Muller", "Cleveland")),  # an l read as 1 after a C: the fold's "CL"
+        ("LUC1A", "MULLER", ("Muller", "Lucia")),  # an I read as 1
+        ("ANNA", "MCC1ELLAN", ("McClellan", "Anna")),
+    ],
+)
+def test_a_digit_ocr_read_for_a_letter_of_the_name_is_an_ocr_confusion(
+    first: str, last: str, listed: tuple[str, str]
+) -> None:
+    """A name never prints a digit: "1" is an I or an l that OCR misread, whichever the list spells,
+    and with the birth date agreeing the document files."""
+    patient = PatientRecord("3000001", *listed, "", D(1936, 12, 31))
+    extraction = Extraction(
+        identities=(identity(last, first, D(1936, 12, 31)),),
+        doc_date=None,
+        doc_type="other",
+        reference_date=D(2026, 11, 2),
+    )
+    decision = decide(extraction, PatientIndex.from_records([patient]), SETTINGS)
+    assert (decision.status, decision.patient_mrn) == (Status.FILED, "3000001")
+
+
 def test_a_letter_ocr_could_not_read_is_no_spelling_difference() -> None:
     """A name never prints '#': in "MET#-BRAUN" OCR lost a letter, and every other letter agrees with
     METZ-BRAUN, as does the birth date: filed. Where two listed names differ only in the lost letter
