@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from chartfile.matching.compare import compare_dob, compare_first, compare_surname
+from chartfile.matching.index import first_keys, surname_keys
 from chartfile.matching.normalize import squash
-from chartfile.matching.roles import label_role
+from chartfile.matching.roles import label_role, role_in
 from chartfile.matching.same import surname_misread
 from chartfile.matching.tokens import PageWords, birth_date_label
 from chartfile.records import Candidate, Extraction, IdentityCandidate, PatientRecord, Role
@@ -96,7 +97,7 @@ def blockers(
     found += _spelling(best)
     found += _contradictions(best)
     found += _twins(best, ranked[1:], records)
-    found += _other_people(extraction, best, ranked[1:], records)
+    found += _other_people(extraction, best, ranked[1:], records, words)
     return found
 
 
@@ -184,10 +185,17 @@ def _twins(best: Scored, others: Sequence[Scored], records: Sequence[PatientReco
 
 
 def _other_people(
-    extraction: Extraction, best: Scored, others: Sequence[Scored], records: Sequence[PatientRecord]
+    extraction: Extraction,
+    best: Scored,
+    others: Sequence[Scored],
+    records: Sequence[PatientRecord],
+    words: PageWords | None = None,
 ) -> list[str]:
-    """A second listed patient named with a birth date or MRN, or a labelled patient who is not the best."""
+    """A second listed patient named with a birth date or MRN, or a labelled patient who is not the best
+    (not one read from inside the best's own printed name: "SHANTAY LYNN BINS" holds a "Lynn Bins")."""
     found = []
+    patient = records[best.position]
+    others = [o for o in others if not _inside_name_of(o, patient, words)]
     if extraction.possibly_multiple_patients:
         found.append("the document names more than one patient")
     strong = [o for o in others if _second_patient(o)]
@@ -203,24 +211,37 @@ def _other_people(
     ]
     if labelled and not strong:
         found.append("a patient field on the document names another listed patient")
-    patient = records[best.position]
     if any(_names_someone_else(identity, patient) for identity in extraction.identities):
         found.append("a patient field on the document names someone other than the best candidate")
     return found
 
 
+def _inside_name_of(other: Scored, patient: PatientRecord, words: PageWords | None) -> bool:
+    """Was the other reading's name read from a cell that prints the patient's own surname and first
+    name (a middle name taken for a relative's first name)?"""
+    if words is None or other.reading.name_words is None:
+        return False
+    keys = {k for t in words.by_cell.get(other.reading.name_words[0], ()) for k in (t.key, t.fold)}
+    return bool(surname_keys(patient.last_name) & keys) and bool(first_keys(patient.first_name) & keys)
+
+
 def _other_birth_dates(words: PageWords, patient: PatientRecord) -> list[str]:
     """A date printed right after a birth-date label (or under a birth-date caption) that is not the
     patient's (nor a slip or swap of it), and whose label does not name someone else (insured,
-    subscriber, guarantor, mother): the document is about a second person, listed or not."""
+    subscriber, guarantor, mother): the document is about a second person, listed or not. The birth-date
+    label's own words speak first ("Cardholder DOB" over a grid's value: the cell to its left is the
+    relationship column's value, "Child", not a label)."""
     for seen in words.dates:
         label = birth_date_label(words, seen)
         if label is None or compare_dob(seen.value, patient.dob).level in _SAME_BIRTH_DATE:
             continue
-        text = words.cells[seen.cell].text
-        before = text[: max(0, text.find(seen.text))]
         field = words.cells[seen.cell].page in words.field_pages
-        if label_role(words.cells, seen.cell, before, has_patient_field=field) is not Role.OTHER:
+        role = role_in(label, has_patient_field=field)
+        if role is Role.UNSTATED:
+            text = words.cells[seen.cell].text
+            before = text[: max(0, text.find(seen.text))]
+            role = label_role(words.cells, seen.cell, before, has_patient_field=field)
+        if role is not Role.OTHER:
             return ["the document prints another person's birth date as a patient's"]
     return []
 

@@ -830,3 +830,45 @@ def test_a_misspelt_name_rows_above_its_birth_date_box_is_a_candidate_for_review
     status, filed, candidates = decided(document(page.replace("8. Date of Birth", dob_caption)))
     assert (status, filed) == (Status.REVIEW, None)
     assert candidates[:1] == ["1000002"]
+
+
+RENEWAL = """\
+PRESCRIPTION RENEWAL REQUEST
+Request #          Date Sent          Pharmacy NCPDP
+R31279062          2/10/2025          9022195
+PATIENT INFORMATION
+Patient                        D.O.B.         Gender    Member #       Patient Phone
+{patient}            11/23/1984     F         A190507513     (508) 555-0199
+Cardholder Name                Relationship    {dob_header}
+Chidi Okonkwo                  {relation}          03/04/1958
+"""
+LYNN = PatientRecord("1000010", "Okonkwo", "Lyndon", "", D(1955, 5, 5))  # a relative, also a patient
+
+
+@pytest.mark.parametrize(
+    ("patient", "relation", "dob_header", "status"),
+    [
+        pytest.param(
+            "ADAEZE OKONKWO", "Child", "Cardholder DOB", Status.FILED, id="cardholder-dob-beside-child"
+        ),
+        pytest.param(
+            "ADAEZE LYNN OKONKWO", "Spouse", "Cardholder DOB", Status.FILED, id="middle-name-is-no-relative"
+        ),
+        pytest.param(
+            "ADAEZE OKONKWO", "Child", "Patient DOB", Status.REVIEW, id="a-second-patient-birth-date"
+        ),
+    ],
+)
+def test_a_renewal_requests_cardholder_grid_is_someone_else(
+    patient: str, relation: str, dob_header: str, status: Status
+) -> None:
+    """A header-row grid: the cardholder's birth date is someone else's because its own label says so
+    (the cell to its left is the relationship column's value, "Child", no label); a middle name and the
+    surname ("LYNN OKONKWO") inside the patient's own name are no listed relative. A birth date whose
+    label says it is a patient's still keeps the document for a clerk."""
+    page = RENEWAL.format(patient=patient, relation=relation, dob_header=dob_header)
+    decision = decide(
+        extract(document(page), reference_date=RECEIVED), PatientIndex([*PATIENTS, LYNN]), SETTINGS
+    )
+    assert decision.status is status
+    assert decision.candidates[0].mrn == "1000002"
