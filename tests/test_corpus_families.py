@@ -45,6 +45,7 @@ EXPECTED_HALVES = {
     "disability_request": "B",
     "vna_plan_of_care": "A",  # sorts after ub04_claim: every earlier family keeps its half
     "rx_renewal_request": "A",  # sorts after refill_fax: likewise
+    "workers_comp_report": "A",  # sorts after snf_transfer: likewise
 }
 DATE_STYLES = ("mdy", "mdy_nopad", "long", "short_month", "iso", "dmy_mon", "mdy2", "mdy6", "mdy_space")
 

@@ -28,6 +28,7 @@ from . import (
     therapy_plan,
     ub04,
     vna_plan_of_care,
+    workers_comp_report,
 )
 from .base import Family, Plan
 from .classic import CLASSIC_FAMILIES
@@ -51,6 +52,7 @@ _NEW = (
     therapy_plan,
     ub04,
     vna_plan_of_care,
+    workers_comp_report,
 )
 FAMILIES: dict[str, Family] = {f.name: f for f in (*CLASSIC_FAMILIES, *(m.FAMILY for m in _NEW))}
 FAMILY_NAMES: tuple[str, ...] = tuple(sorted(FAMILIES))
