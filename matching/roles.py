@@ -35,6 +35,9 @@ PATIENT = re.compile(
 )
 _GENERIC = re.compile(r"\bname\b", re.IGNORECASE)  # "Name:" alone is the patient; "Insured's name" is not
 _ASIDE = re.compile(r"\([^()]{0,40}\)")  # "(if other than patient)", "(Last, First, MI)"
+_NAME_FORMAT = re.compile(
+    r"\((?=[^()]{0,40}\b(?:last|first)\b)[^()]{0,40}\)", re.IGNORECASE
+)  # "(First, MI, Last)"
 # Role words no label of the patient's resembles, matched through OCR damage (not "provider", "physician":
 # "provided", "physical" are a letter or two away).
 _OTHER_STEMS = (
@@ -124,7 +127,7 @@ def _labels(cells: Sequence[Cell], index: int, before: str) -> list[str]:
     """Where a label for this cell's name can be: before it in the cell, the cell to its left, then the
     captions above it: a header cell, and over that a section band ("GUARANTOR", "PATIENT")."""
     cell = cells[index]
-    found = [_ASIDE.sub(" ", before)[-40:]] if before.strip() else []
+    found = [_without_asides(before)[-40:]] if before.strip() else []
     left = [c for c in cells if c.page == cell.page and c.row == cell.row and c.right <= cell.left]
     if left and not before.strip():
         found.append(max(left, key=lambda c: c.right).text[-40:])
@@ -135,6 +138,12 @@ def _labels(cells: Sequence[Cell], index: int, before: str) -> list[str]:
         found.append(over.text[:60])
         cell = over
     return found
+
+
+def _without_asides(label: str) -> str:
+    """A label without its asides, a name-format hint kept as the word "Name" it stands for: "Employee
+    (First, MI, Last):" is a field for a person's name, the patient's when no role word says otherwise."""
+    return _ASIDE.sub(" ", _NAME_FORMAT.sub(" Name ", label))
 
 
 def _labels_it(over: Cell, cell: Cell) -> bool:

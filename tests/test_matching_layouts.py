@@ -872,3 +872,32 @@ def test_a_renewal_requests_cardholder_grid_is_someone_else(
     )
     assert decision.status is status
     assert decision.candidates[0].mrn == "1000002"
+
+
+@pytest.mark.parametrize(
+    ("label", "status"),
+    [("Employee (First, MI, Last):", Status.FILED), ("Spouse (First, MI, Last):", Status.REVIEW)],
+    ids=["a-name-format-hint-is-a-name-field", "a-role-word-still-says-whose"],
+)
+def test_a_label_with_a_name_format_hint_is_a_name_field(label: str, status: Status) -> None:
+    """An employer's report names the patient "Employee (First, MI, Last):": the hint says it is a
+    person's name field, the patient's when no role word says otherwise (the full name, the phone and
+    the street then file it); a spouse's field with the same hint is someone else's."""
+    worker = PatientRecord(
+        "1000020",
+        "Rice",
+        "Mickey",
+        "A",
+        D(1937, 7, 10),
+        phone="339-382-9044",
+        address="1533 Schoen Trafficway",
+    )
+    page = (
+        "EMPLOYER'S FIRST REPORT OF INJURY\n"
+        "Claims administrator: Bay State Benefit Mutual   Fax 413-720-2064\n"
+        "EMPLOYEE INFORMATION\n"
+        f"{label} Rice, Mickey A        Address: 1533 Schoen Trafficway\n"
+        "Home Phone: 339 382 9044          Occupation: Delivery driver\n"
+    )
+    decision = decide(extract(document(page), reference_date=RECEIVED), PatientIndex([worker]), SETTINGS)
+    assert decision.status is status
