@@ -30,7 +30,6 @@ _STREET = re.compile(r"^\d{1,6}[A-Z]?\s+[A-Za-z]")
 _ADDRESS_LABEL = re.compile(r"^[A-Za-z' .#/]{0,25}:\s*")  # "Address: 9 Oak Road", "Street Addr.: ..."
 _FIRST_ALIKE = 0.8  # a word this close to the patient's first name is read as it (scored as printed)
 _RECENT_DAYS = 365
-_EIGHT_DIGITS = re.compile(r"(?<!\d)\d{8}(?!\d)")
 _NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_'’\-.]*$")
 
 
@@ -144,14 +143,14 @@ def _dob(
 ) -> tuple[DateSeen | None, bool]:
     """The birth date read for the patient, and whether it was read through digit boxes OCR partly
     misread. A date in the window that agrees wins; then the patient's birth date exactly as listed
-    elsewhere (see `_elsewhere`); then boxes that read as the patient's birth date nearer the
+    elsewhere (see `_birth_date_afar`); then boxes that read as the patient's birth date nearer the
     name than a labelled birth date that does not agree (an insured's, say); then that one."""
     near = [d for d in words.dates if d.cell in window]
     levels = [(_DOB_RANK.get(compare_dob(d.value, record.dob).level, len(_DOB_RANK)), d) for d in near]
     agreeing = [(rank, d) for rank, d in levels if rank < len(_DOB_RANK)]
     if agreeing:
         return min(agreeing, key=lambda pair: pair[0])[1], False
-    boxed = _elsewhere(words, record, anchor, patient_field=patient_field)
+    boxed = _birth_date_afar(words, record, anchor, patient_field=patient_field)
     if boxed is not None:
         return boxed, False
     labelled = [d for d in near if d.labelled]
@@ -163,16 +162,16 @@ def _dob(
     return (labelled[0] if labelled else None), False
 
 
-def _elsewhere(
+def _birth_date_afar(
     words: PageWords, record: PatientRecord, anchor: int, *, patient_field: bool
 ) -> DateSeen | None:
     """The patient's birth date exactly as listed, however far from a name that a label gives the
     patient (a form's birth-date box sits rows below a name-and-address box, a running header names the
     patient of page 1's boxes): anywhere in the document, in a field labelled as a birth date, or
-    unlabelled, also as eight digits ("10251962", as claim software prints it) under a caption OCR
-    could not read. An unlabelled date within a year of the newest date printed is a visit's more
-    likely than a birth's: it does not count. A name no label gives the patient (a signature, a
-    caregiver) takes no birth date from afar."""
+    unlabelled (also as the eight digits claim software prints, "10251962", under a caption OCR could
+    not read: `tokens` reads those as dates). An unlabelled date within a year of the newest date
+    printed is a visit's more likely than a birth's: it does not count. A name no label gives the
+    patient (a signature, a caregiver) takes no birth date from afar."""
     if record.dob is None or not patient_field:
         return None
     for seen in words.dates:
@@ -181,14 +180,7 @@ def _elsewhere(
     newest = max((d.value for d in words.dates), default=record.dob)
     if (newest - record.dob).days < _RECENT_DAYS:
         return None
-    for seen in words.dates:
-        if seen.value == record.dob:
-            return seen
-    compact = {record.dob.strftime("%m%d%Y"), record.dob.strftime("%Y%m%d")}
-    for i, cell in enumerate(words.cells):
-        if not compact.isdisjoint(_EIGHT_DIGITS.findall(cell.text)):
-            return DateSeen(record.dob, i, cell.text)
-    return None
+    return next((seen for seen in words.dates if seen.value == record.dob), None)
 
 
 def _read_through_glyphs(
