@@ -166,21 +166,24 @@ def _birth_date_afar(
     words: PageWords, record: PatientRecord, anchor: int, *, patient_field: bool
 ) -> DateSeen | None:
     """The patient's birth date exactly as listed, however far from a name that a label gives the
-    patient (a form's birth-date box sits rows below a name-and-address box, a running header names the
-    patient of page 1's boxes): anywhere in the document, in a field labelled as a birth date, or
-    unlabelled (also as the eight digits claim software prints, "10251962", under a caption OCR could
-    not read: `tokens` reads those as dates). An unlabelled date within a year of the newest date
-    printed is a visit's more likely than a birth's: it does not count. A name no label gives the
-    patient (a signature, a caregiver) takes no birth date from afar."""
+    patient on the name's own page (a form's birth-date box sits rows below a name-and-address box): in
+    a field labelled as a birth date, or unlabelled (also as the eight digits claim software prints,
+    "10251962", under a caption OCR could not read: `tokens` reads those as dates). An unlabelled date
+    within a year of the newest date printed is a visit's more likely than a birth's: it does not
+    count. A name no label gives the patient (a signature, a caregiver) takes no birth date from afar,
+    and none from another page: a later page's running header that OCR happened to read as a listed
+    name ("BASHIRIAN" for the printed "BASHIIRIAN") must not borrow page 1's birth date."""
     if record.dob is None or not patient_field:
         return None
-    for seen in words.dates:
-        if seen.value == record.dob and seen.labelled:
-            return seen
+    page = words.cells[anchor].page
+    here = [seen for seen in words.dates if seen.value == record.dob and words.cells[seen.cell].page == page]
+    labelled = next((seen for seen in here if seen.labelled), None)
+    if labelled is not None:
+        return labelled
     newest = max((d.value for d in words.dates), default=record.dob)
     if (newest - record.dob).days < _RECENT_DAYS:
         return None
-    return next((seen for seen in words.dates if seen.value == record.dob), None)
+    return here[0] if here else None
 
 
 def _read_through_glyphs(

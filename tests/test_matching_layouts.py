@@ -901,3 +901,17 @@ def test_a_label_with_a_name_format_hint_is_a_name_field(label: str, status: Sta
     )
     decision = decide(extract(document(page), reference_date=RECEIVED), PatientIndex([worker]), SETTINGS)
     assert decision.status is status
+
+
+def test_a_later_pages_header_read_as_a_listed_name_does_not_borrow_page_ones_birth_date() -> None:
+    """Page 1 prints an unlisted man whose surname is a listed patient's with one letter doubled, and
+    his birth date, the listed patient's too; page 2's running header, OCR dropping the doubled letter,
+    reads as the listed name. The header's name may not take page 1's birth date: no misfile."""
+    first = (
+        "DISABILITY CLAIMS UNIT\nRE: Injured Worker: RUBEN CASTELLANNOS\nDOB: 02/14/1971\n"
+        "Please send all records of treatment from 01/01/2024 to date.\n"
+    )
+    second = "Claimant: RUBEN CASTELLANOS          Page 2 of 2\nAuthorization enclosed.\n"
+    status, filed, candidates = decided(document(first, second))
+    assert (status, filed) == (Status.REVIEW, None)
+    assert candidates[:1] == ["1000005"]
