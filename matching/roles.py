@@ -45,6 +45,7 @@ _OTHER_STEMS = (
     "pharmacist", "attorney",
 )  # fmt: skip
 _MISREAD_SIMILARITY = 85
+_LONG_WORD = re.compile(r"[A-Za-z|!]{6,}")
 _KEPT_PREFIX = 5  # OCR keeps a word's start more often than its end: "INSURCC" is "INSURED'S"
 _CAPTION_LEVELS = 3  # a value's caption, the caption's header, the section band over both
 _CAPTION_GAP_HEIGHTS = 1.5  # a caption sits at most this many line heights above what it labels
@@ -190,16 +191,20 @@ def role_in(label: str, *, has_patient_field: bool) -> Role:
 def _misread_patient(label: str) -> bool:
     """A caption's "Patient's" that OCR damaged on a fax ("Patiert's", "PATlENT"): a word of six letters
     or more that nearly holds "patient"."""
-    words = [w.lower() for w in re.findall(r"[A-Za-z|!]{6,}", label)]
-    return any(fuzz.partial_ratio("patient", word) >= _MISREAD_SIMILARITY for word in words)
+    return any(fuzz.partial_ratio("patient", word) >= _MISREAD_SIMILARITY for word in _long_words(label))
 
 
 def _misread_other(label: str) -> bool:
     """A word OCR misread from one that names someone else ("INSUREIYS DATE OF BIRTH", "SUBSCRlBER"):
     a long word that nearly holds one of the unmistakable role words, or begins as one does."""
-    words = [w.lower() for w in re.findall(r"[A-Za-z|!]{6,}", label)]
     return any(
         word.startswith(stem[:_KEPT_PREFIX]) or fuzz.partial_ratio(stem, word) >= _MISREAD_SIMILARITY
-        for word in words
+        for word in _long_words(label)
         for stem in _OTHER_STEMS
     )
+
+
+def _long_words(label: str) -> list[str]:
+    """A label's words of six letters or more (OCR's "|" and "!" for an l or I kept), lower-cased: the
+    words a misread role word can be."""
+    return [w.lower() for w in _LONG_WORD.findall(label)]
