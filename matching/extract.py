@@ -23,6 +23,7 @@ from chartfile.matching.doctype import document_type
 from chartfile.matching.layout import caption_lines, page_cells, rows_text
 from chartfile.matching.normalize import normalize_mrn, person_name
 from chartfile.matching.parties import parties_differ
+from chartfile.matching.relabel import restore_labels
 from chartfile.matching.roles import MEMBER, patient_field_pages, role_in
 from chartfile.matching.same import same_person
 from chartfile.matching.tokens import read_words
@@ -46,7 +47,9 @@ _NESTED_LABEL = re.compile(r"^[ \t]*(?:[A-Za-z'’.]+ ){0,2}[A-Za-z'’.]+ ?:[ \
 def extract(ocr: OcrResult, *, reference_date: dt.date) -> Extraction:
     """Every identity each page prints, the document date and type; `reference_date` = day received.
 
-    OCRed pages are read row by row from their word boxes (spans refer to that row text)."""
+    OCRed pages are read row by row from their word boxes (spans refer to that row text), after their
+    misread identity labels are restored (`relabel`)."""
+    ocr = replace(ocr, pages=tuple(restore_labels(page) for page in ocr.pages))
     originals = {page.number: page.text for page in ocr.pages}
     layouts = {page.number: page_cells(page) for page in ocr.pages}
     captions = {number: "\n".join(caption_lines(cells)) for number, cells in layouts.items()}

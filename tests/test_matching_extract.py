@@ -141,6 +141,22 @@ RECEIVED = dt.date(2026, 11, 2)
             id="ocr-dale-of-birth",
         ),
         pytest.param(
+            "Patent’s Name:  MURRAY, TOBIAS L\nDate of Birta:  07/27/1942\nMedica Record No: 561989",
+            "MURRAY",
+            "TOBIAS",
+            "1942-07-27",
+            "561989",
+            id="ocr-misread-labels-restored",
+        ),
+        pytest.param(
+            "PATIENT NAME: BIRCH, ANNA\nBIRTE DATE: 02/19/1974",
+            "BIRCH",
+            "ANNA",
+            "1974-02-19",
+            None,
+            id="ocr-birte-date-beside-a-surname-like-birch",
+        ),
+        pytest.param(
             "Name: Kuphal, Cathern\nDOB: . - 05/30/76",
             "Kuphal",
             "Cathern",
@@ -476,6 +492,11 @@ def test_two_column_table_is_read_row_by_row_from_word_boxes() -> None:
             "Date of Birth: 09/27/1962    Reported: 2024-07-27 13:37\nCollected: 2024-07-25 17:01",
             "2024-07-27",
             id="a-date-beside-a-filled-birth-date-field-is-no-birth-date",
+        ),
+        pytest.param(
+            "Date of Servlce: 10/02/2026\nReoort Date: 10/20/2026",
+            "2026-10-20",
+            id="misread-report-and-service-labels-restored",
         ),
     ],
 )
