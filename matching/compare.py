@@ -170,7 +170,7 @@ def compare_dob(
     if doc is None or patient is None:
         return FieldScore("dob", "null", 0.0)
     if unread_glyphs and doc == patient:
-        return FieldScore("dob", "glyphs", w.dob_glyphs, "some of its digits were unreadable")
+        return FieldScore("dob", "glyphs", w.dob_glyphs, "OCR could not read or misread some of its digits")
     if doc == patient:
         return FieldScore("dob", "exact", w.dob_exact)
     if (doc.year, doc.month, doc.day) == (patient.year, patient.day, patient.month):

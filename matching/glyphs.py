@@ -8,6 +8,11 @@ day, year read as that date, where each glyph is the digit, a letter OCR takes f
 S for 5 ...), or a glyph OCR could not read at all (one or two digits)? Enough of the digits must be
 read (a year's decade always: "20k" could be a father's or a son's), the unreadable glyphs must sit in
 one box, and no digit may differ: "f92" is not 02.
+
+A run of digits only is the date reader's, read as printed, unless it cannot be a date at all ("06 26
+2603", "05/34/1998", an ISO "1937-97-10"): then OCR certainly misread it, and it reads as the birth
+date when exactly one digit differs and that digit is one OCR takes for the other on a fax (0 for 6, 4
+for 1, 9 for 0 ...). A possible date that differs by a digit is another date: it never reads as this one.
 """
 
 from __future__ import annotations
@@ -25,6 +30,13 @@ _COMPACT = re.compile(
     r"(?<![0-9A-Za-z])(?=[A-Za-z]{0,2}[0-9])(?:[0-9A-Za-z]{8}|[0-9A-Za-z]{6})(?![0-9A-Za-z])"
 )
 _LETTER_BY_DIGIT = re.compile(r"[0-9][A-Za-z?]|[A-Za-z?][0-9]")  # "?": OCR's mark for a glyph it lost
+# An ISO date ("1937-07-10"), which forms print year first.
+_ISO = re.compile(r"(?<![0-9A-Za-z])([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})(?![0-9A-Za-z])")
+# Digits OCR reads for one another on a fax, either way round.
+_CONFUSED = frozenset(
+    frozenset(pair) for pair in ("06", "08", "09", "14", "17", "27", "38", "56", "58", "68", "89")
+)
+_YEARS = range(1850, 2101)  # a four-digit year outside these was misread
 MIN_READ = 6  # digits read (as digits or as letters OCR takes for them) across the three groups
 MAX_UNREAD = 2  # glyphs OCR could not read, all in one box
 
@@ -35,11 +47,25 @@ Run = tuple[str, str, str]  # three groups printed month, day, year
 def date_runs(text: str) -> tuple[Run, ...]:
     """Every run of three digit groups in `text` that could be a date OCR misread (found once, read many
     times); groups of digits only are left to the date reader, which reads them as printed."""
-    if _LETTER_BY_DIGIT.search(text) is None:  # no group mixes them: every run is digits only
-        return ()
     runs: list[Run] = [(m[1], m[2], m[3]) for m in _RUN.finditer(text)]
     runs += [(run[:2], run[2:4], run[4:]) for run in _COMPACT.findall(text)]
-    return tuple(run for run in runs if not "".join(run).isdigit())
+    runs += [(m[2], m[3], m[1]) for m in _ISO.finditer(text)]
+    return tuple(dict.fromkeys(run for run in runs if not "".join(run).isdigit() or _impossible(run)))
+
+
+def _impossible(run: Run) -> bool:
+    """Digits that cannot be a date month, day, year as printed: OCR misread one of them."""
+    month, day, year = run
+    if len(year) not in (2, 4) or not (1 <= len(month) <= 2 and 1 <= len(day) <= 2):
+        return False  # not shaped like a date at all (a phone, an account number)
+    full = int(year) if len(year) == 4 else 2000 + int(year)
+    if len(year) == 4 and full not in _YEARS:
+        return True
+    try:
+        dt.date(full, int(month), int(day))
+    except ValueError:
+        return True
+    return False
 
 
 def reads_as(text: str, birth_date: dt.date) -> bool:
@@ -52,10 +78,27 @@ def runs_read_as(runs: tuple[Run, ...], birth_date: dt.date) -> bool:
     targets = (f"{birth_date.month:02d}", f"{birth_date.day:02d}")
     years = (f"{birth_date.year:04d}", f"{birth_date.year % 100:02d}")
     for month, day, year in runs:
+        if f"{month}{day}{year}".isdigit():  # impossible as printed (`date_runs`): one digit misread
+            if _one_confused((month, day, year), targets, years):
+                return True
+            continue
         parts = [_group(month, targets[0]), _group(day, targets[1]), _year(year, years)]
         if all(parts) and _enough([p for p in parts if p]):
             return True
     return False
+
+
+def _one_confused(run: Run, targets: tuple[str, str], years: tuple[str, str]) -> bool:
+    """Does the run print month, day and year with exactly one digit OCR took for another?"""
+    month, day, year = run
+    printed = f"{month.zfill(2)}{day.zfill(2)}{year}"
+    wanted = f"{targets[0]}{targets[1]}{years[0] if len(year) == 4 else years[1]}"
+    differ = (
+        [(a, b) for a, b in zip(printed, wanted, strict=True) if a != b]
+        if len(printed) == len(wanted)
+        else []
+    )
+    return len(differ) == 1 and frozenset(differ[0]) in _CONFUSED
 
 
 def _year(printed: str, years: tuple[str, str]) -> tuple[int, int] | None:

@@ -34,6 +34,14 @@ D = dt.date
         pytest.param("O3O457", D(1957, 3, 4), True, id="six-digits"),
         pytest.param("03051957", D(1957, 3, 4), False, id="eight-digits-another-day"),
         pytest.param("0kk41957", D(1957, 3, 4), False, id="eight-digits-two-fields-unread"),
+        pytest.param("DOB: 06/26/2603", D(2003, 6, 26), True, id="an-impossible-year-0-read-as-6"),
+        pytest.param("[05 |/34 |[1998] |", D(1998, 5, 31), True, id="an-impossible-day-1-read-as-4"),
+        pytest.param("Employee DOB: 1937-97-10", D(1937, 7, 10), True, id="iso-impossible-month-0-read-as-9"),
+        pytest.param("DOB: 06/26/2603", D(2008, 6, 26), False, id="impossible-but-two-digits-differ"),
+        pytest.param("DOB: 06/26/2603", D(2023, 6, 26), False, id="impossible-but-2-is-not-read-as-6"),
+        pytest.param("04 31 2011", D(2011, 4, 30), False, id="impossible-but-0-is-not-read-as-1"),
+        pytest.param("06/26/2008", D(2003, 6, 26), False, id="a-possible-date-a-confusable-digit-off"),
+        pytest.param("1937-07-10", D(1937, 7, 10), False, id="a-clean-iso-date-is-the-date-readers"),
     ],
 )
 def test_digit_boxes_read_as_a_known_birth_date_only_where_every_digit_read_agrees(

@@ -234,6 +234,37 @@ def test_digit_boxes_ocr_partly_misread_agree_with_a_listed_patient_named_beside
         assert dob.level == "null"
 
 
+@pytest.mark.parametrize(
+    ("printed", "filed"),
+    [
+        pytest.param("03 | 84 | 1957", True, id="an-impossible-day-its-0-read-as-8"),
+        pytest.param("03 | 04 | 7957", True, id="an-impossible-year-its-1-read-as-7"),
+        pytest.param("1957-93-04", True, id="an-impossible-iso-month-its-0-read-as-9"),
+        pytest.param("03 | 34 | 1957", False, id="an-impossible-day-but-3-is-not-read-for-0"),
+        pytest.param("03 | 84 | 7957", False, id="an-impossible-date-two-digits-off"),
+        pytest.param("08 | 04 | 1957", False, id="a-possible-month-one-confusable-digit-off"),
+        pytest.param("03 | 04 | 1987", False, id="a-possible-year-one-confusable-digit-off"),
+    ],
+)
+def test_a_birth_date_that_cannot_be_a_date_agrees_when_one_digit_ocr_confuses_explains_it(
+    printed: str, filed: bool
+) -> None:
+    """Digits no calendar has (day 84, year 7957) are certainly misread: one digit off the listed
+    birth date, by a digit OCR takes for it, agrees. A date that could be real and is a digit off is
+    another date (a relative's, a typo), and a digit OCR does not confuse explains nothing."""
+    decision = decide(
+        extract(document(CLAIM_FORM.replace("03 04 1957", printed)), reference_date=RECEIVED), INDEX, SETTINGS
+    )
+    harold = next(c for c in decision.candidates if c.mrn == "1000001")
+    dob = next(f for f in harold.fields if f.field == "dob")
+    if filed:
+        assert (decision.status, decision.patient_mrn) == (Status.FILED, "1000001")
+        assert (dob.level, harold.reading and harold.reading.dob) == ("glyphs", D(1957, 3, 4))
+    else:
+        assert decision.status is Status.REVIEW
+        assert dob.level != "glyphs"
+
+
 INSTITUTIONAL_CLAIM = """\
 UB-04 CMS-1450
 8 PATIENT NAME          a                          9 PATIENT ADDRESS
