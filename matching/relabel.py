@@ -1,9 +1,10 @@
-"""Identity labels OCR damaged, restored from their vocabulary before any label is read. (Pure.)
+"""Identity and date labels OCR damaged, restored from their vocabulary before any label is read. (Pure.)
 
 A faxed form's small caption type comes back as "Date of Birta", "Patent's Name and Address" or "Medica
 Record No": one glyph wrong, and a label pattern misses the field. Spelling every misreading into the
 patterns never ends (the next fax drops another glyph), so the labels are corrected the way a lexicon
-corrects OCR: a run of words on one line that reads like one of a few identity label phrases, every
+corrects OCR: a run of words on one line that reads like one of a few label phrases (a patient's
+name, birth date and record number; a date's "Report Date", "Date of Service"...), every
 word either exactly the phrase's word or (words of five letters or more) one edit from it, and at least
 one word exact, is rewritten as the phrase. The phrase gives the context: "Birch" alone is a surname
 and stays one; "Date of Birch" is a misread label. Short words ("of", "name") must be exact. Words keep
@@ -21,7 +22,15 @@ from rapidfuzz.distance import Levenshtein
 
 from chartfile.records import OcrPage, Word
 
-_DATE_NOUNS = ("service", "report", "request", "notice", "letter", "statement", "admission", "discharge")
+# What a date label says the date is: when the document was written (`docdate`'s issue words) or what
+# it reports.
+_DATE_WORDS = (
+    *("report", "letter", "notice", "statement", "request", "referral", "decision", "determination"),
+    *("creation", "preparation", "signature", "completion", "correspondence", "document", "remittance"),
+    *("printed", "issued", "reported", "created", "generated", "prepared", "written", "dictated"),
+    *("signed", "approved", "completed", "mailed", "requested"),
+    *("service", "admission", "discharge", "collection", "collected"),
+)
 # The label phrases a patient's name, birth date and record number are printed under, and the dates
 # that say when a document was written or what it reports (`docdate`), lower case.
 PHRASES: tuple[tuple[str, ...], ...] = (
@@ -31,7 +40,7 @@ PHRASES: tuple[tuple[str, ...], ...] = (
     ("patient's", "name"),
     ("medical", "record"),
     ("record", "number"),
-    *(phrase for noun in _DATE_NOUNS for phrase in (("date", "of", noun), (noun, "date"))),
+    *(phrase for word in _DATE_WORDS for phrase in (("date", "of", word), (word, "date"), ("date", word))),
 )
 MIN_FUZZY = 5  # a word this long may be one edit from its label word
 _WORD = re.compile(r"\S+")
@@ -113,7 +122,8 @@ def _respelled(word: str, label: str) -> str:
     assert match is not None  # _misread matched it
     lead, core, trail = match.groups()
     spelled = label.replace("'", "’") if "’" in core else label
-    if core.isupper():
+    letters = [ch for ch in core if ch.isalpha()]
+    if sum(ch.isupper() for ch in letters) * 2 > len(letters):  # "CREATlON": OCR's l for an I
         spelled = spelled.upper()
     elif core[:1].isupper():
         spelled = spelled[:1].upper() + spelled[1:]

@@ -19,6 +19,9 @@ from chartfile.records import OcrPage, Word
         pytest.param("INSUREDS DATE OF BIRTE MM DD", "INSUREDS DATE OF BIRTH MM DD", id="capitals-kept"),
         pytest.param("Barth Date: 02/19/1974", "Birth Date: 02/19/1974", id="marks-kept"),
         pytest.param("2 PATIENTS NAME (Last Name)", "2 PATIENT'S NAME (Last Name)", id="possessive"),
+        pytest.param("CREATlON DATE 081925", "CREATION DATE 081925", id="an-issue-date-label"),
+        pytest.param("Date Sigmed: 10/20/2026", "Date Signed: 10/20/2026", id="date-then-participle"),
+        pytest.param("Colfection Date: 05/01/2026", "Collection Date: 05/01/2026", id="an-event-date-label"),
     ],
 )
 def test_a_misread_label_phrase_is_restored(line: str, restored: str) -> None:
