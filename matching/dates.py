@@ -213,6 +213,22 @@ def misread_slashes(digits: str, *, reference_date: dt.date, kind: DateKind) -> 
     return found.pop() if len(found) == 1 else None
 
 
+# Nine to eleven digits: a date whose two slashes OCR read as digits (or one lost); never six or eight,
+# which read as the compact forms claims print.
+_SLASHES_AS_DIGITS = re.compile(r"(?<![\d\-/.])\d{9,11}(?![\d\-/])")
+
+
+def slashes_read(text: str, *, reference_date: dt.date, kind: DateKind) -> tuple[FoundDate, ...]:
+    """Each run of nine to eleven digits that is one date whose slashes OCR misread ("032872005" for
+    03/28/2005: `misread_slashes`). For a labelled field only: elsewhere such a run is a number."""
+    found = []
+    for run in _SLASHES_AS_DIGITS.finditer(text):
+        value = misread_slashes(run.group(), reference_date=reference_date, kind=kind)
+        if value is not None:
+            found.append(FoundDate(value, run.start(), run.end()))
+    return tuple(found)
+
+
 def half_slashed(text: str, *, reference_date: dt.date, kind: DateKind) -> tuple[FoundDate, ...]:
     """Dates with one slash printed and the other read as a 1, 4 or 7 ("02/19743" for 02/19/43,
     "02719/43" likewise): the one plausible date each such run splits into (none when several fit)."""

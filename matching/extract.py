@@ -16,6 +16,7 @@ from chartfile.matching.dates import (
     compact_dates,
     find_dates,
     half_slashed,
+    slashes_read,
     zeros_read,
 )
 from chartfile.matching.docdate import document_date
@@ -255,6 +256,7 @@ def _dobs(
             find_dates(window, reference_date=reference, kind=DateKind.DOB)
             or half_slashed(window, reference_date=reference, kind=DateKind.DOB)
             or compact_dates(window, reference_date=reference, kind=DateKind.DOB)
+            or slashes_read(window, reference_date=reference, kind=DateKind.DOB)
         )
         if found and found[0].start <= 12:
             start = match.end() + skipped + found[0].start

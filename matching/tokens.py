@@ -17,6 +17,7 @@ from chartfile.matching.dates import (
     compact_dates,
     find_dates,
     half_slashed,
+    slashes_read,
     zeros_read,
 )
 from chartfile.matching.glyphs import Run
@@ -182,7 +183,7 @@ def _dates(
     """Dates as written ("03/04/1957", "March 4, 1957"); dates in digit boxes ("03 | 04 | 1957") with a
     four-digit year; the compact forms claims and interfaces print ("03041957", "19570304"), labelled
     or not (a birth-date caption OCR could not read); and, in a field labelled as a birth date, the
-    boxed two-digit year."""
+    boxed two-digit year and a date whose slashes OCR read as digits."""
     found = []
     dob_labels = _label_cells(DOB_LABEL, cells)
     for i, cell in enumerate(cells):
@@ -194,6 +195,8 @@ def _dates(
         for date in dates + half_slashed(text, reference_date=reference, kind=DateKind.DOB):
             found.append(DateSeen(date.value, i, text[date.start : date.end], labelled))
         found.extend(_compact_dates(i, text, reference, labelled=labelled))
+        if labelled:
+            found.extend(_slashes_misread(i, text, reference))
     for row in rows.values():
         found.extend(_boxed_dates(cells, rows, row, reference, dob_labels))
     return _distinct(found)
@@ -223,6 +226,12 @@ def _boxed_dates(
         if labelled or full_year:  # "01 18 08" could be anything; under a DOB caption it is a date
             found.append(DateSeen(date.value, cell, text[date.start : date.end], labelled))
     return found
+
+
+def _slashes_misread(i: int, text: str, reference: dt.date) -> list[DateSeen]:
+    """In a birth-date field, digits whose slashes OCR read as digits ("032872005" for 03/28/2005)."""
+    found = slashes_read(text, reference_date=reference, kind=DateKind.DOB)
+    return [DateSeen(date.value, i, text[date.start : date.end], True) for date in found]
 
 
 def _compact_dates(i: int, text: str, reference: dt.date, *, labelled: bool) -> list[DateSeen]:

@@ -14,6 +14,7 @@ from chartfile.matching import extract
 from chartfile.matching.dates import DateKind, find_dates
 from chartfile.matching.normalize import normalize_name
 from chartfile.matching.roles import role_in
+from chartfile.matching.tokens import read_words
 from chartfile.records import OcrPage, OcrResult, Role, Word
 
 RECEIVED = dt.date(2026, 11, 2)
@@ -155,6 +156,14 @@ RECEIVED = dt.date(2026, 11, 2)
             "1974-02-19",
             None,
             id="ocr-birte-date-beside-a-surname-like-birch",
+        ),
+        pytest.param(
+            "Patient: ROE, POLLY LOUISE\nDOB: 032872005   Member #: 840273935",
+            "ROE",
+            "POLLY",
+            "2005-03-28",
+            None,
+            id="ocr-read-a-birth-dates-slashes-as-a-digit-and-nothing",
         ),
         pytest.param(
             "Name: Kuphal, Cathern\nDOB: . - 05/30/76",
@@ -632,3 +641,14 @@ def test_of_two_nameless_readings_the_one_with_a_birth_date_comes_first() -> Non
     page = "Patient ID: 261\nLast Name      First Name      DOB\nCARTWRIGHT     LAVERNA         07/29/1954\n"
     first = extract(ocr_of(page), reference_date=RECEIVED).identities[0]
     assert (first.dob, first.mrn) == (dt.date(1954, 7, 29), None)
+
+
+def test_digits_whose_slashes_ocr_misread_are_a_birth_date_only_in_a_birth_date_field() -> None:
+    """Nine digits under a birth-date caption are the date whose slashes OCR lost or read as a 7; the
+    same digits as a member number, and a compact eight-digit date, are read once as printed."""
+    cells = extract(
+        ocr_of("Patient D.O.B.      Member #\nROE, POLLY  032872005  840273935\nDOB: 06211966\n"),
+        reference_date=RECEIVED,
+    ).cells
+    read = sorted((str(d.value), d.text) for d in read_words(cells, reference_date=RECEIVED).dates)
+    assert read == [("1966-06-21", "06211966"), ("2005-03-28", "032872005")]
