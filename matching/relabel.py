@@ -7,7 +7,8 @@ corrects OCR: a run of words on one line that reads like one of a few label phra
 name, birth date and record number; a date's "Report Date", "Date of Service"...), every
 word either exactly the phrase's word or (words of five letters or more) one edit from it, and at least
 one word exact, is rewritten as the phrase. The phrase gives the context: "Birch" alone is a surname
-and stays one; "Date of Birch" is a misread label. Short words ("of", "name") must be exact. Words keep
+and stays one; "Date of Birch" is a misread label. A short word ("of", "name") may be misread only
+between words read exactly, in a phrase of three ("Date vf Request"). Words keep
 their case, their marks ("Name:") and their boxes, so the page's geometry does not move.
 """
 
@@ -92,7 +93,9 @@ def restorations(texts: Sequence[str]) -> dict[int, str]:
 
 
 def _misread(window: Sequence[str], phrase: Sequence[str]) -> bool:
-    exact = fuzzy = 0
+    """Every word exact or one edit off (a short word only between exact ones: "Date vf Request"), at
+    least one exact and one not."""
+    exact = fuzzy = short = 0
     for word, label in zip(window, phrase, strict=True):
         core = _core(word)
         if core is None:
@@ -102,8 +105,14 @@ def _misread(window: Sequence[str], phrase: Sequence[str]) -> bool:
             exact += 1
         elif _one_edit(folded, label):
             fuzzy += 1
+        elif (
+            len(label) < MIN_FUZZY and len(folded) == len(label) and Levenshtein.distance(folded, label) == 1
+        ):
+            short += 1
         else:
             return False
+    if short:
+        return short == 1 and fuzzy == 0 and exact == len(phrase) - 1 >= 2
     return exact >= 1 and fuzzy >= 1
 
 

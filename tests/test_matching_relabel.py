@@ -20,6 +20,9 @@ from chartfile.records import OcrPage, Word
         pytest.param("Barth Date: 02/19/1974", "Birth Date: 02/19/1974", id="marks-kept"),
         pytest.param("2 PATIENTS NAME (Last Name)", "2 PATIENT'S NAME (Last Name)", id="possessive"),
         pytest.param("CREATlON DATE 081925", "CREATION DATE 081925", id="an-issue-date-label"),
+        pytest.param(
+            "Request # Date vf Request", "Request # Date of Request", id="a-short-word-between-exact"
+        ),
         pytest.param("Date Sigmed: 10/20/2026", "Date Signed: 10/20/2026", id="date-then-participle"),
         pytest.param("Colfection Date: 05/01/2026", "Collection Date: 05/01/2026", id="an-event-date-label"),
     ],
@@ -36,7 +39,9 @@ def test_a_misread_label_phrase_is_restored(line: str, restored: str) -> None:
         pytest.param("Birch, Anna", id="a-surname-alone"),
         pytest.param("Patient: PATTEN, JOHN", id="a-surname-one-edit-from-patient"),
         pytest.param("Custodian of Medical Records", id="a-plural-is-not-a-misreading"),
-        pytest.param("Date 0f Birta", id="short-words-must-be-exact"),
+        pytest.param("Date 0f Birta", id="a-short-word-only-between-exact-words"),
+        pytest.param("Patient Nome: ROE", id="a-short-word-in-a-phrase-of-two"),
+        pytest.param("Service rate", id="a-short-word-beside-one-exact-word"),
         pytest.param("Dote of Barth", id="no-word-exact-beyond-the-short-one"),
         pytest.param("Date of Birth", id="already-right"),
     ],
