@@ -213,6 +213,43 @@ def misread_slashes(digits: str, *, reference_date: dt.date, kind: DateKind) -> 
     return found.pop() if len(found) == 1 else None
 
 
+# Digits OCR reads for one another on a fax, either way round.
+OCR_DIGIT_PAIRS = frozenset(
+    frozenset(pair) for pair in ("06", "08", "09", "14", "17", "27", "38", "56", "58", "68", "89")
+)
+_SLASHED = re.compile(r"(?<![\d/])(\d{1,2})([/\-.])(\d{1,2})\2(\d{4}|\d{2})(?![\d/])")
+
+
+def one_digit_misread(text: str, *, reference_date: dt.date, kind: DateKind) -> tuple[FoundDate, ...]:
+    """Dates no calendar has ("96/18/2024"), each read as the one plausible date a single digit OCR
+    confuses on a fax (`OCR_DIGIT_PAIRS`) turns it into; none where no date or several fit. For a
+    labelled field only, after the date reader found nothing."""
+    found = []
+    for match in _SLASHED.finditer(text):
+        month, _, day, year = match.groups()
+        if _build(year, int(month), int(day), reference=reference_date, kind=kind) is not None:
+            continue  # a date as printed: not misread
+        values = {
+            value
+            for m, d, y in _one_swapped(month, day, year)
+            if (value := _build(y, int(m), int(d), reference=reference_date, kind=kind)) is not None
+        }
+        if len(values) == 1:
+            found.append(FoundDate(values.pop(), match.start(), match.end()))
+    return tuple(found)
+
+
+def _one_swapped(month: str, day: str, year: str) -> Iterator[tuple[str, str, str]]:
+    digits = f"{month}{day}{year}"
+    cuts = (len(month), len(month) + len(day))
+    for at, digit in enumerate(digits):
+        for pair in OCR_DIGIT_PAIRS:
+            if digit in pair:
+                (other,) = pair - {digit}
+                read = digits[:at] + other + digits[at + 1 :]
+                yield read[: cuts[0]], read[cuts[0] : cuts[1]], read[cuts[1] :]
+
+
 # Nine to eleven digits: a date whose two slashes OCR read as digits (or one lost); never six or eight,
 # which read as the compact forms claims print.
 _SLASHES_AS_DIGITS = re.compile(r"(?<![\d\-/.])\d{9,11}(?![\d\-/])")

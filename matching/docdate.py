@@ -9,7 +9,7 @@ written decides), rules 5-8 over all pages:
    signed:", "Generated on"); never a label that also names an event ("Statement covers period from");
 2. the date beside a signature ("Signature ... Date: 10/30/2026", "Electronically signed by ... on ...");
 3. a letter's date: a line holding only a date (a place may precede it) near the top of a page;
-4. a bare "Date:" field (forms print the day they were filled in);
+4. a bare "Date:" field (forms print the day they were filled in; "Dale:", one glyph misread, too);
 5. the date of the service the document reports (visit, exam, discharge, study): a note is written on
    the day of the visit when it says nothing else;
 6. a collection or specimen date;
@@ -25,7 +25,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
 
-from chartfile.matching.dates import DateKind, FoundDate, find_dates, misread_slashes
+from chartfile.matching.dates import DateKind, FoundDate, find_dates, misread_slashes, one_digit_misread
 from chartfile.matching.labels import STRAY_MARKS
 from chartfile.records import OcrPage
 
@@ -75,9 +75,12 @@ SERVICE = _label(
     r"|date[ ]*of[ ]*study|study[ ]*date|procedure[ ]*date|date[ ]*of[ ]*procedure"
 )
 COLLECTED = _label(r"collect(?:ed|ion)(?:[ ]*(?:date|on))?|date[ ]*collected|specimen[ ]*date|received")
+# "Date" and, before a colon, the word OCR makes of it with one glyph wrong ("Dale:", "Oate:", "Dete:")
+_DATE_MISREAD = r"(?:date|[a-z]ate|d[a-z]te|da[a-z]e|dat[a-z])"
 BARE_DATE = re.compile(  # "Date:" as a field; "DATE 02/02/2025" under a form's signature box; "Date:"
     # after the value of the field before it on the line ("Chart: 475882987 Date: 4/20/2026")
-    r"(?:^|\s{2,}|\t|[|])[ \t]*date(?:[ \t]*[:;|.]|[ \t]+(?=\d))|(?<=\d[ \t])date[ \t]*[:;|]",
+    rf"(?:^|\s{{2,}}|\t|[|])[ \t]*(?:date[ \t]+(?=\d)|{_DATE_MISREAD}[ \t]*[:;|.])"
+    rf"|(?<=\d[ \t]){_DATE_MISREAD}[ \t]*[:;|]",
     re.IGNORECASE,
 )
 FAX_HEADER = re.compile(r"\b(?:fax|from|to|page|pg)\b|\bpage[ ]*\d+[ ]*of[ ]*\d+", re.IGNORECASE)
@@ -152,8 +155,10 @@ def _labelled_dates(window: str, reference: dt.date) -> tuple[FoundDate, ...]:
         shaped = f"{digits[:2]}/{digits[2:4]}/{digits[4:]}"
         found = tuple(FoundDate(d.value, compact.start(1), compact.end(1)) for d in _dates(shaped, reference))
     run = _DIGIT_RUN.match(window)
-    if found or run is None:
+    if found:
         return found
+    if run is None:  # "Date of Report; 96/18/2024": a digit OCR confuses, where one date fits
+        return one_digit_misread(window, reference_date=reference, kind=DateKind.DOCUMENT)
     value = misread_slashes(run.group(1), reference_date=reference, kind=DateKind.DOCUMENT)
     return (FoundDate(value, run.start(1), run.end(1)),) if value else ()
 

@@ -20,6 +20,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from chartfile.matching.dates import OCR_DIGIT_PAIRS
+
 _AS_DIGIT = str.maketrans("oOQDiIl!zZsSbGBgq", "00001111225566899")  # letters OCR reads for digits
 _BOX_EDGE = frozenset("1iIl!|[")  # a box's left rule, read as a glyph before the digits ("102")
 _GROUP = r"(?=[A-Za-z?]{0,3}[0-9])[0-9A-Za-z?]{1,5}"  # at least one digit: words are not date groups
@@ -32,10 +34,6 @@ _COMPACT = re.compile(
 _LETTER_BY_DIGIT = re.compile(r"[0-9][A-Za-z?]|[A-Za-z?][0-9]")  # "?": OCR's mark for a glyph it lost
 # An ISO date ("1937-07-10"), which forms print year first.
 _ISO = re.compile(r"(?<![0-9A-Za-z])([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})(?![0-9A-Za-z])")
-# Digits OCR reads for one another on a fax, either way round.
-_CONFUSED = frozenset(
-    frozenset(pair) for pair in ("06", "08", "09", "14", "17", "27", "38", "56", "58", "68", "89")
-)
 _YEARS = range(1850, 2101)  # a four-digit year outside these was misread
 MIN_READ = 6  # digits read (as digits or as letters OCR takes for them) across the three groups
 MAX_UNREAD = 2  # glyphs OCR could not read, all in one box
@@ -98,7 +96,7 @@ def _one_confused(run: Run, targets: tuple[str, str], years: tuple[str, str]) ->
         if len(printed) == len(wanted)
         else []
     )
-    return len(differ) == 1 and frozenset(differ[0]) in _CONFUSED
+    return len(differ) == 1 and frozenset(differ[0]) in OCR_DIGIT_PAIRS
 
 
 def _year(printed: str, years: tuple[str, str]) -> tuple[int, int] | None:

@@ -503,6 +503,23 @@ def test_two_column_table_is_read_row_by_row_from_word_boxes() -> None:
             id="a-date-beside-a-filled-birth-date-field-is-no-birth-date",
         ),
         pytest.param(
+            "SSN: XXX-XX-8887 Date Hired: 08/19/2021\n"
+            "Date Employer Notified: 01/29/2024 Body Part: Shoulder\n"
+            "Prepared by: Kevin Kowalczyk Title: HR Manager Phone: 978,329,6264 Dale: February 8, 2024",
+            "2024-02-08",
+            id="a-bare-date-label-one-glyph-off-before-its-colon",
+        ),
+        pytest.param(
+            "Date of Report; 96/18/2024\nDate of Injury: 06/07/2024",
+            "2024-06-18",
+            id="an-impossible-month-one-confusable-digit-from-one-date",
+        ),
+        pytest.param(
+            "Date of Report: 00/15/2024\nDate of Injury: 06/07/2024",
+            None,
+            id="an-impossible-month-several-dates-fit",
+        ),
+        pytest.param(
             "Date of Servlce: 10/02/2026\nReoort Date: 10/20/2026",
             "2026-10-20",
             id="misread-report-and-service-labels-restored",
