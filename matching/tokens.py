@@ -33,6 +33,9 @@ _FAR_FUTURE = dt.date(3000, 1, 1)  # any date is a date here, not only a plausib
 _DIGIT = re.compile(r"\d")
 _FAX_NUMBER = re.compile(r"\bfax\b|\bfx\b|\bf:", re.IGNORECASE)
 _GLUED_INITIAL = re.compile(r"^([A-Za-z])\.([A-Za-z][A-Za-z'’\-]+)$")  # "A.O'KON"; not "J.R." nor "St.John"
+# One digit OCR set before a word of letters (a box rule, a stutter: "0O'KON" for "O'KON"); no name
+# prints one, and an ordinal ("1ST") or a dose ("5MG") keeps it (fewer than three letters follow).
+_STRAY_DIGIT = re.compile(r"^[0-9](?=[A-Za-z][A-Za-z'’\-]{2,}$)")
 _WORD_EDGES = "\"'‘’“”`.,;:|()[]{}<>*•_"
 _MIN_PART = 3  # a hyphenated word's part shorter than this is no surname of its own ("O-", "A-")
 
@@ -154,11 +157,12 @@ def _over(upper: Cell, lower: Cell) -> bool:
 
 
 def _tokens(cell: int, text: str) -> list[Token]:
-    """A cell's words; an initial glued to the next name by its period ("A.O'KON": OCR lost the space)
-    is two words at one position (positions count the words as printed)."""
+    """A cell's words, without a digit OCR set before a word's letters; an initial glued to the next
+    name by its period ("A.O'KON": OCR lost the space) is two words at one position (positions count
+    the words as printed)."""
     found = []
     for index, raw in enumerate(text.split()):
-        word = raw.strip(_WORD_EDGES)
+        word = _STRAY_DIGIT.sub("", raw.strip(_WORD_EDGES))
         glued = _GLUED_INITIAL.match(word)
         for part in (glued[1], glued[2]) if glued else (word,):
             key = squash(part)

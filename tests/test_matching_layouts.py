@@ -944,3 +944,21 @@ def test_a_later_pages_header_read_as_a_listed_name_does_not_borrow_page_ones_bi
     status, filed, candidates = decided(document(first, second))
     assert (status, filed) == (Status.REVIEW, None)
     assert candidates[:1] == ["1000005"]
+
+
+@pytest.mark.parametrize(
+    ("printed", "found"),
+    [
+        pytest.param("RUBEN 0CASTELLANOS", True, id="a-zero-before-the-surname"),
+        pytest.param("RUBEN 1CASTELLANOS", True, id="a-box-rule-read-as-1"),
+        pytest.param("RUBEN CASTELLANOS", True, id="as-printed"),
+        pytest.param("RUBEN 10CASTELLANOS", False, id="two-digits-are-no-stray-glyph"),
+    ],
+)
+def test_a_digit_ocr_set_before_a_surname_does_not_hide_the_patient(printed: str, found: bool) -> None:
+    """No name prints a digit: one read before a surname's letters is OCR's, and the surname is still
+    looked up. With no birth date or MRN the patient is a review candidate, never filed."""
+    page = f"HANLON LEGAL GROUP\n\nRE: Your Patient: {printed}\nDate of Injury: 03/04/2023\n"
+    status, filed, candidates = decided(document(page))
+    assert (status is Status.FILED, filed) == (False, None)
+    assert ("1000005" in candidates) is found
