@@ -112,6 +112,8 @@ def rank(
     found = {position: scored for position, (_, scored) in best.items()}
     for position, (_, donor) in named.items():
         found[position] = _with_name_from(found[position], donor, index, settings)
+        if donor.reading.role is Role.PATIENT:  # named in a patient field, whichever reading is best
+            found[position] = replace(found[position], in_patient_field=True)
     return sorted(found.values(), key=_rank_key)
 
 

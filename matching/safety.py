@@ -49,6 +49,7 @@ class Scored:
     position: int
     candidate: Candidate
     reading: IdentityCandidate
+    in_patient_field: bool = False  # another reading names this patient in a field labels give the patient
 
 
 def ocr_read(reading: IdentityCandidate) -> bool:
@@ -207,7 +208,9 @@ def _other_people(
     labelled = [
         o
         for o in others
-        if o.reading.role is Role.PATIENT and _named(o.candidate, ocr_read(o.reading)) and _elsewhere(o, best)
+        if (o.reading.role is Role.PATIENT or o.in_patient_field)
+        and _named(o.candidate, ocr_read(o.reading))
+        and _elsewhere(o, best)
     ]
     if labelled and not strong:
         found.append("a patient field on the document names another listed patient")

@@ -962,3 +962,44 @@ def test_a_digit_ocr_set_before_a_surname_does_not_hide_the_patient(printed: str
     status, filed, candidates = decided(document(page))
     assert (status is Status.FILED, filed) == (False, None)
     assert ("1000005" in candidates) is found
+
+
+LAB_BUNDLE_FIRST = """\
+CAPE ANN REFERENCE LAB
+CLINICAL LAB REPORT
+Specimen ID: H43503666
+
+LAST NAME        FIRST NAME       INIT     BIRTH DATE      SEX
+LINDQVIST        MARGARET         A                        F
+
+Patient Address            City, State ZIP         Phone
+12 ELM STREET              SALEM, MA               978.867.3506
+
+Report Date: 8/1/2024 16:38
+"""
+LAB_BUNDLE_RUNNING_HEADER = "LINDQVIST, MARGARET ANNE   DOB:\n\nCBC with Differential\nHemoglobin 13.1 g/dL\n"
+LAB_BUNDLE_SECOND = """\
+CAPE ANN REFERENCE LAB
+LAB REQUISITION / REPORT
+
+LAST NAME        FIRST NAME       INIT     BIRTH DATE      SEX
+CASTELLANOS      RUBEN                     02/14/1971      M
+
+Patient Address            City, State ZIP         Phone           Patient ID
+88 OAK AVENUE              FITCHBURG, MA           617-612-9735    1000005
+
+Reported: 8/1/2024 14:26
+"""
+
+
+def test_a_bundle_whose_first_patient_prints_no_birth_date_is_not_filed_to_the_second() -> None:
+    """Two patients' lab reports in one fax: the first names its patient in the report's name grid (no
+    birth date printed), with the address, on pages 1-2; the second patient's report on page 3 prints
+    name, birth date and ID. The first patient is named in a field labels give the patient, whichever
+    reading of them scores best (the running header's, with the middle name): review, not filed to
+    the second."""
+    status, filed, candidates = decided(
+        document(LAB_BUNDLE_FIRST, LAB_BUNDLE_RUNNING_HEADER, LAB_BUNDLE_SECOND)
+    )
+    assert (status, filed) == (Status.REVIEW, None)
+    assert {"1000003", "1000005"} <= set(candidates)
