@@ -43,6 +43,11 @@ PHRASES: tuple[tuple[str, ...], ...] = (
     ("record", "number"),
     *(phrase for word in _DATE_WORDS for phrase in (("date", "of", word), (word, "date"), ("date", word))),
 )
+# Each label word: the phrases it is in, and where.
+_BY_WORD: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+for _phrase in PHRASES:
+    for _at, _word in enumerate(_phrase):
+        _BY_WORD.setdefault(_word, []).append((_phrase, _at))
 MIN_FUZZY = 5  # a word this long may be one edit from its label word
 _WORD = re.compile(r"\S+")
 _CORE = re.compile(r"^([^A-Za-z0-9]*)([A-Za-z0-9'’]+?)([^A-Za-z0-9]*)$")
@@ -81,15 +86,25 @@ def _restored_words(words: tuple[Word, ...]) -> tuple[Word, ...]:
 
 
 def restorations(texts: Sequence[str]) -> dict[int, str]:
-    """{index: restored word} for the words of one line that are a misread label phrase."""
+    """{index: restored word} for the words of one line that are a misread label phrase. Every such
+    phrase has a word read exactly: only the phrases holding a word of the line are tried there."""
     fixes: dict[int, str] = {}
-    for start in range(len(texts)):
-        for phrase in PHRASES:
-            window = texts[start : start + len(phrase)]
+    for i, text in enumerate(texts):
+        for phrase, at in _phrases_with(text):
+            start = i - at
+            window = texts[start : start + len(phrase)] if start >= 0 else ()
             if len(window) == len(phrase) and _misread(window, phrase):
                 for offset, (word, label) in enumerate(zip(window, phrase, strict=True)):
                     fixes[start + offset] = _respelled(word, label)
     return {i: fixed for i, fixed in fixes.items() if fixed != texts[i]}
+
+
+def _phrases_with(word: str) -> list[tuple[tuple[str, ...], int]]:
+    core = _core(word)
+    if core is None:
+        return []
+    folded = core.lower().replace("’", "'")
+    return _BY_WORD.get(folded, []) + (_BY_WORD.get(folded[:-1], []) if folded.endswith("s") else [])
 
 
 def _misread(window: Sequence[str], phrase: Sequence[str]) -> bool:
