@@ -25,7 +25,7 @@ from chartfile.matching.layout import caption_lines, page_cells, rows_text
 from chartfile.matching.normalize import normalize_mrn, person_name
 from chartfile.matching.parties import parties_differ
 from chartfile.matching.relabel import restore_labels
-from chartfile.matching.roles import MEMBER, patient_field_pages, role_in
+from chartfile.matching.roles import MEMBER, misread_other, patient_field_pages, role_in
 from chartfile.matching.same import same_person
 from chartfile.matching.tokens import read_words
 from chartfile.records import Cell, Extraction, IdentityCandidate, OcrPage, OcrResult, Role, Span
@@ -42,6 +42,7 @@ _SUFFIXES = {"JR", "SR", "II", "III", "IV"}
 _RE = re.compile(r"r[ef]|regarding", re.IGNORECASE)
 # The next field's label run into a name where OCR lost the gap: "LEROY L BARROWS Dale of Service"
 _NEXT_LABEL_PHRASE = re.compile(r"\s+[A-Za-z]+\s+of\b.*$", re.IGNORECASE)
+_LAST_WORD = re.compile(r"([A-Za-z|!'’]+)[^A-Za-z|!'’]*$")  # the last word before a label
 _NESTED_LABEL = re.compile(r"^[ \t]*(?:[A-Za-z'’.]+ ){0,2}[A-Za-z'’.]+ ?:[ \t]*")
 
 
@@ -300,7 +301,8 @@ def _someone_else(text: str, position: int, has_patient_field: bool) -> bool:
     line_start = text.rfind("\n", 0, position) + 1
     before = text[max(line_start, position - 30) : position]
     member = has_patient_field and bool(MEMBER.search(before))
-    return member or bool(labels.DISTRACTOR_CONTEXT.search(before))
+    owner = _LAST_WORD.search(before)  # "INSURFO'S DATE OF BIRTH": the label's own possessive, misread
+    return member or bool(labels.DISTRACTOR_CONTEXT.search(before)) or bool(owner and misread_other(owner[1]))
 
 
 def _nearest(

@@ -194,6 +194,11 @@ def _misread_patient(label: str) -> bool:
     return any(fuzz.partial_ratio("patient", word) >= _MISREAD_SIMILARITY for word in _long_words(label))
 
 
+def misread_other(label: str) -> bool:
+    """Does the label hold a word OCR misread from one that names someone else (`_misread_other`)?"""
+    return _misread_other(label)
+
+
 def _misread_other(label: str) -> bool:
     """A word OCR misread from one that names someone else ("INSUREIYS DATE OF BIRTH", "SUBSCRlBER"):
     a long word that nearly holds one of the unmistakable role words, or begins as one does."""

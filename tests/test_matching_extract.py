@@ -669,3 +669,20 @@ def test_digits_whose_slashes_ocr_misread_are_a_birth_date_only_in_a_birth_date_
     ).cells
     read = sorted((str(d.value), d.text) for d in read_words(cells, reference_date=RECEIVED).dates)
     assert read == [("1966-06-21", "06211966"), ("2005-03-28", "032872005")]
+
+
+@pytest.mark.parametrize(
+    ("text", "dob"),
+    [
+        pytest.param("Patient: ROE, JANE\nINSURFO'S DATE OF FIRTH: 01/29/1998", None, id="misread-insureds"),
+        pytest.param("Patient: ROE, JANE\nSUBSCRlBER DOB: 01/29/1998", None, id="misread-subscriber"),
+        pytest.param("Patient: ROE, JANE   Insurance: Aetna   DOB: 03/04/1957", "1957-03-04", id="insurance"),
+    ],
+)
+def test_a_birth_date_label_owned_by_a_misread_role_word_is_not_the_patients(
+    text: str, dob: str | None
+) -> None:
+    """The word right before a birth-date label says whose it is, through OCR damage ("INSURFO'S", a
+    restored "DATE OF BIRTH"); a field before it on the line ("Insurance: Aetna") does not."""
+    identities = extract(ocr_of(text), reference_date=RECEIVED).identities
+    assert [str(i.dob) if i.dob else None for i in identities if i.last_name == "ROE"] == [dob]
