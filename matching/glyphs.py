@@ -32,6 +32,10 @@ _COMPACT = re.compile(
     r"(?<![0-9A-Za-z])(?=[A-Za-z]{0,2}[0-9])(?:[0-9A-Za-z]{8}|[0-9A-Za-z]{6})(?![0-9A-Za-z])"
 )
 _LETTER_BY_DIGIT = re.compile(r"[0-9][A-Za-z?]|[A-Za-z?][0-9]")  # "?": OCR's mark for a glyph it lost
+# Month, day and year in digits only, as `_impossible` reads them.
+_DIGITS_ONLY = re.compile(
+    rf"(?<![0-9])([0-9]{{1,2}}){_SEP}([0-9]{{1,2}}){_SEP}([0-9]{{4}}|[0-9]{{2}})(?![0-9])"
+)
 # An ISO date ("1937-07-10"), which forms print year first.
 _ISO = re.compile(r"(?<![0-9A-Za-z])([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})(?![0-9A-Za-z])")
 _YEARS = range(1850, 2101)  # a four-digit year outside these was misread
@@ -45,9 +49,12 @@ Run = tuple[str, str, str]  # three groups printed month, day, year
 def date_runs(text: str) -> tuple[Run, ...]:
     """Every run of three digit groups in `text` that could be a date OCR misread (found once, read many
     times); groups of digits only are left to the date reader, which reads them as printed."""
-    runs: list[Run] = [(m[1], m[2], m[3]) for m in _RUN.finditer(text)]
-    runs += [(run[:2], run[2:4], run[4:]) for run in _COMPACT.findall(text)]
-    runs += [(m[2], m[3], m[1]) for m in _ISO.finditer(text)]
+    runs: list[Run] = [(m[2], m[3], m[1]) for m in _ISO.finditer(text)]
+    if _LETTER_BY_DIGIT.search(text) is None:  # digits only: read as printed unless no calendar has them
+        runs += [(m[1], m[2], m[3]) for m in _DIGITS_ONLY.finditer(text)]
+    else:
+        runs += [(m[1], m[2], m[3]) for m in _RUN.finditer(text)]
+        runs += [(run[:2], run[2:4], run[4:]) for run in _COMPACT.findall(text)]
     return tuple(dict.fromkeys(run for run in runs if not "".join(run).isdigit() or _impossible(run)))
 
 
