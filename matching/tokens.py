@@ -162,7 +162,9 @@ def _tokens(cell: int, text: str) -> list[Token]:
     the words as printed)."""
     found = []
     for index, raw in enumerate(text.split()):
-        word = _STRAY_DIGIT.sub("", raw.strip(_WORD_EDGES))
+        word = raw.strip(_WORD_EDGES)
+        if word[:1].isdigit():
+            word = _STRAY_DIGIT.sub("", word)
         glued = _GLUED_INITIAL.match(word)
         for part in (glued[1], glued[2]) if glued else (word,):
             key = squash(part)
