@@ -50,7 +50,7 @@ def extract(ocr: OcrResult, *, reference_date: dt.date) -> Extraction:
     """Every identity each page prints, the document date and type; `reference_date` = day received.
 
     OCRed pages are read row by row from their word boxes (spans refer to that row text), after their
-    misread identity labels are restored (`relabel`)."""
+    labels OCR misread are restored (`relabel`)."""
     ocr = replace(ocr, pages=tuple(restore_labels(page) for page in ocr.pages))
     originals = {page.number: page.text for page in ocr.pages}
     layouts = {page.number: page_cells(page) for page in ocr.pages}

@@ -54,7 +54,7 @@ _CORE = re.compile(r"^([^A-Za-z0-9]*)([A-Za-z0-9'’]+?)([^A-Za-z0-9]*)$")
 
 
 def restore_labels(page: OcrPage) -> OcrPage:
-    """The page with its misread identity labels spelled as printed (text and word boxes alike)."""
+    """The page with its misread labels spelled as printed (text and word boxes alike)."""
     text = "\n".join(_restored_line(line) for line in page.text.split("\n"))
     words = _restored_words(page.words)
     if text == page.text and words == page.words:

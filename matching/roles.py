@@ -183,7 +183,7 @@ def role_in(label: str, *, has_patient_field: bool) -> Role:
         return Role.OTHER
     if patients:
         return Role.PATIENT
-    if _misread_other(label):
+    if misread_other(label):
         return Role.OTHER
     return Role.PATIENT if _misread_patient(label) else Role.UNSTATED
 
@@ -195,11 +195,6 @@ def _misread_patient(label: str) -> bool:
 
 
 def misread_other(label: str) -> bool:
-    """Does the label hold a word OCR misread from one that names someone else (`_misread_other`)?"""
-    return _misread_other(label)
-
-
-def _misread_other(label: str) -> bool:
     """A word OCR misread from one that names someone else ("INSUREIYS DATE OF BIRTH", "SUBSCRlBER"):
     a long word that nearly holds one of the unmistakable role words, or begins as one does."""
     return any(
