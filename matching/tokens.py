@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -37,6 +38,9 @@ _GLUED_INITIAL = re.compile(r"^([A-Za-z])\.([A-Za-z][A-Za-z'’\-]+)$")  # "A.O'
 # prints one, and an ordinal ("1ST") or a dose ("5MG") keeps it (fewer than three letters follow).
 _STRAY_DIGIT = re.compile(r"^[0-9](?=[A-Za-z][A-Za-z'’\-]{2,}$)")
 _WORD_EDGES = "\"'‘’“”`.,;:|()[]{}<>*•_"
+_READ: dict[int, tuple[tuple[Cell, ...], dt.date, PageWords]] = {}  # read_words' last readings, by id
+_READ_LOCK = threading.Lock()
+_READ_KEPT = 8  # more than the documents one process decides at once
 _MIN_PART = 3  # a hyphenated word's part shorter than this is no surname of its own ("O-", "A-")
 
 
@@ -95,8 +99,24 @@ class PageWords:
 
 
 def read_words(cells: Sequence[Cell], *, reference_date: dt.date) -> PageWords:
-    """Tokens, dates, MRN-shaped numbers and phone numbers of every cell."""
-    cells = tuple(cells)
+    """Tokens, dates, MRN-shaped numbers and phone numbers of every cell. A document's words are read
+    once: `extract` and `decide` ask for the same cells (the extraction's), and the last few readings
+    are kept by the cells' identity (a memo, not state: the same cells always read the same)."""
+    if not isinstance(cells, tuple):
+        return _read_words(tuple(cells), reference_date)
+    with _READ_LOCK:
+        kept = _READ.get(id(cells))
+    if kept is not None and kept[0] is cells and kept[1] == reference_date:
+        return kept[2]
+    words = _read_words(cells, reference_date)
+    with _READ_LOCK:
+        _READ[id(cells)] = (cells, reference_date, words)
+        while len(_READ) > _READ_KEPT:
+            del _READ[next(iter(_READ))]
+    return words
+
+
+def _read_words(cells: tuple[Cell, ...], reference_date: dt.date) -> PageWords:
     tokens = tuple(t for i, cell in enumerate(cells) for t in _tokens(i, cell.text))
     by_cell: dict[int, list[Token]] = defaultdict(list)
     for token in tokens:

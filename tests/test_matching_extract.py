@@ -686,3 +686,17 @@ def test_a_birth_date_label_owned_by_a_misread_role_word_is_not_the_patients(
     restored "DATE OF BIRTH"); a field before it on the line ("Insurance: Aetna") does not."""
     identities = extract(ocr_of(text), reference_date=RECEIVED).identities
     assert [str(i.dob) if i.dob else None for i in identities if i.last_name == "ROE"] == [dob]
+
+
+def test_a_documents_words_are_read_once_for_extract_and_decide() -> None:
+    """decide reads the words extract already read (the same cells); other cells, or another day
+    received, are read afresh."""
+    cells = extract(ocr_of("Patient: ROE, JANE\nDOB: 03/04/1957\n"), reference_date=RECEIVED).cells
+    first = read_words(cells, reference_date=RECEIVED)
+    assert read_words(cells, reference_date=RECEIVED) is first
+    assert read_words(tuple(cells), reference_date=RECEIVED) is first  # tuple() of a tuple is itself
+    assert read_words(list(cells), reference_date=RECEIVED) is not first
+    assert read_words(cells, reference_date=dt.date(2026, 11, 3)) is not first
+    assert [d.value for d in read_words(list(cells), reference_date=RECEIVED).dates] == [
+        d.value for d in first.dates
+    ]
