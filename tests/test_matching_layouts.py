@@ -207,6 +207,17 @@ def test_a_zero_read_as_the_letter_o_in_a_birth_date_is_a_zero(printed: str, rea
     assert (decision.status, decision.patient_mrn) == expected
 
 
+def _harold_on_the_claim(printed: str) -> tuple[Status, str | None, str, dt.date | None]:
+    """The claim form with its birth-date boxes printed as `printed`: the decision's status and patient,
+    and Harold's birth-date level and the birth date his reading took."""
+    decision = decide(
+        extract(document(CLAIM_FORM.replace("03 04 1957", printed)), reference_date=RECEIVED), INDEX, SETTINGS
+    )
+    harold = next(c for c in decision.candidates if c.mrn == "1000001")
+    dob = next(f for f in harold.fields if f.field == "dob")
+    return decision.status, decision.patient_mrn, dob.level, harold.reading.dob if harold.reading else None
+
+
 @pytest.mark.parametrize(
     ("printed", "filed"),
     [
@@ -221,17 +232,13 @@ def test_digit_boxes_ocr_partly_misread_agree_with_a_listed_patient_named_beside
     """The listed patient's birth date reads through boxes OCR could not wholly read ("195k" for 1957):
     an agreeing birth date, shown as such; a box whose digits read otherwise is no agreement, nor is a
     year whose decade is unread (a son named for his father may share the day)."""
-    decision = decide(
-        extract(document(CLAIM_FORM.replace("03 04 1957", printed)), reference_date=RECEIVED), INDEX, SETTINGS
-    )
-    harold = next(c for c in decision.candidates if c.mrn == "1000001")
-    dob = next(f for f in harold.fields if f.field == "dob")
+    status, filed_to, level, read = _harold_on_the_claim(printed)
     if filed:
-        assert (decision.status, decision.patient_mrn) == (Status.FILED, "1000001")
-        assert (dob.level, harold.reading and harold.reading.dob) == ("glyphs", D(1957, 3, 4))
+        assert (status, filed_to) == (Status.FILED, "1000001")
+        assert (level, read) == ("glyphs", D(1957, 3, 4))
     else:
-        assert decision.status is Status.REVIEW
-        assert dob.level == "null"
+        assert status is Status.REVIEW
+        assert level == "null"
 
 
 @pytest.mark.parametrize(
@@ -252,17 +259,13 @@ def test_a_birth_date_that_cannot_be_a_date_agrees_when_one_digit_ocr_confuses_e
     """Digits no calendar has (day 84, year 7957) are certainly misread: one digit off the listed
     birth date, by a digit OCR takes for it, agrees. A date that could be real and is a digit off is
     another date (a relative's, a typo), and a digit OCR does not confuse explains nothing."""
-    decision = decide(
-        extract(document(CLAIM_FORM.replace("03 04 1957", printed)), reference_date=RECEIVED), INDEX, SETTINGS
-    )
-    harold = next(c for c in decision.candidates if c.mrn == "1000001")
-    dob = next(f for f in harold.fields if f.field == "dob")
+    status, filed_to, level, read = _harold_on_the_claim(printed)
     if filed:
-        assert (decision.status, decision.patient_mrn) == (Status.FILED, "1000001")
-        assert (dob.level, harold.reading and harold.reading.dob) == ("glyphs", D(1957, 3, 4))
+        assert (status, filed_to) == (Status.FILED, "1000001")
+        assert (level, read) == ("glyphs", D(1957, 3, 4))
     else:
-        assert decision.status is Status.REVIEW
-        assert dob.level != "glyphs"
+        assert status is Status.REVIEW
+        assert level != "glyphs"
 
 
 INSTITUTIONAL_CLAIM = """\
