@@ -10,8 +10,8 @@ written decides), rules 5-8 over all pages:
 2. the date beside a signature ("Signature ... Date: 10/30/2026", "Electronically signed by ... on ...");
 3. a letter's date: a line holding only a date (a place may precede it) near the top of a page;
 4. a bare "Date:" field (forms print the day they were filled in; "Dale:", one glyph misread, too);
-5. the date of the service the document reports (visit, exam, discharge, study): a note is written on
-   the day of the visit when it says nothing else;
+5. the date of the event the document reports (visit, exam, discharge, transfer, evaluation, operation):
+   a note is written on the day of the visit when it says nothing else;
 6. a collection or specimen date;
 7. the fax header's date (the day it was sent, not written: only when nothing else is printed);
 8. any other date that is not a birth date, not beside a label that makes it another kind of date
@@ -46,13 +46,15 @@ def _label(alternatives: str) -> re.Pattern[str]:
 _ISSUE_NOUN = (
     r"report|results?|letter|notice|statement|request|referral|order|determination|decision|issue|print"
     r"|run|creation|preparation|signature|completion|correspondence|document|form|claim|remittance"
+    r"|rpt|stmt|req|ltr"  # the abbreviations short-label forms print ("Rpt Dt", "Stmt Date")
 )
 _ISSUE_PARTICIPLE = (
     r"reported|issued|printed|created|generated|prepared|written|dictated|signed|finali[sz]ed|approved"
     r"|verified|completed|mailed|dated|requested|authored|sent(?:\s+for\s+signature)?"
 )
+_DATE = r"(?:date|dt\b\.?)"  # "Date", and "Dt" as short labels print it
 ISSUED = _label(
-    rf"(?:{_ISSUE_NOUN}|{_ISSUE_PARTICIPLE})[ ]*date|date[ ]*(?:of[ ]*(?:this[ ]*)?)?(?:{_ISSUE_NOUN}"
+    rf"(?:{_ISSUE_NOUN}|{_ISSUE_PARTICIPLE})[ ]*{_DATE}|{_DATE}[ ]*(?:of[ ]*(?:this[ ]*)?)?(?:{_ISSUE_NOUN}"
     rf"|{_ISSUE_PARTICIPLE})|(?:{_ISSUE_PARTICIPLE})(?:[ ]*on)?"
 )
 EVENT = re.compile(
@@ -69,11 +71,13 @@ SIGNED = re.compile(
     r"|signature\b[^\n]{0,60}?\bdate\b[ \t]*[:;|.]?",  # "Physician signature: ____  Date: 10/20/2026"
     re.IGNORECASE,
 )
-SERVICE = _label(
-    r"date[ ]*of[ ]*service|service[ ]*date|dos\b|exam[ ]*date|date[ ]*of[ ]*exam|visit[ ]*date"
-    r"|date[ ]*of[ ]*visit|discharge[ ]*date|date[ ]*of[ ]*discharge|encounter[ ]*date"
-    r"|date[ ]*of[ ]*study|study[ ]*date|procedure[ ]*date|date[ ]*of[ ]*procedure"
+# Rule 5's events: what a document reports happening to the patient on its day (a visit, an exam, a
+# transfer, an evaluation, an operation), in either order with "date", also as short labels abbreviate them.
+_EVENT_NOUN = (
+    r"service|svc|exam(?:ination)?|visit|encounter|discharge|d/c|stud(?:y|ies)|procedure|transfer"
+    r"|(?:re-?)?eval(?:uation)?|consult(?:ation)?|surgery|operation|assessment|test|treatment"
 )
+SERVICE = _label(rf"(?:{_EVENT_NOUN})[ ]*{_DATE}|{_DATE}[ ]*of[ ]*(?:{_EVENT_NOUN})|dos\b")
 COLLECTED = _label(r"collect(?:ed|ion)(?:[ ]*(?:date|on))?|date[ ]*collected|specimen[ ]*date|received")
 # "Date" and, before a colon, the word OCR makes of it with one glyph wrong ("Dale:", "Oate:", "Dete:")
 _DATE_MISREAD = r"(?:date|[a-z]ate|d[a-z]te|da[a-z]e|dat[a-z])"

@@ -520,6 +520,22 @@ def test_two_column_table_is_read_row_by_row_from_word_boxes() -> None:
             id="an-impossible-month-several-dates-fit",
         ),
         pytest.param(
+            "03/18/25 10:02 FROM: Maple Ridge SNF PAGE 1 OF 2\nAdmission Date: 02/27/2025\n"
+            "Date of Transfer: 03/17/2025    Time: 14:30",
+            "2025-03-17",
+            id="a-transfer-forms-transfer-date-over-the-fax-header-and-admission",
+        ),
+        pytest.param(
+            "06/02/26 09:12 FAX 6175550100 PAGE 1/3\nOnset: 04/11/2026\nInitial Eval Dt: 05/28/2026",
+            "2026-05-28",
+            id="an-abbreviated-evaluation-date-over-the-fax-header-and-onset",
+        ),
+        pytest.param(
+            "Svc Dt: 03/30/2026    Rpt Dt: 04/02/2026",
+            "2026-04-02",
+            id="short-labels-a-report-date-over-a-service-date",
+        ),
+        pytest.param(
             "Date of Servlce: 10/02/2026\nReoort Date: 10/20/2026",
             "2026-10-20",
             id="misread-report-and-service-labels-restored",
