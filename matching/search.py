@@ -135,14 +135,15 @@ def _first_name_slots(
     if after is not None:  # Last, First Middle / LAST FIRST
         middle = tokens[i + width + 1] if i + width + 1 < len(tokens) else None
         yield after, middle
-    yield from _neighbour_cells(words, cell, first_slot=i == 0, last_slot=i + width == len(tokens))
+    if i == 0 and i + width == len(tokens):  # a surname alone in its cell: "WHITFIELD" | "HAROLD J"
+        yield from _neighbour_cells(words, cell)
 
 
-def _neighbour_cells(
-    words: PageWords, cell: int, *, first_slot: bool, last_slot: bool
-) -> Iterator[tuple[Token, Token | None]]:
-    """A table or a boxed form: last name and first name in neighbouring cells of one row."""
-    for side, tokens in cells_beside(words, cell, right=last_slot, left=first_slot):
+def _neighbour_cells(words: PageWords, cell: int) -> Iterator[tuple[Token, Token | None]]:
+    """A table or a boxed form: last name and first name in neighbouring cells of one row. Only for a
+    surname with a cell of its own: "Tommy Whitfield" | "Margaret Whitfield" are two people's names (a
+    patient's and a member's), and the first cell's surname is not the second's first name's."""
+    for side, tokens in cells_beside(words, cell):
         if side == "right":
             yield tokens[0], tokens[1] if len(tokens) > 1 else None
         else:

@@ -290,19 +290,15 @@ def _numbers(tokens: Sequence[Token]) -> list[NumberSeen]:
     return found
 
 
-def cells_beside(
-    words: PageWords, cell: int, *, right: bool, left: bool
-) -> Iterator[tuple[str, tuple[Token, ...]]]:
+def cells_beside(words: PageWords, cell: int) -> Iterator[tuple[str, tuple[Token, ...]]]:
     """("right" | "left", words) of the cells beside `cell` on its row, where a table or a boxed form
     prints the rest of a name ("Last | First", "First | Last"); a middle initial's box may sit between
     ("Last | MI | First"): then the cell after it too. Right first, then left (nearest first)."""
     here = words.cells[cell]
     row = words.rows.get((here.page, here.row), ())
     position = row.index(cell)
-    if right:
-        yield from (("right", t) for t in _cells_from(words, row[position + 1 : position + 3]))
-    if left:
-        yield from (("left", t) for t in _cells_from(words, row[max(0, position - 2) : position][::-1]))
+    yield from (("right", t) for t in _cells_from(words, row[position + 1 : position + 3]))
+    yield from (("left", t) for t in _cells_from(words, row[max(0, position - 2) : position][::-1]))
 
 
 def _cells_from(words: PageWords, cells: Sequence[int]) -> Iterator[tuple[Token, ...]]:
