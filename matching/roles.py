@@ -30,7 +30,7 @@ OTHER = re.compile(
 MEMBER = re.compile(r"member|enrollee|beneficiary|recipient|covered\s+person|insured\s+person", re.IGNORECASE)
 PATIENT = re.compile(
     r"patient|\bpts?\b|\bpat\b|\bclient\b|resident|claimant|\bsubject\b|\bre\b|regarding|"
-    r"our\s+(?:client|insured)|individual|\bchild\b|\bstudent\b|injured|\bname\b",
+    r"our\s+(?:client|insured)|individual|\bchild\b|\bdependent\b|\bstudent\b|injured|\bname\b",
     re.IGNORECASE,
 )
 _GENERIC = re.compile(r"\bname\b", re.IGNORECASE)  # "Name:" alone is the patient; "Insured's name" is not
@@ -72,7 +72,7 @@ def role_of(
 
 
 _PATIENT_FIELD = re.compile(
-    r"^\W*(?:\d{1,2}[a-z]?[.)]\s*)?(?:patient|pt)\b(?:['’]s)?"
+    r"^\W*(?:\d{1,2}[a-z]?[.)]\s*)?(?:patient|pt|dependent)\b(?:['’]s)?"
     r"(?!\s*(?:acc|acct|account|id\b|#|no\b|num|signature|sign|address|phone|relation|status|type|control|"
     r"portal|balance|responsib|condition|information))[^:]{0,25}(?::|$)",
     re.IGNORECASE,
