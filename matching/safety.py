@@ -40,6 +40,7 @@ _SAME_BIRTH_DATE = {
     "one-digit",
 }  # one birth date, read or printed badly
 _CONTRADICTION_FIELDS = {"surname", "first_name", "dob", "mrn"}  # a middle name is weak evidence, no veto
+_NAME_REACH = 2  # a surname sits at most this many words from its first name ("ROE, JANE A", "Jane A Roe")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +97,8 @@ def blockers(
     if words is not None:
         found += _other_birth_dates(words, records[best.position])
     found += _spelling(best)
+    if words is not None:
+        found += _clearest_printing(words, best, records[best.position])
     found += _contradictions(best)
     found += _twins(best, ranked[1:], records)
     found += _other_people(extraction, best, ranked[1:], records, words)
@@ -145,11 +148,9 @@ def _name_and_phone(best: Scored, agreed: Sequence[str]) -> bool:
 
 def _spelling(best: Scored) -> list[str]:
     """A name spelled differently from the list in a way OCR does not explain is for a clerk to judge,
-    unless the birth date agrees exactly and the MRN does too (as printed, or where OCR read it, but for
-    letters OCR takes for digits: "1O262270")."""
+    unless the birth date agrees exactly and the MRN does too."""
     level = _levels(best.candidate)
-    mrn_as_printed = {"exact", "ocr-confusable"} if ocr_read(best.reading) else {"exact"}
-    if level.get("mrn") in mrn_as_printed and level.get("dob") == "exact":
+    if _mrn_and_birth_date(best):
         return []
     differs = [f for f in ("surname", "first_name") if level.get(f) in _SPELLED_DIFFERENTLY]
     if not ocr_read(best.reading):
@@ -157,6 +158,48 @@ def _spelling(best: Scored) -> list[str]:
     if not differs:
         return []
     return [f"{' and '.join(differs)} spelled differently from the master list (not an OCR confusion)"]
+
+
+def _mrn_and_birth_date(best: Scored) -> bool:
+    """The MRN agrees as printed (or where OCR read it, but for letters OCR takes for digits: "1O262270")
+    and the birth date exactly: a name's spelling cannot make it another patient."""
+    level = _levels(best.candidate)
+    mrn_as_printed = {"exact", "ocr-confusable"} if ocr_read(best.reading) else {"exact"}
+    return level.get("mrn") in mrn_as_printed and level.get("dob") == "exact"
+
+
+def _clearest_printing(words: PageWords, best: Scored, patient: PatientRecord) -> list[str]:
+    """The surname printed beside the patient's first name more than once (a form and its running
+    headers): the printing OCR read most surely says how the document spells it. When that one is spelled
+    differently from the list in a way OCR does not explain ("PCUROS" read surely, "POUROS" unsurely, for
+    "Pouros"), the document may be about a namesake the list does not hold: a clerk decides. Printings
+    read equally surely (a text layer's) leave the list's spelling standing."""
+    if _levels(best.candidate).get("surname") not in _AS_LISTED or _mrn_and_birth_date(best):
+        return []  # `_spelling` speaks for a best reading spelled differently
+    printings = _surname_printings(words, patient)
+    differing = [confidence for confidence, level in printings if level in _SPELLED_DIFFERENTLY]
+    agreeing_ = [confidence for confidence, level in printings if level in _AS_LISTED]
+    if differing and agreeing_ and max(differing) > max(agreeing_):
+        return ["the surname's most clearly read printing is spelled differently from the master list"]
+    return []
+
+
+def _surname_printings(words: PageWords, patient: PatientRecord) -> list[tuple[float, str]]:
+    """(OCR confidence of its cell, spelling level) of each word beside the patient's first name, in its
+    cell, that reads as their surname, as listed or spelled alike."""
+    firsts = first_keys(patient.first_name)
+    found: dict[tuple[int, int], tuple[float, str]] = {}
+    for token in words.tokens:
+        if token.key not in firsts and token.fold not in firsts:
+            continue
+        cell = words.by_cell[token.cell]
+        for other in cell[max(0, token.index - _NAME_REACH) : token.index + _NAME_REACH + 1]:
+            if other is token or (other.cell, other.index) in found:
+                continue
+            level = compare_surname(other.text, patient.last_name).level
+            if level in _AS_LISTED | _SPELLED_DIFFERENTLY:
+                found[(other.cell, other.index)] = (words.cells[other.cell].confidence, level)
+    return list(found.values())
 
 
 def _contradictions(best: Scored) -> list[str]:

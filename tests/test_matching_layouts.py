@@ -1006,3 +1006,78 @@ def test_a_bundle_whose_first_patient_prints_no_birth_date_is_not_filed_to_the_s
     )
     assert (status, filed) == (Status.REVIEW, None)
     assert {"1000003", "1000005"} <= set(candidates)
+
+
+@pytest.mark.parametrize("source", ["ocr", "text-layer"])
+def test_a_patient_and_a_member_named_in_neighbouring_header_row_cells_are_two_people(source: str) -> None:
+    """An EOB's grid prints the patient (unlisted) in one cell and the member (listed, with her birth
+    date) in the next: the patient's surname is not the member's first name's, and the member is not
+    filed as the patient."""
+    grid = (
+        "EXPLANATION OF BENEFITS\nPatient Name       Member Name          Member DOB\n"
+        "Tommy Whitfield    Margaret Whitfield   06/01/1959\n"
+    )
+    assert decided(document(grid, source=source))[:2] == (Status.REVIEW, None)
+    listed = (
+        "EXPLANATION OF BENEFITS\nPatient Name       Patient DOB    Member Name\n"
+        "Harold Whitfield   03/04/1957     Margaret Whitfield\n"
+    )
+    assert decided(document(listed, source=source))[:2] == (Status.FILED, "1000001")
+
+
+def test_a_dependent_is_the_patient_of_a_payers_notice_and_the_member_is_not() -> None:
+    """ "Dependent" names the patient where a payer's notice also names its member (the policy holder)."""
+    unlisted = (
+        "EXPLANATION OF BENEFITS\nMember: Margaret Whitfield   DOB: 06/01/1959\nDependent: Tommy Whitfield\n"
+    )
+    assert decided(document(unlisted))[:2] == (Status.REVIEW, None)
+    listed = (
+        "EXPLANATION OF BENEFITS\nMember: Margaret Whitfield    Member ID: XJH883310021\n"
+        "Dependent: Harold Whitfield    DOB: 03/04/1957\n"
+    )
+    assert decided(document(listed))[:2] == (Status.FILED, "1000001")
+
+
+def _three_page_report(confidences: tuple[float, float, float], surnames: tuple[str, str, str]) -> OcrResult:
+    """A three-page OCR'd report: page 1's field and pages 2-3's running headers print the surname, each
+    read with the confidence given (the other words read surely)."""
+    pages = []
+    for number, (confidence, surname) in enumerate(zip(confidences, surnames, strict=True), start=1):
+        boxes = [  # (text, left, top, line, confidence)
+            ("Employee:", 100, 100, 1, 95.0), (f"{surname},", 280, 100, 1, confidence),
+            ("HAROLD", 475, 100, 1, 95.0), ("JAMES", 598, 100, 1, 95.0),
+            ("DOB:", 100, 160, 2, 95.0), ("03/04/1957", 220, 160, 2, 95.0),
+            ("Report", 100, 220, 3, 95.0), ("continues.", 280, 220, 3, 95.0),
+        ]  # fmt: skip
+        words = tuple(Word(t, x, y, 18 * len(t), 30, c, (1, 1, line)) for t, x, y, line, c in boxes)
+        pages.append(OcrPage(number=number, text="unused", words=words))
+    shell = document("")
+    return OcrResult(shell.incoming, tuple(pages), shell.searchable_pdf)
+
+
+@pytest.mark.parametrize(
+    ("confidences", "surnames", "expected"),
+    [
+        pytest.param(
+            (52.0, 87.0, 33.0), ("WHITFIELD", "WHITFELD", "WHITFIEID"), (Status.REVIEW, None), id="namesake"
+        ),
+        pytest.param(
+            (91.0, 40.0, 35.0),
+            ("WHITFIELD", "WHITFELD", "WHITFIEID"),
+            (Status.FILED, "1000001"),
+            id="damaged",
+        ),
+        pytest.param(
+            (90.0, 90.0, 90.0), ("WHITFIELD", "WHITFIELD", "WHITFIELD"), (Status.FILED, "1000001"), id="same"
+        ),
+    ],
+)
+def test_the_surest_printing_of_a_repeated_surname_says_how_the_document_spells_it(
+    confidences: tuple[float, float, float],
+    surnames: tuple[str, str, str],
+    expected: tuple[Status, str | None],
+) -> None:
+    """Page 1 reads as the listed patient only where OCR was unsure; page 2's header reads, surely, a
+    surname one letter off (a namesake the list does not hold, with the same first name and birth date).
+    The surest reading decides: review. When the as-listed reading is the surest, the others are damage."""
+    assert decided(_three_page_report(confidences, surnames))[:2] == expected
