@@ -125,6 +125,7 @@ class Cell:
     text: str
     confidence: float = 100.0  # the least confident word's Tesseract confidence (100: a text layer)
     ocr: bool = True  # read by OCR: its letters may be OCR confusions of the printed ones
+    word_confidences: tuple[float, ...] = ()  # each word's, in the order `text` prints them (OCR'd cells)
 
 
 class Role(enum.StrEnum):

@@ -168,6 +168,7 @@ def _cell(page: OcrPage, row: int, words: Sequence[Word]) -> Cell:
         text=" ".join(w.text for w in words),
         confidence=min(w.confidence for w in words),
         ocr=page.source == "ocr",
+        word_confidences=tuple(w.confidence for w in words),
     )
 
 

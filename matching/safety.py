@@ -17,8 +17,8 @@ from chartfile.matching.index import first_keys, surname_keys
 from chartfile.matching.normalize import squash
 from chartfile.matching.roles import label_role, role_in
 from chartfile.matching.same import surname_misread
-from chartfile.matching.tokens import PageWords, birth_date_label
-from chartfile.records import Candidate, Extraction, IdentityCandidate, PatientRecord, Role
+from chartfile.matching.tokens import PageWords, Token, birth_date_label
+from chartfile.records import Candidate, Cell, Extraction, IdentityCandidate, PatientRecord, Role
 from chartfile.settings import MatchingSettings
 
 _SURNAME_AGREES = {"exact", "ocr", "part"}
@@ -41,6 +41,7 @@ _SAME_BIRTH_DATE = {
 }  # one birth date, read or printed badly
 _CONTRADICTION_FIELDS = {"surname", "first_name", "dob", "mrn"}  # a middle name is weak evidence, no veto
 _NAME_REACH = 2  # a surname sits at most this many words from its first name ("ROE, JANE A", "Jane A Roe")
+_SURER_BY = 10.0  # Tesseract confidence points: a smaller difference between two readings says nothing
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,33 +174,41 @@ def _clearest_printing(words: PageWords, best: Scored, patient: PatientRecord) -
     headers): the printing OCR read most surely says how the document spells it. When that one is spelled
     differently from the list in a way OCR does not explain ("PCUROS" read surely, "POUROS" unsurely, for
     "Pouros"), the document may be about a namesake the list does not hold: a clerk decides. Printings
-    read equally surely (a text layer's) leave the list's spelling standing."""
+    read about as surely (within `_SURER_BY`; a text layer's) leave the list's spelling standing."""
     if _levels(best.candidate).get("surname") not in _AS_LISTED or _mrn_and_birth_date(best):
         return []  # `_spelling` speaks for a best reading spelled differently
     printings = _surname_printings(words, patient)
     differing = [confidence for confidence, level in printings if level in _SPELLED_DIFFERENTLY]
     agreeing_ = [confidence for confidence, level in printings if level in _AS_LISTED]
-    if differing and agreeing_ and max(differing) > max(agreeing_):
+    if differing and agreeing_ and max(differing) > max(agreeing_) + _SURER_BY:
         return ["the surname's most clearly read printing is spelled differently from the master list"]
     return []
 
 
 def _surname_printings(words: PageWords, patient: PatientRecord) -> list[tuple[float, str]]:
-    """(OCR confidence of its cell, spelling level) of each word beside the patient's first name, in its
-    cell, that reads as their surname, as listed or spelled alike."""
+    """(OCR's confidence in the word, spelling level) of each word beside the patient's first name, in
+    its cell, that reads as their surname, as listed or spelled alike."""
     firsts = first_keys(patient.first_name)
     found: dict[tuple[int, int], tuple[float, str]] = {}
     for token in words.tokens:
         if token.key not in firsts and token.fold not in firsts:
             continue
         cell = words.by_cell[token.cell]
-        for other in cell[max(0, token.index - _NAME_REACH) : token.index + _NAME_REACH + 1]:
+        at = cell.index(token)
+        for other in cell[max(0, at - _NAME_REACH) : at + _NAME_REACH + 1]:
             if other is token or (other.cell, other.index) in found:
                 continue
             level = compare_surname(other.text, patient.last_name).level
             if level in _AS_LISTED | _SPELLED_DIFFERENTLY:
-                found[(other.cell, other.index)] = (words.cells[other.cell].confidence, level)
+                found[(other.cell, other.index)] = (_word_confidence(words.cells[other.cell], other), level)
     return list(found.values())
+
+
+def _word_confidence(cell: Cell, token: Token) -> float:
+    """OCR's confidence in the word a token was read from (its cell's least confident word's, when the
+    cell does not keep each word's)."""
+    each = cell.word_confidences
+    return each[token.index] if token.index < len(each) else cell.confidence
 
 
 def _contradictions(best: Scored) -> list[str]:
