@@ -32,6 +32,7 @@ _PHONE = re.compile(r"(?<![\d\-])\(?\b(\d{3})\)?[\s.\-]{0,2}(\d{3})[\s.\-]{1,2}(
 _LAST_DOB_LABEL = re.compile(DOB_LABEL.pattern + r"[ \t:.#\-]*$", re.IGNORECASE)  # a label ending the text
 _FAR_FUTURE = dt.date(3000, 1, 1)  # any date is a date here, not only a plausible one
 _DIGIT = re.compile(r"\d")
+_LETTER = re.compile(r"[A-Za-z]{2}")  # a word beside a date: a label of its own
 _FAX_NUMBER = re.compile(r"\bfax\b|\bfx\b|\bf:", re.IGNORECASE)
 _GLUED_INITIAL = re.compile(r"^([A-Za-z])\.([A-Za-z][A-Za-z'’\-]+)$")  # "A.O'KON"; not "J.R." nor "St.John"
 # One digit OCR set before a word of letters (a box rule, a stutter: "0O'KON" for "O'KON"); no name
@@ -225,7 +226,29 @@ def _dates(
             found.extend(_slashes_misread(i, text, reference))
     for row in rows.values():
         found.extend(_boxed_dates(cells, rows, row, reference, dob_labels))
-    return _distinct(found)
+    return _down_the_column(_distinct(found), cells, dob_labels)
+
+
+def _down_the_column(
+    found: list[DateSeen], cells: Sequence[Cell], dob_labels: frozenset[int]
+) -> list[DateSeen]:
+    """A table's birth-date column: a date under a birth date labelled by the column's caption (one or
+    two rows down, in its columns) is a birth date too ("DOB" over "06/01/1959" over "05/05/2010": a
+    second person's row). Only a date alone in its cell continues a column ("Collected: 10/28/2026" under
+    it is a field of its own), and a label's own value ("DOB: 06/01/1959") heads none."""
+    column = {d.cell for d in found if d.labelled and d.cell not in dob_labels}
+    if not column:
+        return found
+    bare = {d.cell for d in found if not _LETTER.search(cells[d.cell].text.replace(d.text, ""))}
+    for i in sorted(bare - column, key=lambda i: (cells[i].page, cells[i].row)):
+        here = cells[i]
+        if any(_column_above(cells[j], here) for j in column):
+            column.add(i)
+    return [replace(d, labelled=True) if d.cell in column and not d.labelled else d for d in found]
+
+
+def _column_above(upper: Cell, lower: Cell) -> bool:
+    return upper.page == lower.page and 0 < lower.row - upper.row <= 2 and _over(upper, lower)
 
 
 def _boxed_dates(
@@ -328,7 +351,10 @@ def birth_date_label(words: PageWords, seen: DateSeen) -> str | None:
         near = caption.page == cell.page and 0 < cell.row - caption.row <= 2
         if near and _is_birth_date_caption(caption.text) and below(caption, words.cells) == cell:
             return caption.text
-    return None
+    if not seen.labelled or _LETTER.search(cell.text.replace(seen.text, "")):
+        return None
+    above = [d for d in words.dates if d.labelled and _column_above(words.cells[d.cell], cell)]
+    return birth_date_label(words, above[0]) if above else None  # a table's next row: its column's
 
 
 def _is_birth_date_caption(text: str) -> bool:
