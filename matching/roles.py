@@ -132,6 +132,8 @@ def _labels(cells: Sequence[Cell], index: int, before: str) -> list[str]:
     left = [c for c in cells if c.page == cell.page and c.row == cell.row and c.right <= cell.left]
     if left and not before.strip():
         found.append(max(left, key=lambda c: c.right).text[-40:])
+    if not left and not before.strip():
+        found.extend(_wrapped_from(cells, cell))
     for _ in range(_CAPTION_LEVELS):
         over = _above(cells, cell)
         if over is None or not _labels_it(over, cell):
@@ -139,6 +141,25 @@ def _labels(cells: Sequence[Cell], index: int, before: str) -> list[str]:
         found.append(over.text[:60])
         cell = over
     return found
+
+
+def _wrapped_from(cells: Sequence[Cell], cell: Cell) -> list[str]:
+    """The end of the line before, where a sentence wraps onto the name's line ("... His mother," then
+    "Margaret Roe, date of birth ..."): a line that ends mid-sentence (no full stop, no colon) and
+    reaches past where the name's line starts."""
+    before = [c for c in cells if c.page == cell.page and c.row == cell.row - 1]
+    if not before:
+        return []
+    last = max(before, key=lambda c: c.right)
+    text = last.text.rstrip()
+    if not text or text[-1] in ".!?:" or min(c.left for c in before) > cell.left or not _sentence_like(text):
+        return []
+    return [text[-40:]]
+
+
+def _sentence_like(text: str) -> bool:
+    """Prose, not a form's field or caption: five words or more."""
+    return len(_WORD.findall(text)) >= _SENTENCE_WORDS
 
 
 def _without_asides(label: str) -> str:

@@ -1040,11 +1040,12 @@ def test_a_dependent_is_the_patient_of_a_payers_notice_and_the_member_is_not() -
 
 def _three_page_report(confidences: tuple[float, float, float], surnames: tuple[str, str, str]) -> OcrResult:
     """A three-page OCR'd report: page 1's field and pages 2-3's running headers print the surname, each
-    read with the confidence given (the other words read surely)."""
+    read with the confidence given; the label before it is read unsurely on every page (so each word's
+    confidence counts, not its cell's least)."""
     pages = []
     for number, (confidence, surname) in enumerate(zip(confidences, surnames, strict=True), start=1):
         boxes = [  # (text, left, top, line, confidence)
-            ("Employee:", 100, 100, 1, 95.0), (f"{surname},", 280, 100, 1, confidence),
+            ("Employee:", 100, 100, 1, 25.0), (f"{surname},", 280, 100, 1, confidence),
             ("HAROLD", 475, 100, 1, 95.0), ("JAMES", 598, 100, 1, 95.0),
             ("DOB:", 100, 160, 2, 95.0), ("03/04/1957", 220, 160, 2, 95.0),
             ("Report", 100, 220, 3, 95.0), ("continues.", 280, 220, 3, 95.0),
@@ -1068,6 +1069,12 @@ def _three_page_report(confidences: tuple[float, float, float], surnames: tuple[
             id="damaged",
         ),
         pytest.param(
+            (80.0, 86.0, 30.0),
+            ("WHITFIELD", "WHITFELD", "WHITFIEID"),
+            (Status.FILED, "1000001"),
+            id="read-about-as-surely",
+        ),
+        pytest.param(
             (90.0, 90.0, 90.0), ("WHITFIELD", "WHITFIELD", "WHITFIELD"), (Status.FILED, "1000001"), id="same"
         ),
     ],
@@ -1079,5 +1086,31 @@ def test_the_surest_printing_of_a_repeated_surname_says_how_the_document_spells_
 ) -> None:
     """Page 1 reads as the listed patient only where OCR was unsure; page 2's header reads, surely, a
     surname one letter off (a namesake the list does not hold, with the same first name and birth date).
-    The surest reading decides: review. When the as-listed reading is the surest, the others are damage."""
+    The surest reading decides: review. When the as-listed reading is the surest, or about as sure (a few
+    confidence points say nothing), the others are damage."""
     assert decided(_three_page_report(confidences, surnames))[:2] == expected
+
+
+@pytest.mark.parametrize("source", ["ocr", "text-layer"])
+def test_a_second_persons_row_in_a_tables_birth_date_column_keeps_the_first_from_filing(source: str) -> None:
+    """A claim's people table: the listed subscriber's row, then the (unlisted) patient's row, whose birth
+    date sits in the same "DOB" column two rows under its caption: it is a birth date too, another
+    person's, so the subscriber is not filed as the patient."""
+    table = (
+        "CLAIM DETAIL\nName                  DOB           Relationship\n"
+        "Margaret Whitfield    06/01/1959    Subscriber\nTommy Whitfield       05/05/2010    Patient\n"
+    )
+    assert decided(document(table, source=source))[:2] == (Status.REVIEW, None)
+
+
+def test_a_role_word_ending_the_line_before_a_wrapped_sentence_names_whose_the_name_is() -> None:
+    """A letter's sentence wraps after "His mother,": the listed mother named (with her birth date) at
+    the start of the next line is the patient's relative, not the patient."""
+    letter = (
+        "Dear Records Custodian,\n"
+        "We represent Tommy Whitfield in connection with an accident. His mother,\n"
+        "Margaret Whitfield, date of birth 06/01/1959, has authorized this request.\n"
+    )
+    assert decided(document(letter))[:2] == (Status.REVIEW, None)
+    ours = "Dear Records Custodian,\nWe represent Margaret Whitfield, date of birth 06/01/1959, in this.\n"
+    assert decided(document(ours))[:2] == (Status.FILED, "1000004")
