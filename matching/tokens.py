@@ -166,6 +166,14 @@ def _labelled(
     at = row.index(cell)
     if at >= 1 and row[at - 1] in labels and is_caption(cells[row[at - 1]].text):
         return True
+    return _captioned(labels, cells, rows, cell)
+
+
+def _captioned(
+    labels: frozenset[int], cells: Sequence[Cell], rows: dict[tuple[int, int], tuple[int, ...]], cell: int
+) -> bool:
+    """Is one of the `labels` cells a caption just above the cell (a box's caption, a header cell)?"""
+    here = cells[cell]
     return any(
         i in labels and _over(cells[i], here) and is_caption(cells[i].text)
         for up in (1, 2)
@@ -226,17 +234,21 @@ def _dates(
             found.extend(_slashes_misread(i, text, reference))
     for row in rows.values():
         found.extend(_boxed_dates(cells, rows, row, reference, dob_labels))
-    return _down_the_column(_distinct(found), cells, dob_labels)
+    return _down_the_column(_distinct(found), cells, rows, dob_labels)
 
 
 def _down_the_column(
-    found: list[DateSeen], cells: Sequence[Cell], dob_labels: frozenset[int]
+    found: list[DateSeen],
+    cells: Sequence[Cell],
+    rows: dict[tuple[int, int], tuple[int, ...]],
+    dob_labels: frozenset[int],
 ) -> list[DateSeen]:
     """A table's birth-date column: a date under a birth date labelled by the column's caption (one or
     two rows down, in its columns) is a birth date too ("DOB" over "06/01/1959" over "05/05/2010": a
     second person's row). Only a date alone in its cell continues a column ("Collected: 10/28/2026" under
-    it is a field of its own), and a label's own value ("DOB: 06/01/1959") heads none."""
-    column = {d.cell for d in found if d.labelled and d.cell not in dob_labels}
+    it is a field of its own), and only a date under its caption heads one: a label's value beside it
+    ("DOB: 06/01/1959", "DOB:" | "5/24/1974") is one field, and the date under it another's."""
+    column = {d.cell for d in found if d.labelled and _captioned(dob_labels, cells, rows, d.cell)}
     if not column:
         return found
     bare = {d.cell for d in found if not _LETTER.search(cells[d.cell].text.replace(d.text, ""))}

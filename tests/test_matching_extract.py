@@ -531,6 +531,22 @@ def test_two_column_table_is_read_row_by_row_from_word_boxes() -> None:
             id="an-abbreviated-evaluation-date-over-the-fax-header-and-onset",
         ),
         pytest.param(
+            "INTAKE FORM\nDate of Service: 01/30/2026\nToday's Date: 02/03/2026",
+            "2026-02-03",
+            id="the-day-a-form-was-filled-in-over-a-service-date",
+        ),
+        pytest.param(
+            "03/02/26 10:02 FAX 6175550100 PAGE 1/2\nDate Submitted: 02/27/2026\nStart date: 03/01/2026",
+            "2026-02-27",
+            id="a-requests-submission-date-over-the-fax-header-and-a-start-date",
+        ),
+        pytest.param(
+            "PRIOR AUTHORIZATION REQUEST\nName:             BOYLE, VIKI J\nDOB:              5/24/1974\n"
+            "Request Date:     July 8, 2025\nMember ID:        XQ342861046",
+            "2025-07-08",
+            id="a-date-under-a-label-columns-birth-date-is-another-fields",
+        ),
+        pytest.param(
             "Svc Dt: 03/30/2026    Rpt Dt: 04/02/2026",
             "2026-04-02",
             id="short-labels-a-report-date-over-a-service-date",
