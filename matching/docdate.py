@@ -46,11 +46,12 @@ def _label(alternatives: str) -> re.Pattern[str]:
 _ISSUE_NOUN = (
     r"report|results?|letter|notice|statement|request|referral|order|determination|decision|issue|print"
     r"|run|creation|preparation|signature|completion|correspondence|document|form|claim|remittance"
+    r"|submission|dictation|today(?:['’]?s)?"  # "Today's Date": the day a form was filled in
     r"|rpt|stmt|req|ltr"  # the abbreviations short-label forms print ("Rpt Dt", "Stmt Date")
 )
 _ISSUE_PARTICIPLE = (
     r"reported|issued|printed|created|generated|prepared|written|dictated|signed|finali[sz]ed|approved"
-    r"|verified|completed|mailed|dated|requested|authored|sent(?:\s+for\s+signature)?"
+    r"|verified|completed|mailed|dated|requested|submitted|authored|sent(?:\s+for\s+signature)?"
 )
 _DATE = r"(?:date|dt\b\.?)"  # "Date", and "Dt" as short labels print it
 ISSUED = _label(
