@@ -91,6 +91,7 @@ def label_role(cells: Sequence[Cell], cell: int, before: str, *, has_patient_fie
 
 _ENDS_LABEL = re.compile(r":[^A-Za-z0-9]*$")  # "Re:", "Re: '" (a stray mark after the colon)
 _SENTENCE_END, _WORD, _SENTENCE_WORDS = re.compile(r"[.!?]\s*$"), re.compile(r"[A-Za-z]{2,}"), 5
+_PROSE_SHARE = 0.5  # more than this share of a line's words in lower case: a sentence, not a caption
 _PROSE = re.compile(r"[.;!?]\s*$|^\W*(?:patient|pt)\s+[a-z]+\s+[a-z]")  # "patient at this visit." wraps prose
 
 
@@ -158,8 +159,10 @@ def _wrapped_from(cells: Sequence[Cell], cell: Cell) -> list[str]:
 
 
 def _sentence_like(text: str) -> bool:
-    """Prose, not a form's field or caption: five words or more."""
-    return len(_WORD.findall(text)) >= _SENTENCE_WORDS
+    """Prose, not a form's caption ("6. Patient's Name and Address 7. Provider's Name"): five words or
+    more, most of them in lower case."""
+    words = _WORD.findall(text)
+    return len(words) >= _SENTENCE_WORDS and sum(w.islower() for w in words) > len(words) * _PROSE_SHARE
 
 
 def _without_asides(label: str) -> str:
