@@ -360,8 +360,21 @@ def _names_someone_else(identity: IdentityCandidate, patient: PatientRecord) -> 
         return False
     straight = compare_surname(identity.last_name, patient.last_name).level
     crossed = compare_surname(identity.first_name, patient.last_name).level
-    surname_differs = straight == "else" and crossed == "else"
+    surname_differs = (
+        straight == "else" and crossed == "else" and not _names_in_another_order(identity, patient)
+    )
     return surname_differs or compare_dob(identity.dob, patient.dob).level == "else"
+
+
+def _names_in_another_order(identity: IdentityCandidate, patient: PatientRecord) -> bool:
+    """The patient's surname and first name both among the reading's name words, in another order than
+    its label promised ("MEMBER NAME (Last, First)" over "MAYRA GRACE LLAMAS"): the same name."""
+    words = [n for n in (identity.last_name, identity.first_name, identity.middle_name) if n]
+    surname = [w for w in words if compare_surname(w, patient.last_name).level in _AS_LISTED]
+    first = [
+        w for w in words if w not in surname and compare_first(w, patient.first_name).level in _FIRST_AGREES
+    ]
+    return bool(surname) and bool(first)
 
 
 def _levels(candidate: Candidate) -> dict[str, str]:
