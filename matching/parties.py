@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from chartfile.matching import labels
 from chartfile.matching.compare import compare_first, compare_surname
 from chartfile.matching.roles import MEMBER, PATIENT
+from chartfile.matching.same import run_on
 
 Name = tuple[str, str, str]
 
@@ -62,6 +63,8 @@ def _two_people(names: list[Name]) -> bool:
 
 
 def _clearly_different(a: Name, b: Name) -> bool:
+    if run_on(a[:2], b) or run_on(b[:2], a):  # one's value ran on into the next field's words
+        return False
     surnames = compare_surname(a[0], b[0]).level
     firsts = compare_first(a[1], b[1]).level
     return surnames == "else" or firsts == "else"

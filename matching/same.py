@@ -29,6 +29,14 @@ def _names_agree(a: str | None, b: str | None) -> bool:
     return JaroWinkler.similarity(ocr_fold(a), ocr_fold(b)) >= 0.85
 
 
+def run_on(short: tuple[str | None, str | None], long: tuple[str | None, ...]) -> bool:
+    """Are one reading's (last, first) names both words of another's (last, first, middle), whose value ran
+    on into the next field's words ("Client: Williams Daugherty Merrimack Family Services", a running
+    header against the letterhead)?"""
+    wanted = {squash(short[0] or ""), squash(short[1] or "")}
+    return "" not in wanted and wanted <= {squash(w) for part in long if part for w in part.split()}
+
+
 def same_person(a: IdentityCandidate, b: IdentityCandidate) -> bool:
     """False only on clear evidence: a different surname (either order) or a different birth date (not
     one misread digit: one person's birth date printed twice and read once wrongly is still one person)."""
@@ -39,7 +47,11 @@ def same_person(a: IdentityCandidate, b: IdentityCandidate) -> bool:
             return False
     straight = _names_agree(a.last_name, b.last_name) and _names_agree(a.first_name, b.first_name)
     crossed = _names_agree(a.last_name, b.first_name) and _names_agree(a.first_name, b.last_name)
-    return straight or crossed or _misread(a, b)
+    return straight or crossed or _misread(a, b) or _ran_on(a, b) or _ran_on(b, a)
+
+
+def _ran_on(a: IdentityCandidate, b: IdentityCandidate) -> bool:
+    return run_on((a.last_name, a.first_name), (b.last_name, b.first_name, b.middle_name))
 
 
 def _misread(a: IdentityCandidate, b: IdentityCandidate) -> bool:
