@@ -672,6 +672,11 @@ def test_the_next_label_run_into_a_name_is_not_part_of_it() -> None:
         pytest.param("EOB\nSubscriber:    Roberts, Robert\nNotes follow.\n", False, id="same-subscriber"),
         pytest.param("EOB\nSubscriber:    R0berts, Robert\n", False, id="an-ocr-slip-is-the-same"),
         pytest.param("EOB\nRendering provider:    Eleanor Quinlan\n", False, id="not-a-party-field"),
+        pytest.param(
+            "Patient: Cary Roberts Merrimack Family Services    Page 2 of 2\n",
+            False,
+            id="a-running-header-run-into-the-letterhead-is-the-same",
+        ),
     ],
 )
 def test_a_party_field_naming_different_people_on_two_pages_is_a_bundle(

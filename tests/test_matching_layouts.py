@@ -1114,3 +1114,22 @@ def test_a_role_word_ending_the_line_before_a_wrapped_sentence_names_whose_the_n
     assert decided(document(letter))[:2] == (Status.REVIEW, None)
     ours = "Dear Records Custodian,\nWe represent Margaret Whitfield, date of birth 06/01/1959, in this.\n"
     assert decided(document(ours))[:2] == (Status.FILED, "1000004")
+
+
+@pytest.mark.parametrize(
+    ("dob", "expected"), [("03/04/1957", (Status.FILED, "1000001")), ("03/04/1958", (Status.REVIEW, None))]
+)
+def test_a_name_printed_first_name_first_under_a_last_first_caption_is_still_the_patients(
+    dob: str, expected: tuple[Status, str | None]
+) -> None:
+    """The caption promises "Last, First"; the sender typed "HAROLD JAMES WHITFIELD". The labelled reading
+    takes HAROLD for the surname; it is not another person for that (the same words name the patient),
+    unless its birth date differs."""
+    form = (
+        "MEDICATION PRECERTIFICATION REQUEST\n"
+        "MEMBER NAME (Last, First)                                  SUBSCRIBER ID\n"
+        " HAROLD JAMES WHITFIELD                                     1484509099\n"
+        "DOB (MM/DD/YYYY)                 MEMBER PHONE\n"
+        f" {dob}                       617-555-0101\n"
+    )
+    assert decided(document(form, source="text-layer"))[:2] == expected
