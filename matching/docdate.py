@@ -10,7 +10,7 @@ written decides), rules 5-8 over all pages:
 2. the date beside a signature ("Signature ... Date: 10/30/2026", "Electronically signed by ... on ...");
 3. a letter's date: a line holding only a date (a place may precede it) near the top of a page;
 4. a bare "Date:" field (forms print the day they were filled in; "Dale:", one glyph misread, too);
-5. the date of the event the document reports (visit, exam, discharge, transfer, evaluation, operation):
+5. the date of the event the document reports (visit, exam, discharge, transfer, consultation, operation):
    a note is written on the day of the visit when it says nothing else;
 6. a collection or specimen date;
 7. the fax header's date (the day it was sent, not written: only when nothing else is printed);
@@ -73,10 +73,12 @@ SIGNED = re.compile(
     re.IGNORECASE,
 )
 # Rule 5's events: what a document reports happening to the patient on its day (a visit, an exam, a
-# transfer, an evaluation, an operation), in either order with "date", also as short labels abbreviate them.
+# transfer, a consultation, an operation), in either order with "date", also as short labels abbreviate
+# them. Not an evaluation: a plan of care prints its initial evaluation's date (history) and the next
+# re-evaluation's (a schedule) beside its own.
 _EVENT_NOUN = (
     r"service|svc|exam(?:ination)?|visit|encounter|discharge|d/c|stud(?:y|ies)|procedure|transfer"
-    r"|(?:re-?)?eval(?:uation)?|consult(?:ation)?|surgery|operation|assessment|test|treatment"
+    r"|consult(?:ation)?|surgery|operation|assessment|test|treatment"
 )
 SERVICE = _label(rf"(?:{_EVENT_NOUN})[ ]*{_DATE}|{_DATE}[ ]*of[ ]*(?:{_EVENT_NOUN})|dos\b")
 COLLECTED = _label(r"collect(?:ed|ion)(?:[ ]*(?:date|on))?|date[ ]*collected|specimen[ ]*date|received")

@@ -526,9 +526,9 @@ def test_two_column_table_is_read_row_by_row_from_word_boxes() -> None:
             id="a-transfer-forms-transfer-date-over-the-fax-header-and-admission",
         ),
         pytest.param(
-            "06/02/26 09:12 FAX 6175550100 PAGE 1/3\nOnset: 04/11/2026\nInitial Eval Dt: 05/28/2026",
+            "06/02/26 09:12 FAX 6175550100 PAGE 1/3\nOnset: 04/11/2026\nConsult Dt: 05/28/2026",
             "2026-05-28",
-            id="an-abbreviated-evaluation-date-over-the-fax-header-and-onset",
+            id="an-abbreviated-consultation-date-over-the-fax-header-and-onset",
         ),
         pytest.param(
             "INTAKE FORM\nDate of Service: 01/30/2026\nToday's Date: 02/03/2026",
