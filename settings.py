@@ -127,6 +127,7 @@ class OcrSettings(_Section):
     min_deskew_degrees: Annotated[float, Field(ge=0, le=10)] = 0.5
     despeckle: Literal["off", "auto", "on"] = "auto"
     speckle_ppm_threshold: Annotated[float, Field(ge=0)] = 150.0
+    speck_ppm_threshold: Annotated[float, Field(ge=0)] = 40.0
     retry_below_confidence: Annotated[float, Field(ge=0, le=100)] = 60.0
     max_page_megapixels: Annotated[float, Field(gt=0, le=400)] = 40.0
     max_pages: Annotated[int, Field(ge=1, le=100_000)] = 2000

@@ -13,6 +13,7 @@ ASSUMED_DPI = 300  # for images that carry no resolution tag
 class NormalizedPage:
     image: Image.Image
     dpi: tuple[float, float]
+    rows_doubled: bool = False  # a standard-resolution fax whose half-height rows were repeated
 
 
 def page_dpi(image: Image.Image) -> tuple[float, float]:
@@ -37,7 +38,7 @@ def square_fax_pixels(image: Image.Image, dpi: tuple[float, float]) -> Normalize
     if ratio == 1:
         return NormalizedPage(image, dpi)
     resized = image.resize((image.width, image.height * ratio), Image.Resampling.NEAREST)
-    return NormalizedPage(resized, (x_dpi, y_dpi * ratio))
+    return NormalizedPage(resized, (x_dpi, y_dpi * ratio), rows_doubled=True)
 
 
 def sane_mode(image: Image.Image) -> Image.Image:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import numpy as np
+import numpy.typing as npt
 from PIL import Image, ImageChops, ImageFilter, ImageStat
 
 _COARSE = [float(x) for x in range(-5, 6)]  # -5..5 degrees, then fifths of a degree around the best
 _FINE = (-0.6, -0.4, -0.2, 0.0, 0.2, 0.4, 0.6)
 _SAMPLE_WIDTH = 300
+_INK = 128  # grey levels below this are ink
+_SPECK_PIXELS = 4  # a speck is at most 2x2 pixels: a letter's dot at fax resolution is larger
 
 
 def rotate_clockwise(image: Image.Image, degrees: int) -> Image.Image:
@@ -69,6 +73,46 @@ def speckle_ppm(image: Image.Image) -> float:
     lonely = crowd.point(lambda value: 255 if value <= 60 else 0)
     isolated = ImageChops.logical_and(ink.convert("1"), lonely.convert("1"))
     return 1e6 * isolated.histogram()[255] / (band.width * band.height)
+
+
+def isolated_specks_ppm(image: Image.Image) -> float:
+    """Isolated specks (`_specks`) per million pixels, on the middle band of the page like `speckle_ppm`.
+
+    Unlike `speckle_ppm`, it does not count the ends of thin strokes: a clean fine fax of a claim form,
+    whose small captions `speckle_ppm` counts as hundreds per million, has almost none."""
+    band = image.crop((image.width // 8, image.height * 3 // 8, image.width * 7 // 8, image.height * 5 // 8))
+    dark = np.asarray(band.convert("L")) < _INK
+    return 1e6 * float(_specks(dark).sum()) / max(1, dark.size)
+
+
+def remove_specks(image: Image.Image) -> Image.Image:
+    """White out the isolated specks (`_specks`) and nothing else, keeping the mode and resolution: thin
+    strokes of small print stay, which a 3x3 majority erases."""
+    mode = image.mode
+    grey = np.asarray(image.convert("L")).copy()
+    grey[_specks(grey < _INK)] = 255
+    cleaned = Image.fromarray(grey)
+    if mode == "1":
+        cleaned = cleaned.convert("1", dither=Image.Dither.NONE)
+    cleaned.info["dpi"] = image.info.get("dpi")
+    return cleaned
+
+
+def _specks(dark: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """Dark pixels of a speck of one to four pixels: at most four dark pixels in the 3x3 around it and
+    none two pixels away (a stroke of a letter always reaches that far)."""
+    height, width = dark.shape
+    padded = np.pad(dark, 2)
+    ring = np.zeros_like(dark)
+    near = np.zeros(dark.shape, np.uint8)
+    for dy in range(-2, 3):
+        for dx in range(-2, 3):
+            shifted = padded[2 + dy : 2 + dy + height, 2 + dx : 2 + dx + width]
+            if max(abs(dy), abs(dx)) == 2:
+                ring |= shifted
+            else:
+                near += shifted
+    return dark & ~ring & (near <= _SPECK_PIXELS)
 
 
 def despeckle(image: Image.Image) -> Image.Image:

@@ -46,10 +46,10 @@ def frame_source(
     Without a PDF page of its own, a grey or colour page gets a lossless one to lay the text over.
     """
     page = normalize.for_ocr(frame, double_fax_rows=settings.double_fax_rows)
-    blank, prepared = _blank_or_prepared(page.image, settings)
+    blank, prepared = _blank_or_prepared(page.image, settings, rows_doubled=page.rows_doubled)
     if prepared.changed:
         pdf_page = None  # the original page no longer lines up with the image read: store the prepared one
-    page = normalize.NormalizedPage(prepared.image, page.dpi)
+    page = normalize.NormalizedPage(prepared.image, page.dpi, page.rows_doubled)
     source = _save_frame(page, number, scratch)
     if pdf_page is None and page.image.mode != "1":
         pdf_page = (assemble.lossless_page(page.image, page.dpi, scratch / f"page-{number:04d}-image.pdf"), 0)
@@ -107,10 +107,12 @@ def save_scratch(image: Image.Image, target: Path, dpi: tuple[float, float]) -> 
     return target
 
 
-def _blank_or_prepared(image: Image.Image, settings: OcrSettings) -> tuple[bool, PreparedImage]:
+def _blank_or_prepared(
+    image: Image.Image, settings: OcrSettings, *, rows_doubled: bool = False
+) -> tuple[bool, PreparedImage]:
     """A blank page is kept as it is (not OCRed); a page with ink is prepared for OCR."""
     blank = settings.detect_blank_pages and normalize.is_blank(image)
-    return blank, PreparedImage(image) if blank else prepare(image, settings)
+    return blank, PreparedImage(image) if blank else prepare(image, settings, rows_doubled=rows_doubled)
 
 
 def _save_frame(page: normalize.NormalizedPage, number: int, scratch: Path) -> PageSource:

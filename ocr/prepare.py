@@ -28,11 +28,15 @@ class PreparedImage:
         return self.despeckled or self.skew_degrees != 0.0
 
 
-def prepare(image: Image.Image, settings: OcrSettings) -> PreparedImage:
-    """Despeckle a noisy 1-bit fax page, then straighten a page tilted by `min_deskew_degrees` or more."""
-    despeckled = speckled(image, settings)
+def prepare(image: Image.Image, settings: OcrSettings, *, rows_doubled: bool = False) -> PreparedImage:
+    """Despeckle a noisy 1-bit fax page, then straighten a page tilted by `min_deskew_degrees` or more.
+
+    A standard-resolution fax (its rows doubled) is despeckled with a 3x3 majority, which also smooths the
+    doubled rows' stair steps; any other page loses only its isolated specks, as a majority would erase
+    the thin strokes of small print at fine resolution (a claim form's captions)."""
+    despeckled = speckled(image, settings, rows_doubled=rows_doubled)
     if despeckled:
-        image = orient.despeckle(image)
+        image = orient.despeckle(image) if rows_doubled else orient.remove_specks(image)
     skew = 0.0
     if settings.deskew:
         image, skew = straighten(image, settings.min_deskew_degrees)
@@ -47,10 +51,15 @@ def straighten(image: Image.Image, min_degrees: float) -> tuple[Image.Image, flo
     return orient.deskew(image, angle), angle
 
 
-def speckled(image: Image.Image, settings: OcrSettings) -> bool:
-    """Is this page to be despeckled: always ("on"), never ("off"), or a 1-bit page with line noise."""
+def speckled(image: Image.Image, settings: OcrSettings, *, rows_doubled: bool = False) -> bool:
+    """Is this page to be despeckled: always ("on"), never ("off"), or a 1-bit page with line noise
+    (isolated dark pixels on a standard fax, isolated specks on any other)."""
     if settings.despeckle == "off":
         return False
     if settings.despeckle == "on":
         return True
-    return image.mode == "1" and orient.speckle_ppm(image) > settings.speckle_ppm_threshold
+    if image.mode != "1":
+        return False
+    if rows_doubled:
+        return orient.speckle_ppm(image) > settings.speckle_ppm_threshold
+    return orient.isolated_specks_ppm(image) > settings.speck_ppm_threshold

@@ -48,8 +48,41 @@ def test_a_speckled_skewed_fax_is_cleaned_then_levelled() -> None:
     assert prepared.despeckled
     assert prepared.skew_degrees == pytest.approx(-2.5, abs=0.3)
     assert prepared.image.mode == "1" and prepared.image.size == page.size
-    assert orient.speckle_ppm(prepared.image) < orient.speckle_ppm(page) / 10
+    assert orient.isolated_specks_ppm(prepared.image) < orient.isolated_specks_ppm(page) / 10
     assert abs(orient.estimate_skew(prepared.image)) <= 0.3
+
+
+def test_isolated_specks_tell_a_speckled_fine_fax_from_a_clean_one() -> None:
+    clean, speckled = fax_page(), fax_page(specks=0.0005)
+    threshold = OcrSettings().speck_ppm_threshold
+    assert orient.isolated_specks_ppm(clean) < threshold < orient.isolated_specks_ppm(speckled)
+    assert not prepare(clean, OcrSettings()).despeckled
+    assert prepare(speckled, OcrSettings()).despeckled
+
+
+def test_a_fine_fax_loses_only_its_specks_and_keeps_thin_strokes() -> None:
+    """A 1-pixel stroke (small print at fax resolution) survives; a 3x3 majority would erase it. The
+    specks of one to four pixels go; a 3x3 dot (a period) stays."""
+    page = Image.new("1", (120, 60), 1)
+    for x in range(10, 60):
+        page.putpixel((x, 20), 0)  # a thin stroke
+    for x, y in ((80, 10), (100, 40), (101, 40), (100, 41), (101, 41)):
+        page.putpixel((x, y), 0)  # a 1-pixel and a 2x2 speck
+    for x in range(90, 93):
+        for y in range(50, 53):
+            page.putpixel((x, y), 0)  # a period
+    cleaned = orient.remove_specks(page)
+    assert cleaned.mode == "1"
+    assert all(cleaned.getpixel((x, 20)) == 0 for x in range(10, 60))
+    assert cleaned.getpixel((80, 10)) != 0 and cleaned.getpixel((100, 40)) != 0
+    assert all(cleaned.getpixel((x, y)) == 0 for x in range(90, 93) for y in range(50, 53))
+    assert orient.despeckle(page).getpixel((30, 20)) != 0  # what the majority does to the stroke
+
+
+def test_a_standard_fax_whose_rows_were_doubled_gets_the_majority() -> None:
+    page = fax_page(specks=0.004)
+    prepared = prepare(page, OcrSettings(deskew=False), rows_doubled=True)
+    assert prepared.despeckled and same_pixels(prepared.image, orient.despeckle(page))
 
 
 def test_each_step_is_switched_off_in_config() -> None:
