@@ -89,9 +89,10 @@ def remove_specks(image: Image.Image) -> Image.Image:
     """White out the isolated specks (`_specks`) and nothing else, keeping the mode and resolution: thin
     strokes of small print stay, which a 3x3 majority erases."""
     mode = image.mode
-    grey = np.asarray(image.convert("L")).copy()
-    grey[_specks(grey < _INK)] = 255
-    cleaned = Image.fromarray(grey)
+    specks = _specks(np.asarray(image.convert("L")) < _INK)
+    pixels = np.asarray(image.convert("L") if mode == "1" else image).copy()
+    pixels[specks] = 255
+    cleaned = Image.fromarray(pixels)
     if mode == "1":
         cleaned = cleaned.convert("1", dither=Image.Dither.NONE)
     cleaned.info["dpi"] = image.info.get("dpi")

@@ -96,3 +96,13 @@ def test_each_step_is_switched_off_in_config() -> None:
 def test_small_tilts_are_not_worth_a_rotation() -> None:
     page = fax_page(degrees=0.3)
     assert prepare(page, OcrSettings(min_deskew_degrees=0.5)).skew_degrees == 0.0
+
+
+def test_a_colour_page_keeps_its_colours_when_its_specks_go() -> None:
+    page = Image.new("RGB", (40, 40), (255, 255, 255))
+    page.putpixel((20, 20), (0, 0, 0))
+    for x in range(5, 35):
+        page.putpixel((x, 5), (200, 0, 0))  # a red rule: dark enough to be ink, not a speck
+    cleaned = orient.remove_specks(page)
+    assert cleaned.mode == "RGB" and cleaned.getpixel((20, 20)) == (255, 255, 255)
+    assert cleaned.getpixel((10, 5)) == (200, 0, 0)
