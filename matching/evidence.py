@@ -127,7 +127,7 @@ def _first_beside(
     """A surname alone in its cell ("GAYLORD | TOMEKA"): the patient's first name if a cell beside prints
     it, else the word of the next cell to the right (forms split "Last | First" far more often than
     "First | Last"), when it reads as a name. A twin's first name read there tells the twins apart."""
-    beside = [(side, tokens) for side, tokens in cells_beside(words, cell)]
+    beside = list(cells_beside(words, cell))
     for _, tokens in beside:
         for token in tokens:
             if token.key in wanted or token.fold in wanted:

@@ -251,7 +251,7 @@ def _down_the_column(
     column = {d.cell for d in found if d.labelled and _captioned(dob_labels, cells, rows, d.cell)}
     if not column:
         return found
-    bare = {d.cell for d in found if not _LETTER.search(cells[d.cell].text.replace(d.text, ""))}
+    bare = {d.cell for d in found if _alone(cells[d.cell], d)}
     for i in sorted(bare - column, key=lambda i: (cells[i].page, cells[i].row)):
         here = cells[i]
         if any(_column_above(cells[j], here) for j in column):
@@ -261,6 +261,11 @@ def _down_the_column(
 
 def _column_above(upper: Cell, lower: Cell) -> bool:
     return upper.page == lower.page and 0 < lower.row - upper.row <= 2 and _over(upper, lower)
+
+
+def _alone(cell: Cell, seen: DateSeen) -> bool:
+    """Is the date all its cell prints (no word beside it that would be a label of its own)?"""
+    return not _LETTER.search(cell.text.replace(seen.text, ""))
 
 
 def _boxed_dates(
@@ -363,7 +368,7 @@ def birth_date_label(words: PageWords, seen: DateSeen) -> str | None:
         near = caption.page == cell.page and 0 < cell.row - caption.row <= 2
         if near and _is_birth_date_caption(caption.text) and below(caption, words.cells) == cell:
             return caption.text
-    if not seen.labelled or _LETTER.search(cell.text.replace(seen.text, "")):
+    if not seen.labelled or not _alone(cell, seen):
         return None
     above = [d for d in words.dates if d.labelled and _column_above(words.cells[d.cell], cell)]
     return birth_date_label(words, above[0]) if above else None  # a table's next row: its column's

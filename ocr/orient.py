@@ -67,7 +67,7 @@ def speckle_ppm(image: Image.Image) -> float:
 
     Counted on the middle band of the page (a quarter of it), which is plenty for a rate and 4x cheaper.
     """
-    band = image.crop((image.width // 8, image.height * 3 // 8, image.width * 7 // 8, image.height * 5 // 8))
+    band = _middle_band(image)
     ink = band.convert("L").point(lambda value: 255 if value < 128 else 0)
     crowd = ink.filter(ImageFilter.Kernel((3, 3), [1] * 9, 9))
     lonely = crowd.point(lambda value: 255 if value <= 60 else 0)
@@ -80,8 +80,7 @@ def isolated_specks_ppm(image: Image.Image) -> float:
 
     Unlike `speckle_ppm`, it does not count the ends of thin strokes: a clean fine fax of a claim form,
     whose small captions `speckle_ppm` counts as hundreds per million, has almost none."""
-    band = image.crop((image.width // 8, image.height * 3 // 8, image.width * 7 // 8, image.height * 5 // 8))
-    dark = np.asarray(band.convert("L")) < _INK
+    dark = np.asarray(_middle_band(image).convert("L")) < _INK
     return 1e6 * float(_specks(dark).sum()) / max(1, dark.size)
 
 
@@ -89,9 +88,9 @@ def remove_specks(image: Image.Image) -> Image.Image:
     """White out the isolated specks (`_specks`) and nothing else, keeping the mode and resolution: thin
     strokes of small print stay, which a 3x3 majority erases."""
     mode = image.mode
-    specks = _specks(np.asarray(image.convert("L")) < _INK)
-    pixels = np.asarray(image.convert("L") if mode == "1" else image).copy()
-    pixels[specks] = 255
+    grey = np.asarray(image.convert("L"))
+    pixels = (grey if mode in ("1", "L") else np.asarray(image)).copy()
+    pixels[_specks(grey < _INK)] = 255
     cleaned = Image.fromarray(pixels)
     if mode == "1":
         cleaned = cleaned.convert("1", dither=Image.Dither.NONE)
@@ -114,6 +113,12 @@ def _specks(dark: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
             else:
                 near += shifted
     return dark & ~ring & (near <= _SPECK_PIXELS)
+
+
+def _middle_band(image: Image.Image) -> Image.Image:
+    """The middle quarter of a page (an eighth in from each side, the middle fourth of its height): plenty
+    for a rate of specks, and 4x cheaper than the page."""
+    return image.crop((image.width // 8, image.height * 3 // 8, image.width * 7 // 8, image.height * 5 // 8))
 
 
 def despeckle(image: Image.Image) -> Image.Image:
