@@ -36,6 +36,7 @@ from chartfile.matching.normalize import (
     ocr_fold,
     read_but_one_glyph,
     squash,
+    strip_accents,
     surname_parts,
 )
 from chartfile.records import FieldScore
@@ -62,6 +63,23 @@ def name_forms(first: str) -> frozenset[str]:
     return frozenset(form.upper() for form in forms)
 
 
+def _misread(printed: str, listed: str) -> bool:
+    """Can OCR have read the listed name as `printed` (as printed, case kept): through its confusions
+    (`_ocr_alike`) or one glyph it could not read, and only in the direction OCR errs (`_one_way`)?"""
+    return _one_way(printed, listed) and (
+        _ocr_alike(squash(printed), squash(listed)) or read_but_one_glyph(printed, listed)
+    )
+
+
+def _one_way(printed: str, listed: str) -> bool:
+    """The folds OCR makes in one direction only. A capital L is not a misread I (an l, a 1 or a bar
+    may be: "BLNS" is another name than Bins, "BlNS" is Bins); an E is not a misread F (a fax loses
+    the bottom stroke, it does not add one). So the printing holds no more capital L's, nor E's, than
+    the listed name holds L's and E's."""
+    shown, wanted = strip_accents(printed), squash(listed)
+    return shown.count("L") <= wanted.count("L") and shown.upper().count("E") <= wanted.count("E")
+
+
 def _ocr_alike(printed: str, listed: str) -> bool:
     """Do the two read alike through OCR's confusions? A digit or bar in a name is a letter OCR misread:
     a "1" or "|" may be an I or an l, and an l after a C reads as the D the fold makes of "CL"
@@ -79,10 +97,9 @@ def compare_surname(doc: str | None, patient: str, w: Weights = DEFAULT_WEIGHTS)
     a, b = squash(doc), squash(patient)
     if a == b:
         return FieldScore("surname", "exact", w.surname_exact)
-    if _ocr_alike(a, b):
-        return FieldScore("surname", "ocr", w.surname_ocr_or_part, "an OCR confusion explains the difference")
-    if read_but_one_glyph(doc, patient):
-        return FieldScore("surname", "ocr", w.surname_ocr_or_part, _LOST_GLYPH)
+    if _misread(doc, patient):
+        why = "an OCR confusion explains the difference" if _ocr_alike(a, b) else _LOST_GLYPH
+        return FieldScore("surname", "ocr", w.surname_ocr_or_part, why)
     if _printed_part(surname_parts(doc), surname_parts(patient)):
         return FieldScore("surname", "part", w.surname_ocr_or_part, "one part of a compound surname")
     similarity = JaroWinkler.similarity(a, b)
@@ -108,10 +125,8 @@ def compare_first(doc: str | None, patient: str, w: Weights = DEFAULT_WEIGHTS) -
         return FieldScore("first_name", "exact", w.first_exact)
     if len(a) > 1 and (a in name_forms(b) or b in name_forms(a)):
         return FieldScore("first_name", "nickname", w.first_nickname)
-    if _ocr_alike(a, b):
-        return FieldScore("first_name", "ocr", w.first_ocr)
-    if read_but_one_glyph(doc, patient):
-        return FieldScore("first_name", "ocr", w.first_ocr, _LOST_GLYPH)
+    if _misread(doc, patient):
+        return FieldScore("first_name", "ocr", w.first_ocr, "" if _ocr_alike(a, b) else _LOST_GLYPH)
     similarity = JaroWinkler.similarity(a, b)
     if similarity >= 0.92:
         return FieldScore("first_name", "close", w.first_close, f"jaro-winkler {similarity:.2f}")

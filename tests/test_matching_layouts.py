@@ -170,6 +170,25 @@ def test_an_ocr_confusion_in_the_surname_files_where_ocr_read_the_name(
     assert decided(document(page, source="text-layer"))[:2] == in_a_text_layer
 
 
+@pytest.mark.parametrize(
+    ("printed", "verdict"),
+    [
+        pytest.param("WHlTFIELD", (Status.FILED, "1000001"), id="a-small-l-for-an-I"),
+        pytest.param("WH1TFIELD", (Status.FILED, "1000001"), id="a-one-for-an-I"),
+        pytest.param("WHLTFIELD", (Status.REVIEW, None), id="a-capital-L-for-an-I"),
+        pytest.param("WHITFIELO", (Status.REVIEW, None), id="an-O-for-a-D"),
+        pytest.param("WHITEIELD", (Status.REVIEW, None), id="an-E-for-an-F"),
+        pytest.param("WHITFIELB", (Status.REVIEW, None), id="a-B-for-a-D"),
+    ],
+)
+def test_ocr_confusions_run_one_way(printed: str, verdict: tuple[Status, str | None]) -> None:
+    """An OCR'd capital L is not a misread I, nor an E a misread F (a fax loses strokes, it does not add
+    them): "BLNS" printed cleanly is another person than the listed Bins, with the same first name and
+    birth date. A small l or a bar for an I is OCR's."""
+    page = f"Patient Name: Harold {printed}\nDOB: 03/04/1957\n"
+    assert decided(document(page, source="ocr"))[:2] == verdict
+
+
 def test_a_first_name_run_into_its_middle_initial_is_the_patients_on_an_ocr_page() -> None:
     page = "Patient Name: HAROLDJ WHITFIELD\nDOB: 03/04/1957\n"
     assert decided(document(page, source="ocr"))[:2] == (Status.FILED, "1000001")
