@@ -32,9 +32,9 @@ _COMPACT = re.compile(
     r"(?<![0-9A-Za-z])(?=[A-Za-z]{0,2}[0-9])(?:[0-9A-Za-z]{8}|[0-9A-Za-z]{6})(?![0-9A-Za-z])"
 )
 _LETTER_BY_DIGIT = re.compile(r"[0-9][A-Za-z?]|[A-Za-z?][0-9]")  # "?": OCR's mark for a glyph it lost
-# Month, day and year in digits only, as `_impossible` reads them.
+# Month, day and year in digits only, as `_impossible` reads them (a box's rule may lead a group: "103").
 _DIGITS_ONLY = re.compile(
-    rf"(?<![0-9])([0-9]{{1,2}}){_SEP}([0-9]{{1,2}}){_SEP}([0-9]{{4}}|[0-9]{{2}})(?![0-9])"
+    rf"(?<![0-9])([0-9]{{1,3}}){_SEP}([0-9]{{1,3}}){_SEP}([0-9]{{4}}|[0-9]{{2}})(?![0-9])"
 )
 # An ISO date ("1937-07-10"), which forms print year first.
 _ISO = re.compile(r"(?<![0-9A-Za-z])([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})(?![0-9A-Za-z])")
@@ -61,6 +61,8 @@ def date_runs(text: str) -> tuple[Run, ...]:
 def _impossible(run: Run) -> bool:
     """Digits that cannot be a date month, day, year as printed: OCR misread one of them."""
     month, day, year = run
+    if _edged(month) != month or _edged(day) != day:
+        return True  # a box's rule read as a 1 before two digits ("103 |[19 ||1971")
     if len(year) not in (2, 4) or not (1 <= len(month) <= 2 and 1 <= len(day) <= 2):
         return False  # not shaped like a date at all (a phone, an account number)
     full = int(year) if len(year) == 4 else 2000 + int(year)
@@ -84,13 +86,28 @@ def runs_read_as(runs: tuple[Run, ...], birth_date: dt.date) -> bool:
     years = (f"{birth_date.year:04d}", f"{birth_date.year % 100:02d}")
     for month, day, year in runs:
         if f"{month}{day}{year}".isdigit():  # impossible as printed (`date_runs`): one digit misread
-            if _one_confused((month, day, year), targets, years):
+            if _one_confused((month, day, year), targets, years) or _rule_read(
+                (month, day, year), targets, years
+            ):
                 return True
             continue
         parts = [_group(month, targets[0]), _group(day, targets[1]), _year(year, years)]
         if all(parts) and _enough([p for p in parts if p]):
             return True
     return False
+
+
+def _edged(group: str) -> str:
+    """A group of three digits led by a 1, the box's left rule, as its last two ("103" -> "03")."""
+    return group[1:] if len(group) == 3 and group[0] in _BOX_EDGE else group
+
+
+def _rule_read(run: Run, targets: tuple[str, str], years: tuple[str, str]) -> bool:
+    """Does the run print the date exactly once a box rule read as a 1 is taken off its month or day?
+    The year must be printed whole, as listed."""
+    month, day, year = run
+    edged = (_edged(month).zfill(2), _edged(day).zfill(2))
+    return (_edged(month), _edged(day)) != (month, day) and edged == targets and year == years[0]
 
 
 def _one_confused(run: Run, targets: tuple[str, str], years: tuple[str, str]) -> bool:
