@@ -144,7 +144,8 @@ def _dob(
     """The birth date read for the patient, and whether it was read through digit boxes OCR partly
     misread. A date in the window that agrees wins; then the patient's birth date exactly as listed
     elsewhere (see `_birth_date_afar`); then boxes that read as the patient's birth date nearer the
-    name than a labelled birth date that does not agree (an insured's, say); then that one."""
+    name than a labelled birth date that does not agree (an insured's, say); then that one, unless its
+    label names someone else ("Cardholder DOB": no evidence against the patient)."""
     near = [d for d in words.dates if d.cell in window]
     levels = [(_DOB_RANK.get(compare_dob(d.value, record.dob).level, len(_DOB_RANK)), d) for d in near]
     agreeing = [(rank, d) for rank, d in levels if rank < len(_DOB_RANK)]
@@ -153,7 +154,7 @@ def _dob(
     boxed = _birth_date_afar(words, record, anchor, patient_field=patient_field)
     if boxed is not None:
         return boxed, False
-    labelled = [d for d in near if d.labelled]
+    labelled = [d for d in near if d.labelled and not d.someone_elses]  # a cardholder's is not against them
     here = words.cells[anchor].row
     within = min((abs(words.cells[d.cell].row - here) for d in labelled), default=_ROWS_DOWN + 1)
     misread = _read_through_glyphs(words, record, anchor, within)

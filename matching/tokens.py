@@ -25,7 +25,7 @@ from chartfile.matching.glyphs import Run
 from chartfile.matching.labels import DOB_LABEL, MRN_WORD
 from chartfile.matching.layout import below, is_caption
 from chartfile.matching.normalize import digits_only, mrn_key, normalize_mrn, ocr_fold, squash
-from chartfile.matching.roles import patient_field_pages
+from chartfile.matching.roles import patient_field_pages, role_in
 from chartfile.records import Cell, Role
 
 _PHONE = re.compile(r"(?<![\d\-])\(?\b(\d{3})\)?[\s.\-]{0,2}(\d{3})[\s.\-]{1,2}(\d{4})\b(?![\-]\d)")
@@ -69,6 +69,7 @@ class DateSeen:
     cell: int
     text: str
     labelled: bool = False  # a birth-date label is before it, to its left or above it
+    someone_elses: bool = False  # that label names another person ("Cardholder DOB", "Insured's DOB")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +127,8 @@ def _read_words(cells: tuple[Cell, ...], reference_date: dt.date) -> PageWords:
     for i, cell in enumerate(cells):
         rows[(cell.page, cell.row)].append(i)
     frozen_rows = {r: tuple(cs) for r, cs in rows.items()}
-    dates = tuple(_dates(cells, frozen_rows, reference_date))
+    field_pages = patient_field_pages(cells)
+    dates = tuple(_dates(cells, frozen_rows, reference_date, field_pages))
     mrn_labels = _label_cells(MRN_WORD, cells)
     numbers = tuple(
         replace(n, labelled=_labelled(mrn_labels, cells, frozen_rows, n.cell)) for n in _numbers(tokens)
@@ -140,7 +142,7 @@ def _read_words(cells: tuple[Cell, ...], reference_date: dt.date) -> PageWords:
         numbers,
         tuple(_phones(cells)),
         keys,
-        patient_field_pages(cells),
+        field_pages,
         by_cell_frozen,
         frozen_rows,
     )
@@ -213,7 +215,10 @@ def _parts(word: str) -> frozenset[str]:
 
 
 def _dates(
-    cells: Sequence[Cell], rows: dict[tuple[int, int], tuple[int, ...]], reference: dt.date
+    cells: Sequence[Cell],
+    rows: dict[tuple[int, int], tuple[int, ...]],
+    reference: dt.date,
+    field_pages: frozenset[int],
 ) -> list[DateSeen]:
     """Dates as written ("03/04/1957", "March 4, 1957"); dates in digit boxes ("03 | 04 | 1957") with a
     four-digit year; the compact forms claims and interfaces print ("03041957", "19570304"), labelled
@@ -234,7 +239,25 @@ def _dates(
             found.extend(_slashes_misread(i, text, reference))
     for row in rows.values():
         found.extend(_boxed_dates(cells, rows, row, reference, dob_labels))
-    return _down_the_column(_distinct(found), cells, rows, dob_labels)
+    found = _down_the_column(_distinct(found), cells, rows, dob_labels)
+    others = _someone_elses(dob_labels, cells, field_pages)
+    if not others:
+        return found
+    return [replace(d, someone_elses=True) if _labelled(others, cells, rows, d.cell) else d for d in found]
+
+
+def _someone_elses(
+    labels: frozenset[int], cells: Sequence[Cell], field_pages: frozenset[int]
+) -> frozenset[int]:
+    """The birth-date labels that name another person than the patient ("Cardholder DOB", "INSURED'S
+    DATE OF BIRTH", "Member DOB" where the form has a field for the patient): read up to the label."""
+    found = set()
+    for i in labels:
+        label = DOB_LABEL.search(cells[i].text)
+        text = cells[i].text[: label.end()] if label else cells[i].text
+        if role_in(text, has_patient_field=cells[i].page in field_pages) is Role.OTHER:
+            found.add(i)
+    return frozenset(found)
 
 
 def _down_the_column(

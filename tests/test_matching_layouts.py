@@ -7,6 +7,7 @@ or more spaces separate cells, a line is a row), so a caption sits over its valu
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from scenarios import ocr_of
@@ -923,6 +924,36 @@ def test_a_renewal_requests_cardholder_grid_is_someone_else(
     )
     assert decision.status is status
     assert decision.candidates[0].mrn == "1000002"
+
+
+@pytest.mark.parametrize(
+    ("dob_header", "level"),
+    [
+        pytest.param("Cardholder DOB", "null", id="a-cardholders-birth-date"),
+        pytest.param("Cardholder OOB", "null", id="its-label-misread"),
+        pytest.param("Patient DOB", "else", id="a-patients-birth-date-that-differs"),
+    ],
+)
+def test_a_birth_date_labelled_as_someone_elses_does_not_count_against_the_patient(
+    dob_header: str, level: str
+) -> None:
+    """The patient's own birth-date box is left blank; the cardholder's, two rows down, differs. It is
+    no evidence against the patient (the full name in the patient's field, the phone and the street then
+    file the document); a differing birth date labelled as a patient's is, and keeps it for a clerk."""
+    page = (
+        RENEWAL.format(patient="HAROLD J WHITFIELD", relation="Spouse", dob_header=dob_header)
+        .replace("11/23/1984", "          ")
+        .replace("(508) 555-0199", "(617) 555-0101")
+        .replace("Chidi Okonkwo ", "Chidi Whitfield")
+        .replace("03/04/1958", "09/12/1961")
+        .replace("PATIENT INFORMATION", "PATIENT INFORMATION     Address: 12 Elm Street")
+    )
+    harold = replace(PATIENTS[0], address="12 Elm Street")
+    decision = decide(extract(document(page), reference_date=RECEIVED), PatientIndex([harold]), SETTINGS)
+    dob = next(f for f in decision.candidates[0].fields if f.field == "dob")
+    assert dob.level == level
+    filed = (Status.FILED, "1000001") if level == "null" else (Status.REVIEW, None)
+    assert (decision.status, decision.patient_mrn) == filed
 
 
 @pytest.mark.parametrize(
