@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import itemgetter
 
 from rapidfuzz.distance import JaroWinkler
@@ -30,6 +30,7 @@ _STREET = re.compile(r"^\d{1,6}[A-Z]?\s+[A-Za-z]")
 _ADDRESS_LABEL = re.compile(r"^[A-Za-z' .#/]{0,25}:\s*")  # "Address: 9 Oak Road", "Street Addr.: ..."
 _FIRST_ALIKE = 0.8  # a word this close to the patient's first name is read as it (scored as printed)
 _RECENT_DAYS = 365
+_SHORT_YEAR = re.compile(r"(?<![0-9])[0-9]{2}\W*$")  # a date's text ending in a two-digit year
 _NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_'’\-.]*$")
 
 
@@ -146,7 +147,7 @@ def _dob(
     elsewhere (see `_birth_date_afar`); then boxes that read as the patient's birth date nearer the
     name than a labelled birth date that does not agree (an insured's, say); then that one, unless its
     label names someone else ("Cardholder DOB": no evidence against the patient)."""
-    near = [d for d in words.dates if d.cell in window]
+    near = [_century_open(d, record) for d in words.dates if d.cell in window]
     levels = [(_DOB_RANK.get(compare_dob(d.value, record.dob).level, len(_DOB_RANK)), d) for d in near]
     agreeing = [(rank, d) for rank, d in levels if rank < len(_DOB_RANK)]
     if agreeing:
@@ -161,6 +162,17 @@ def _dob(
     if misread is not None:
         return misread, True
     return (labelled[0] if labelled else None), False
+
+
+def _century_open(seen: DateSeen, record: PatientRecord) -> DateSeen:
+    """A birth date printed with a two-digit year ("02/16/18") prints the listed 1918-02-16 as much as
+    the 2018 the date reader chose: read as the listed one."""
+    listed = record.dob
+    if listed is None or seen.value == listed or not _SHORT_YEAR.search(seen.text):
+        return seen
+    if compare_dob(seen.value, listed).level != "century":
+        return seen
+    return replace(seen, value=listed)
 
 
 def _birth_date_afar(

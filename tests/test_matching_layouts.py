@@ -1183,3 +1183,23 @@ def test_a_name_printed_first_name_first_under_a_last_first_caption_is_still_the
         f" {dob}                       617-555-0101\n"
     )
     assert decided(document(form, source="text-layer"))[:2] == expected
+
+
+@pytest.mark.parametrize(
+    ("printed", "verdict"),
+    [
+        pytest.param("02/16/18", (Status.FILED, "1000030"), id="a-two-digit-year-prints-either-century"),
+        pytest.param("02/16/2018", (Status.REVIEW, None), id="a-four-digit-year-prints-one"),
+    ],
+)
+def test_a_two_digit_birth_year_reads_as_the_listed_century(
+    printed: str, verdict: tuple[Status, str | None]
+) -> None:
+    """A discharge summary prints a 108-year-old's birth date "02/16/18": the date reader takes 2018 (a
+    child is likelier), but the printing is the listed 1918-02-16 as much. Printed with its century,
+    2018 is another person's birth date."""
+    elder = PatientRecord("1000030", "Grimes", "Humberto", "Eli", D(1918, 2, 16))
+    page = f"DISCHARGE SUMMARY\nPATIENT DEMOGRAPHICS\nGRIMES, HUMBERTO E\nBirth Date: {printed}   Sex: M\n"
+    decision = decide(extract(document(page), reference_date=RECEIVED), PatientIndex([elder]), SETTINGS)
+    assert (decision.status, decision.patient_mrn) == verdict
+    assert decision.candidates[0].mrn == "1000030"
