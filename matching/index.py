@@ -4,7 +4,8 @@ Every lookup is keyed by something a page prints, so one document costs a handfu
 scores only the patients they return, whatever the size of the list:
 - an MRN (OCR-confusable letters folded), a phone number (ten digits), a birth date;
 - a surname together with a first name (as printed, OCR-folded; each part of a compound surname);
-- a phonetic surname with a first initial, for names read too badly for the exact keys (labelled only).
+- a phonetic surname with a first initial, for names read too badly for the exact keys, and a misspelt
+  surname printed beside the patient's first name.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from chartfile.records import IdentityCandidate, PatientRecord
 
 MAX_BLOCK = 5_000  # a block bigger than this (a very common name, no DOB) is cut, never scanned whole
 WEAK_KEPT = 40  # a name or birth date alone: the patients most like the printed name, no more
+SOUNDING_BLOCK = 500  # a phonetic surname and initial shared by more patients than this is not read
 NAME_BLOCK_KEPT = 6  # of many patients with one name, those a date or number also points to, and this many
 _EMPTY: tuple[int, ...] = ()
 # Reading a name-block patient's birth date costs about as much as five set probes of a birth-date block
@@ -148,6 +150,16 @@ class PatientIndex:
     def named(self, surname_key: str, first_key: str) -> Sequence[int]:
         """Patients with this surname (key) and first name (key)."""
         return self._by_full_name.get(f"{surname_key}|{first_key}", _EMPTY)
+
+    def sounding(self, surname: str, first: str) -> list[int]:
+        """Patients whose surname sounds like the printed `surname` (its phonetic key) and whose first
+        name is the printed `first`, as printed or OCR-folded: a misspelt surname ("ANDERSSON, EDUARDO")
+        beside the patient's first name. A block too big to read is not read."""
+        keys = first_keys(first)
+        block = self._by_name.get((_phonetic(squash(surname)), squash(first)[:1]), _EMPTY)
+        if not keys or len(block) > SOUNDING_BLOCK:
+            return []
+        return [p for p in block if not keys.isdisjoint(first_keys(self.records[p].first_name))]
 
     def surname_keys_of(self, position: int) -> frozenset[str]:
         """surname_keys() of a listed patient, kept from the build (no call per look-up)."""

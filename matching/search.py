@@ -35,6 +35,7 @@ from chartfile.records import IdentityCandidate, PatientRecord
 
 _FUZZY_SURNAME = 0.85  # a word this close to a patient's surname, near its labelled birth date
 _MAX_SURNAME_WORDS = 3  # "DE LA CRUZ": a surname printed as up to three words
+_MIN_SOUNDING = 4  # a word sounding like a surname opens a window only with this many letters
 _MIN_GLUED = 3  # a first name with a glued initial has at least this many letters before it
 
 
@@ -74,6 +75,8 @@ def _by_name(words: PageWords, index: PatientIndex) -> Iterator[tuple[int, Ancho
                     break
                 keys = _surname_lookup_keys(surname)
                 if not index.any_surname(keys):
+                    if width == 1:
+                        yield from _sounding(words, index, cell, i)
                     continue
                 for first, middle in _first_name_slots(words, cell, i, width):
                     named = _named(index, keys, first.text)
@@ -81,6 +84,17 @@ def _by_name(words: PageWords, index: PatientIndex) -> Iterator[tuple[int, Ancho
                         named = index.narrowed(named, _printed_days(words), _printed_mrns(words))
                     for position in named:
                         yield position, Anchor(cell, surname, first, middle)
+
+
+def _sounding(words: PageWords, index: PatientIndex, cell: int, i: int) -> Iterator[tuple[int, Anchor]]:
+    """A word that is no listed surname but sounds like one, beside that patient's first name: a
+    misspelling ("ANDERSSON, EDUARDO G"). The clerk sees the patient; the spelling keeps it from filing."""
+    token = words.by_cell[cell][i]
+    if len(token.key) < _MIN_SOUNDING or not token.key.isalpha():
+        return
+    for first, middle in _first_name_slots(words, cell, i, 1):
+        for position in index.sounding(token.key, first.key):
+            yield position, Anchor(cell, (token,), first, middle)
 
 
 def _printed_days(words: PageWords) -> frozenset[dt.date]:

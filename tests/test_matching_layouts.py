@@ -1203,3 +1203,15 @@ def test_a_two_digit_birth_year_reads_as_the_listed_century(
     decision = decide(extract(document(page), reference_date=RECEIVED), PatientIndex([elder]), SETTINGS)
     assert (decision.status, decision.patient_mrn) == verdict
     assert decision.candidates[0].mrn == "1000030"
+
+
+def test_a_misspelt_surname_beside_the_first_name_shows_the_patient_to_the_clerk() -> None:
+    """A discharge summary's banded heading prints the patient's surname with a letter doubled, no birth
+    date, no MRN: no listed surname is printed, but one that sounds the same sits beside the patient's
+    first name. The clerk sees the patient first; the spelling alone never files it. A word that sounds
+    like a surname beside another first name is nobody."""
+    page = "HOSPITAL DISCHARGE SUMMARY\nPATIENT DEMOGRAPHICS\nWHITTFIELD, HAROLD J\nSex: M\n"
+    status, filed, candidates = decided(document(page))
+    assert (status, filed) == (Status.REVIEW, None)
+    assert candidates[:1] == ["1000001"]
+    assert decided(document(page.replace("HAROLD", "GERALD")))[2] == []
