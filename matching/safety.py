@@ -9,6 +9,7 @@ Each rule that holds a document back says why, in words a clerk reads, without p
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -41,6 +42,7 @@ _SAME_BIRTH_DATE = {
 }  # one birth date, read or printed badly
 _CONTRADICTION_FIELDS = {"surname", "first_name", "dob", "mrn"}  # a middle name is weak evidence, no veto
 _NAME_REACH = 2  # a surname sits at most this many words from its first name ("ROE, JANE A", "Jane A Roe")
+_UPSTREAM = re.compile(r"[A-Z]{2}[li][A-Z]{2}")  # OCR's l for an I amid capitals: no one types it
 _SURER_BY = 10.0  # Tesseract confidence points: a smaller difference between two readings says nothing
 
 
@@ -56,8 +58,10 @@ class Scored:
 
 def ocr_read(reading: IdentityCandidate) -> bool:
     """Was the name read by OCR: on a page chartfile OCR'd, or in a text layer OCR made upstream (a
-    scanner's or fax server's searchable PDF), which shows as a digit inside a name ("FARRE1L")."""
-    return reading.ocr or any(ch.isdigit() for ch in (reading.last_name or "") + (reading.first_name or ""))
+    scanner's or fax server's searchable PDF). That shows where no one types: a digit inside a name
+    ("FARRE1L"), a small l or i among capitals ("JENKlNS")."""
+    name = f"{reading.last_name or ''} {reading.first_name or ''}"
+    return reading.ocr or any(ch.isdigit() for ch in name) or bool(_UPSTREAM.search(name))
 
 
 def agreeing(scored: Scored) -> list[str]:

@@ -1215,3 +1215,25 @@ def test_a_misspelt_surname_beside_the_first_name_shows_the_patient_to_the_clerk
     assert (status, filed) == (Status.REVIEW, None)
     assert candidates[:1] == ["1000001"]
     assert decided(document(page.replace("HAROLD", "GERALD")))[2] == []
+
+
+@pytest.mark.parametrize(
+    ("page", "verdict"),
+    [
+        pytest.param(
+            "Patient Name: HAROLD J WHITFlELD\nDOB: 03/04/1957\n",
+            (Status.FILED, "1000001"),
+            id="l-amid-capitals",
+        ),
+        pytest.param(
+            "Patient Name: HAROLD J WHITFIFLD\nDOB: 03/04/1957\n", (Status.REVIEW, None), id="a-typed-letter"
+        ),
+    ],
+)
+def test_a_text_layer_ocr_made_upstream_shows_where_no_one_types(
+    page: str, verdict: tuple[Status, str | None]
+) -> None:
+    """A scanner's searchable PDF carries its own OCR's text: a small l among a name's capitals is OCR's,
+    never typed, so the layer's confusions are OCR's too. A letter for a letter in a layer with no such
+    mark may have been typed: a clerk reads it."""
+    assert decided(document(page, source="text-layer"))[:2] == verdict
