@@ -52,6 +52,19 @@ def below(cell: Cell, cells: Sequence[Cell]) -> Cell | None:
     return _below(cell, lambda row: [c for c in cells if c.page == cell.page and c.row == row])
 
 
+def split_below(cell: Cell, cells: Sequence[Cell]) -> list[Cell]:
+    """The cells of the value under `cell` when OCR split it in parts ("FEEST," | "BRANDON A" under
+    "6. Patient's Name and Address"): every cell of the row `below` is on that lies within its columns."""
+    first = below(cell, cells)
+    if first is None:
+        return []
+    return [
+        c
+        for c in cells
+        if c.page == cell.page and c.row == first.row and cell.left <= c.left and c.right <= cell.right
+    ] or [first]
+
+
 def _below(cell: Cell, row_cells: Callable[[int], Sequence[Cell]]) -> Cell | None:
     for gap in range(1, _MAX_ROWS_DOWN + 1):
         row = row_cells(cell.row + gap)

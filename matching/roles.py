@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz
 
-from chartfile.matching.layout import below, is_caption
+from chartfile.matching.layout import is_caption, split_below
 from chartfile.records import Cell, Role
 
 # Someone other than the patient: who pays, who treats, who sends, who is related.
@@ -190,9 +190,10 @@ def _sentence(text: str) -> bool:
 
 
 def _above(cells: Sequence[Cell], cell: Cell) -> Cell | None:
-    """The caption, header cell or band over `cell`: the nearest cell above whose value it is."""
+    """The caption, header cell or band over `cell`: the nearest cell above whose value it is, or a part
+    of it ("FEEST," | "BRANDON A": OCR split the name in two cells under its caption)."""
     over = [c for c in cells if c.page == cell.page and cell.row - 3 <= c.row < cell.row]
-    return max((c for c in over if below(c, cells) == cell), key=lambda c: c.row, default=None)
+    return max((c for c in over if cell in split_below(c, cells)), key=lambda c: c.row, default=None)
 
 
 def role_in(label: str, *, has_patient_field: bool) -> Role:

@@ -1237,3 +1237,26 @@ def test_a_text_layer_ocr_made_upstream_shows_where_no_one_types(
     never typed, so the layer's confusions are OCR's too. A letter for a letter in a layer with no such
     mark may have been typed: a clerk reads it."""
     assert decided(document(page, source="text-layer"))[:2] == verdict
+
+
+SPLIT_NAME = """\
+HOME HEALTH CERTIFICATION AND PLAN OF CARE
+2. Start Of Care Date
+10/02/2026
+6. Patient's Name and Address                7. Provider's Name, Address and Telephone Number
+WHITFIELD,  HAROLD JAMES                     Riverbend Visiting Nurse Association
+40 Oak Road                                  228 Highland Ave, Suite 412
+Apartment 3                                  Pittsfield, MA 01201
+Salem, MA 01970                              Phone: 508.213.6734
+Phone: (508) 555-0142
+8. Dafe ot Rirth    9. Sex M F
+03041957            [X] M
+"""
+
+
+def test_a_name_ocr_split_in_two_cells_under_its_caption_is_the_patients() -> None:
+    """OCR split the name under "6. Patient's Name and Address" in two cells ("WHITFIELD," | "HAROLD
+    JAMES"), the first name's taking more of the caption's width: both are the caption's value, so the
+    surname is in the patient's field and takes the birth date boxed six rows down (eight digits under
+    a caption OCR could not read). Only the first name's cell was, and nothing filed it."""
+    assert decided(document(SPLIT_NAME))[:2] == (Status.FILED, "1000001")
