@@ -9,6 +9,7 @@ from rapidfuzz.distance import OSA, JaroWinkler
 from chartfile.matching.normalize import ocr_fold, squash
 from chartfile.records import IdentityCandidate
 
+_MRN_LENGTH = 6  # an MRN this long names one person, however OCR damaged the name beside it
 _MISREAD_SURNAME = 0.7  # Jaro-Winkler of a surname OCR damaged past its folds ("PIETLER" for PFEFFER)
 
 
@@ -47,7 +48,19 @@ def same_person(a: IdentityCandidate, b: IdentityCandidate) -> bool:
             return False
     straight = _names_agree(a.last_name, b.last_name) and _names_agree(a.first_name, b.first_name)
     crossed = _names_agree(a.last_name, b.first_name) and _names_agree(a.first_name, b.last_name)
-    return straight or crossed or _misread(a, b) or _ran_on(a, b) or _ran_on(b, a)
+    return straight or crossed or _misread(a, b) or _ran_on(a, b) or _ran_on(b, a) or _numbered(a, b)
+
+
+def _numbered(a: IdentityCandidate, b: IdentityCandidate) -> bool:
+    """The same MRN printed with both (six characters or more, read alike) and a surname near enough to
+    be the same one misread: a running header whose name OCR damaged ("Evchoe Mane Witheiser" for
+    Eveline Marie Wintheiser, MRN 28036759 in both places). An MRN is one person's."""
+    if not (a.mrn and b.mrn and a.last_name and b.last_name) or len(a.mrn) < _MRN_LENGTH:
+        return False
+    return (
+        a.mrn == b.mrn
+        and JaroWinkler.similarity(ocr_fold(a.last_name), ocr_fold(b.last_name)) >= _MISREAD_SURNAME
+    )
 
 
 def _ran_on(a: IdentityCandidate, b: IdentityCandidate) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
@@ -29,13 +29,14 @@ from chartfile.matching.index import (
     near_dob_variants,
     surname_keys,
 )
-from chartfile.matching.normalize import squash
+from chartfile.matching.normalize import ocr_fold, squash
 from chartfile.matching.tokens import PageWords, Token, cells_beside
 from chartfile.records import IdentityCandidate, PatientRecord
 
 _FUZZY_SURNAME = 0.85  # a word this close to a patient's surname, near its labelled birth date
 _MAX_SURNAME_WORDS = 3  # "DE LA CRUZ": a surname printed as up to three words
 _MIN_SOUNDING = 4  # a word sounding like a surname opens a window only with this many letters
+_MIN_GLUED_PART = 3  # a first name or surname glued to the other has at least this many letters
 _MIN_GLUED = 3  # a first name with a glued initial has at least this many letters before it
 
 
@@ -77,6 +78,7 @@ def _by_name(words: PageWords, index: PatientIndex) -> Iterator[tuple[int, Ancho
                 if not index.any_surname(keys):
                     if width == 1:
                         yield from _sounding(words, index, cell, i)
+                        yield from _glued_name(words.by_cell[cell][i], index)
                     continue
                 for first, middle in _first_name_slots(words, cell, i, width):
                     named = _named(index, keys, first.text)
@@ -95,6 +97,25 @@ def _sounding(words: PageWords, index: PatientIndex, cell: int, i: int) -> Itera
     for first, middle in _first_name_slots(words, cell, i, 1):
         for position in index.sounding(token.key, first.key):
             yield position, Anchor(cell, (token,), first, middle)
+
+
+def _glued_name(token: Token, index: PatientIndex) -> Iterator[tuple[int, Anchor]]:
+    """A word that is a listed patient's first name and surname with the space between them lost
+    ("ANGILAWISOKY", either order): read as the two words, each as listed."""
+    text, key = token.text, token.key
+    if len(key) < 2 * _MIN_GLUED_PART or len(text) != len(key) or not text.isalpha():
+        return  # letters only: the key is the text in capitals, cut where the text is
+    for cut in range(_MIN_GLUED_PART, len(key) - _MIN_GLUED_PART + 1):
+        for at_end in (True, False):
+            last, first = (
+                (slice(cut, None), slice(None, cut)) if at_end else (slice(None, cut), slice(cut, None))
+            )
+            if not index.any_surname((key[last],)):
+                continue
+            for position in index.named(key[last], key[first]):
+                surname = replace(token, text=text[last], key=key[last], fold=ocr_fold(key[last]))
+                given = replace(token, text=text[first], key=key[first], fold=ocr_fold(key[first]))
+                yield position, Anchor(token.cell, (surname,), given, None)
 
 
 def _printed_days(words: PageWords) -> frozenset[dt.date]:

@@ -1260,3 +1260,32 @@ def test_a_name_ocr_split_in_two_cells_under_its_caption_is_the_patients() -> No
     surname is in the patient's field and takes the birth date boxed six rows down (eight digits under
     a caption OCR could not read). Only the first name's cell was, and nothing filed it."""
     assert decided(document(SPLIT_NAME))[:2] == (Status.FILED, "1000001")
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        pytest.param("HAROLDWHITFIELD", id="first-then-surname"),
+        pytest.param("WHITFIELDHAROLD", id="surname-then-first"),
+    ],
+)
+def test_a_name_whose_space_ocr_lost_is_read_as_its_two_words(printed: str) -> None:
+    """OCR lost the space in "Pt Name: HAROLD WHITFIELD": the one word is a listed patient's first name
+    and surname, each as listed, and the birth date beside it files the document. Glued to another
+    first name it is nobody."""
+    page = f"CLAIM STATUS NOTICE\nPt Name: {printed}\nDate of Birth: 03/04/1957\n"
+    assert decided(document(page))[:2] == (Status.FILED, "1000001")
+    assert decided(document(page.replace("HAROLD", "GERALD")))[:2] != (Status.FILED, "1000001")
+
+
+def test_a_running_header_ocr_damaged_is_the_same_patient_by_its_mrn() -> None:
+    """Page 2's running header prints the patient's name and MRN; OCR damaged the name ("Evchoe Mane
+    Witheiser" for Eveline Marie Wintheiser), not the MRN. The same MRN with a surname near enough is
+    one person, not a bundle's second patient. Another MRN there is someone else."""
+    eveline = PatientRecord("28036759", "Wintheiser", "Eveline", "Marie", D(1988, 5, 14))
+    first = "CONSULTATION NOTE\nPATIENT\nEveline Marie Wintheiser\nPatient ID: 28036759\nDOB: 05/14/1988\n"
+    header = "Patient: Evchoe Mane Witheiser    MRN: {mrn}    Page 2 of 2\nThe patient was seen today.\n"
+    for mrn, verdict in (("28036759", (Status.FILED, "28036759")), ("28036577", (Status.REVIEW, None))):
+        result = document(first, header.format(mrn=mrn))
+        decision = decide(extract(result, reference_date=RECEIVED), PatientIndex([eveline]), SETTINGS)
+        assert (decision.status, decision.patient_mrn) == verdict
