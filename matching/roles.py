@@ -45,6 +45,7 @@ _OTHER_STEMS = (
     "pharmacist", "attorney",
 )  # fmt: skip
 _MISREAD_SIMILARITY = 85
+_LOST_LETTER = 90  # fuzz.ratio of a six-letter word to "patient" with one letter lost ("paient": 92)
 _LONG_WORD = re.compile(r"[A-Za-z|!]{6,}")
 _KEPT_PREFIX = 5  # OCR keeps a word's start more often than its end: "INSURCC" is "INSURED'S"
 _CAPTION_LEVELS = 3  # a value's caption, the caption's header, the section band over both
@@ -214,9 +215,13 @@ def role_in(label: str, *, has_patient_field: bool) -> Role:
 
 
 def _misread_patient(label: str) -> bool:
-    """A caption's "Patient's" that OCR damaged on a fax ("Patiert's", "PATlENT"): a word of six letters
-    or more that nearly holds "patient"."""
-    return any(fuzz.partial_ratio("patient", word) >= _MISREAD_SIMILARITY for word in _long_words(label))
+    """A caption's "Patient's" that OCR damaged on a fax ("Patiert's", "PATlENT", "Paient's"): a word of
+    six letters or more that nearly holds "patient", or is it with a letter lost."""
+    return any(
+        fuzz.partial_ratio("patient", word) >= _MISREAD_SIMILARITY
+        or fuzz.ratio("patient", word) >= _LOST_LETTER
+        for word in _long_words(label)
+    )
 
 
 def misread_other(label: str) -> bool:

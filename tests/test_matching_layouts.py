@@ -819,8 +819,8 @@ def test_a_name_box_vouches_only_for_the_birth_date_box_of_its_own_page(dob: str
 
 @pytest.mark.parametrize(
     "name_caption",
-    ["6. Patient's Name and Address", "6. Patiert's uare ars Addcess"],
-    ids=["read", "damaged"],
+    ["6. Patient's Name and Address", "6. Patiert's uare ars Addcess", "f Paient’s Same ane Addross"],
+    ids=["read", "damaged", "a-letter-lost"],
 )
 def test_a_birth_date_under_a_caption_ocr_could_not_read_counts_for_the_name_in_the_patients_box(
     name_caption: str,
