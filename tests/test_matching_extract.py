@@ -142,6 +142,14 @@ RECEIVED = dt.date(2026, 11, 2)
             id="ocr-dale-of-birth",
         ),
         pytest.param(
+            "PATIENT\nHERMISTON, JOANNA ROSE\nDate of Birth: April 13,. 1969",
+            "HERMISTON",
+            "JOANNA",
+            "1969-04-13",
+            None,
+            id="a-speck-after-the-days-comma",
+        ),
+        pytest.param(
             "Patent’s Name:  MURRAY, TOBIAS L\nDate of Birta:  07/27/1942\nMedica Record No: 561989",
             "MURRAY",
             "TOBIAS",
