@@ -178,14 +178,14 @@ def test_an_ocr_confusion_in_the_surname_files_where_ocr_read_the_name(
         pytest.param("WH1TFIELD", (Status.FILED, "1000001"), id="a-one-for-an-I"),
         pytest.param("WHLTFIELD", (Status.REVIEW, None), id="a-capital-L-for-an-I"),
         pytest.param("WHITFIELO", (Status.REVIEW, None), id="an-O-for-a-D"),
-        pytest.param("WHITEIELD", (Status.REVIEW, None), id="an-E-for-an-F"),
+        pytest.param("WHITEIELD", (Status.FILED, "1000001"), id="an-E-for-an-F"),
         pytest.param("WHITFIELB", (Status.REVIEW, None), id="a-B-for-a-D"),
     ],
 )
 def test_ocr_confusions_run_one_way(printed: str, verdict: tuple[Status, str | None]) -> None:
-    """An OCR'd capital L is not a misread I, nor an E a misread F (a fax loses strokes, it does not add
-    them): "BLNS" printed cleanly is another person than the listed Bins, with the same first name and
-    birth date. A small l or a bar for an I is OCR's."""
+    """An OCR'd capital L is not a misread I: "BLNS" printed cleanly is another person than the listed
+    Bins, with the same first name and birth date. A small l or a 1 for an I is OCR's; E and F go both
+    ways (a scan read a printed F as E at confidence 91)."""
     page = f"Patient Name: Harold {printed}\nDOB: 03/04/1957\n"
     assert decided(document(page, source="ocr"))[:2] == verdict
 
