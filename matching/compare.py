@@ -47,6 +47,7 @@ Weights = MatchWeights  # the name the scorers and callers use
 
 DEFAULT_WEIGHTS = Weights()
 _LOST_GLYPH = "OCR could not read one letter; the others are the same"
+_CONFUSION = "an OCR confusion explains the difference"
 
 
 @functools.cache
@@ -63,12 +64,14 @@ def name_forms(first: str) -> frozenset[str]:
     return frozenset(form.upper() for form in forms)
 
 
-def _misread(printed: str, listed: str) -> bool:
-    """Can OCR have read the listed name as `printed` (as printed, case kept): through its confusions
-    (`_ocr_alike`) or one glyph it could not read, and only in the direction OCR errs (`_one_way`)?"""
-    return _one_way(printed, listed) and (
-        _ocr_alike(squash(printed), squash(listed)) or read_but_one_glyph(printed, listed)
-    )
+def _misread(printed: str, listed: str) -> str | None:
+    """How OCR can have read the listed name as `printed` (as printed, case kept), in the direction OCR
+    errs (`_one_way`): `_CONFUSION` (`_ocr_alike`), `_LOST_GLYPH` (one glyph it could not read), or None."""
+    if not _one_way(printed, listed):
+        return None
+    if _ocr_alike(squash(printed), squash(listed)):
+        return _CONFUSION
+    return _LOST_GLYPH if read_but_one_glyph(printed, listed) else None
 
 
 def _one_way(printed: str, listed: str) -> bool:
@@ -96,8 +99,7 @@ def compare_surname(doc: str | None, patient: str, w: Weights = DEFAULT_WEIGHTS)
     a, b = squash(doc), squash(patient)
     if a == b:
         return FieldScore("surname", "exact", w.surname_exact)
-    if _misread(doc, patient):
-        why = "an OCR confusion explains the difference" if _ocr_alike(a, b) else _LOST_GLYPH
+    if (why := _misread(doc, patient)) is not None:
         return FieldScore("surname", "ocr", w.surname_ocr_or_part, why)
     if _printed_part(surname_parts(doc), surname_parts(patient)):
         return FieldScore("surname", "part", w.surname_ocr_or_part, "one part of a compound surname")
@@ -124,8 +126,8 @@ def compare_first(doc: str | None, patient: str, w: Weights = DEFAULT_WEIGHTS) -
         return FieldScore("first_name", "exact", w.first_exact)
     if len(a) > 1 and (a in name_forms(b) or b in name_forms(a)):
         return FieldScore("first_name", "nickname", w.first_nickname)
-    if _misread(doc, patient):
-        return FieldScore("first_name", "ocr", w.first_ocr, "" if _ocr_alike(a, b) else _LOST_GLYPH)
+    if (why := _misread(doc, patient)) is not None:
+        return FieldScore("first_name", "ocr", w.first_ocr, "" if why == _CONFUSION else why)
     similarity = JaroWinkler.similarity(a, b)
     if similarity >= 0.92:
         return FieldScore("first_name", "close", w.first_close, f"jaro-winkler {similarity:.2f}")

@@ -106,8 +106,8 @@ def _rule_read(run: Run, targets: tuple[str, str], years: tuple[str, str]) -> bo
     """Does the run print the date exactly once a box rule read as a 1 is taken off its month or day?
     The year must be printed whole, as listed."""
     month, day, year = run
-    edged = (_edged(month).zfill(2), _edged(day).zfill(2))
-    return (_edged(month), _edged(day)) != (month, day) and edged == targets and year == years[0]
+    edged = (_edged(month), _edged(day))
+    return edged != (month, day) and (edged[0].zfill(2), edged[1].zfill(2)) == targets and year == years[0]
 
 
 def _one_confused(run: Run, targets: tuple[str, str], years: tuple[str, str]) -> bool:

@@ -78,7 +78,7 @@ def _by_name(words: PageWords, index: PatientIndex) -> Iterator[tuple[int, Ancho
                 if not index.any_surname(keys):
                     if width == 1:
                         yield from _sounding(words, index, cell, i)
-                        yield from _glued_name(words.by_cell[cell][i], index)
+                        yield from _glued_name(surname[0], index)
                     continue
                 for first, middle in _first_name_slots(words, cell, i, width):
                     named = _named(index, keys, first.text)
