@@ -21,7 +21,7 @@ from chartfile.matching.compare import compare_dob, compare_mrn, name_forms
 from chartfile.matching.index import first_keys
 from chartfile.matching.normalize import digits_only, mrn_key, squash
 from chartfile.matching.roles import role_of
-from chartfile.matching.tokens import DateSeen, PageWords, Token, cells_beside
+from chartfile.matching.tokens import DateSeen, PageWords, Token, birth_date_role, cells_beside
 from chartfile.records import IdentityCandidate, PatientRecord, Role
 
 _ROWS_UP, _ROWS_DOWN = 2, 4  # the window around a name
@@ -155,7 +155,8 @@ def _dob(
     boxed = _birth_date_afar(words, record, anchor, patient_field=patient_field)
     if boxed is not None:
         return boxed, False
-    labelled = [d for d in near if d.labelled and not d.someone_elses]  # a cardholder's is not against them
+    # a birth date labelled as another's ("Cardholder DOB") is no evidence against the patient
+    labelled = [d for d in near if d.labelled and birth_date_role(words, d) is not Role.OTHER]
     here = words.cells[anchor].row
     within = min((abs(words.cells[d.cell].row - here) for d in labelled), default=_ROWS_DOWN + 1)
     misread = _read_through_glyphs(words, record, anchor, within)

@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from chartfile.matching.compare import compare_dob, compare_first, compare_surname
 from chartfile.matching.index import first_keys, surname_keys
 from chartfile.matching.normalize import squash
-from chartfile.matching.roles import label_role, role_in
 from chartfile.matching.same import surname_misread
-from chartfile.matching.tokens import PageWords, Token, birth_date_label
+from chartfile.matching.tokens import PageWords, Token, birth_date_role
 from chartfile.records import Candidate, Cell, Extraction, IdentityCandidate, PatientRecord, Role
 from chartfile.settings import MatchingSettings
 
@@ -287,19 +286,12 @@ def _inside_name_of(other: Scored, patient: PatientRecord, words: PageWords | No
 def _other_birth_dates(words: PageWords, patient: PatientRecord) -> list[str]:
     """A date printed right after a birth-date label (or under a birth-date caption) that is not the
     patient's (nor a slip or swap of it), and whose label does not name someone else (insured,
-    subscriber, guarantor, mother): the document is about a second person, listed or not. The birth-date
-    label's own words speak first ("Cardholder DOB" over a grid's value: the cell to its left is the
-    relationship column's value, "Child", not a label)."""
+    subscriber, guarantor, mother: `tokens.birth_date_role`): the document is about a second person,
+    listed or not."""
     for seen in words.dates:
-        label = birth_date_label(words, seen)
-        if label is None or compare_dob(seen.value, patient.dob).level in _SAME_BIRTH_DATE:
+        role = birth_date_role(words, seen)
+        if role is None or compare_dob(seen.value, patient.dob).level in _SAME_BIRTH_DATE:
             continue
-        field = words.cells[seen.cell].page in words.field_pages
-        role = role_in(label, has_patient_field=field)
-        if role is Role.UNSTATED:
-            text = words.cells[seen.cell].text
-            before = text[: max(0, text.find(seen.text))]
-            role = label_role(words.cells, seen.cell, before, has_patient_field=field)
         if role is not Role.OTHER:
             return ["the document prints another person's birth date as a patient's"]
     return []

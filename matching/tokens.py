@@ -25,7 +25,7 @@ from chartfile.matching.glyphs import Run
 from chartfile.matching.labels import DOB_LABEL, MRN_WORD
 from chartfile.matching.layout import below, is_caption
 from chartfile.matching.normalize import digits_only, mrn_key, normalize_mrn, ocr_fold, squash
-from chartfile.matching.roles import patient_field_pages, role_in
+from chartfile.matching.roles import label_role, patient_field_pages, role_in
 from chartfile.records import Cell, Role
 
 _PHONE = re.compile(r"(?<![\d\-])\(?\b(\d{3})\)?[\s.\-]{0,2}(\d{3})[\s.\-]{1,2}(\d{4})\b(?![\-]\d)")
@@ -69,7 +69,6 @@ class DateSeen:
     cell: int
     text: str
     labelled: bool = False  # a birth-date label is before it, to its left or above it
-    someone_elses: bool = False  # that label names another person ("Cardholder DOB", "Insured's DOB")
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +127,7 @@ def _read_words(cells: tuple[Cell, ...], reference_date: dt.date) -> PageWords:
         rows[(cell.page, cell.row)].append(i)
     frozen_rows = {r: tuple(cs) for r, cs in rows.items()}
     field_pages = patient_field_pages(cells)
-    dates = tuple(_dates(cells, frozen_rows, reference_date, field_pages))
+    dates = tuple(_dates(cells, frozen_rows, reference_date))
     mrn_labels = _label_cells(MRN_WORD, cells)
     numbers = tuple(
         replace(n, labelled=_labelled(mrn_labels, cells, frozen_rows, n.cell)) for n in _numbers(tokens)
@@ -218,7 +217,6 @@ def _dates(
     cells: Sequence[Cell],
     rows: dict[tuple[int, int], tuple[int, ...]],
     reference: dt.date,
-    field_pages: frozenset[int],
 ) -> list[DateSeen]:
     """Dates as written ("03/04/1957", "March 4, 1957"); dates in digit boxes ("03 | 04 | 1957") with a
     four-digit year; the compact forms claims and interfaces print ("03041957", "19570304"), labelled
@@ -239,25 +237,7 @@ def _dates(
             found.extend(_slashes_misread(i, text, reference))
     for row in rows.values():
         found.extend(_boxed_dates(cells, rows, row, reference, dob_labels))
-    found = _down_the_column(_distinct(found), cells, rows, dob_labels)
-    others = _someone_elses(dob_labels, cells, field_pages)
-    if not others:
-        return found
-    return [replace(d, someone_elses=True) if _labelled(others, cells, rows, d.cell) else d for d in found]
-
-
-def _someone_elses(
-    labels: frozenset[int], cells: Sequence[Cell], field_pages: frozenset[int]
-) -> frozenset[int]:
-    """The birth-date labels that name another person than the patient ("Cardholder DOB", "INSURED'S
-    DATE OF BIRTH", "Member DOB" where the form has a field for the patient): read up to the label."""
-    found = set()
-    for i in labels:
-        label = DOB_LABEL.search(cells[i].text)
-        text = cells[i].text[: label.end()] if label else cells[i].text
-        if role_in(text, has_patient_field=cells[i].page in field_pages) is Role.OTHER:
-            found.add(i)
-    return frozenset(found)
+    return _down_the_column(_distinct(found), cells, rows, dob_labels)
 
 
 def _down_the_column(
@@ -372,6 +352,24 @@ def _cells_from(words: PageWords, cells: Sequence[int]) -> Iterator[tuple[Token,
         yield tokens
         if i == 0 and not (len(tokens) == 1 and len(tokens[0].key) == 1):
             return
+
+
+def birth_date_role(words: PageWords, seen: DateSeen) -> Role | None:
+    """Whose birth date `seen` is, by its birth-date label (`birth_date_label`): the label's own words
+    first ("Cardholder DOB", "INSURED'S DATE OF BIRTH", "Member DOB" where the page has a field for the
+    patient), then the labels over it up to its section band ("GUARANTOR" over "DOB"). None when no
+    birth-date label stands by it."""
+    label = birth_date_label(words, seen)
+    if label is None:
+        return None
+    named = DOB_LABEL.search(label)  # up to it: "3. PATIENT'S BIRTH DATE | 4. INSURED'S NAME" is one cell
+    label = label[: named.end()] if named else label
+    field = words.cells[seen.cell].page in words.field_pages
+    role = role_in(label, has_patient_field=field)
+    if role is not Role.UNSTATED:
+        return role
+    text = words.cells[seen.cell].text
+    return label_role(words.cells, seen.cell, text[: max(0, text.find(seen.text))], has_patient_field=field)
 
 
 def birth_date_label(words: PageWords, seen: DateSeen) -> str | None:

@@ -927,6 +927,35 @@ def test_a_renewal_requests_cardholder_grid_is_someone_else(
 
 
 @pytest.mark.parametrize(
+    ("caption", "level", "status"),
+    [
+        pytest.param("3. PATIENT'S BIRTH DATE MM DD YY", "else", Status.UNMATCHED, id="the-patients-box"),
+        pytest.param(
+            "3. PATIENT'S BIRTH DATE MM DD YY SEX 4. INSURED'S NAME (Last, First)",
+            "else",
+            Status.UNMATCHED,
+            id="its-caption-runs-into-the-insureds",
+        ),
+        pytest.param("11a. INSURED'S DATE OF BIRTH MM DD YY", "null", Status.REVIEW, id="the-insureds-box"),
+    ],
+)
+def test_a_birth_date_caption_is_read_up_to_its_birth_date_words(
+    caption: str, level: str, status: Status
+) -> None:
+    """Whose birth date a box holds is said by its caption's words up to "BIRTH DATE": a claim form's
+    caption OCR ran into the next box's ("... SEX 4. INSURED'S NAME") is still the patient's, so a
+    namesake born another day is not the listed patient; the insured's box is no evidence either way."""
+    page = (
+        "HEALTH INSURANCE CLAIM FORM\n"
+        f"2. PATIENT'S NAME (Last Name, First Name, Middle Initial)      {caption}\n"
+        "WHITFIELD, HAROLD J                                            06 01 1961\n"
+    )
+    decision = decide(extract(document(page), reference_date=RECEIVED), INDEX, SETTINGS)
+    assert [f.level for f in decision.candidates[0].fields if f.field == "dob"] == [level]
+    assert decision.status is status
+
+
+@pytest.mark.parametrize(
     ("dob_header", "level"),
     [
         pytest.param("Cardholder DOB", "null", id="a-cardholders-birth-date"),
