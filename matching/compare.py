@@ -76,10 +76,14 @@ def _misread(printed: str, listed: str) -> str | None:
 
 def _one_way(printed: str, listed: str) -> bool:
     """A fold OCR makes in one direction only: a capital L is not a misread I (an l, a 1 or a bar may
-    be: "BLNS" is another name than Bins, "BlNS" is Bins). So the printing holds no more capital L's
-    than the listed name holds L's. (E and F go both ways: a scan read a printed RUNOLFSSON as
-    "RUNOLESSON" at confidence 91.)"""
-    return strip_accents(printed).count("L") <= squash(listed).count("L")
+    be: "BLNS" is another name than Bins, "BlNS" is Bins). So a printing as long as the listed name
+    prints a capital L only where the listed name has an L ("KEEILNG" is Keeling's I and L swapped, no
+    misreading of it), and any other holds no more capital L's than the listed name holds L's. (E and F
+    go both ways: a scan read a printed RUNOLFSSON as "RUNOLESSON" at confidence 91.)"""
+    shown, names = [ch for ch in strip_accents(printed) if ch.isalnum()], squash(listed)
+    if len(shown) == len(names):
+        return all(ch != "L" or letter == "L" for ch, letter in zip(shown, names, strict=True))
+    return shown.count("L") <= names.count("L")
 
 
 def _ocr_alike(printed: str, listed: str) -> bool:

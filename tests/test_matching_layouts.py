@@ -190,6 +190,23 @@ def test_ocr_confusions_run_one_way(printed: str, verdict: tuple[Status, str | N
     assert decided(document(page, source="ocr"))[:2] == verdict
 
 
+@pytest.mark.parametrize(
+    ("printed", "verdict"),
+    [
+        pytest.param("ILNDQVIST", (Status.REVIEW, None), id="its-L-and-I-swapped"),
+        pytest.param("IINDQVIST", (Status.FILED, "1000003"), id="its-L-read-as-an-I"),
+        pytest.param("LlNDQVIST", (Status.FILED, "1000003"), id="its-I-read-as-a-small-l"),
+    ],
+)
+def test_a_capital_l_stands_only_where_the_listed_name_has_one(
+    printed: str, verdict: tuple[Status, str | None]
+) -> None:
+    """ "ILNDQVIST" holds as many L's as Lindqvist, but its L stands where the listed name has its I: the
+    two letters swapped, as a sender types them, not OCR's misreading (an L read as an I, yes)."""
+    page = f"Patient Name: Margaret {printed}\nDOB: 07/15/1949\n"
+    assert decided(document(page, source="ocr"))[:2] == verdict
+
+
 def test_a_first_name_run_into_its_middle_initial_is_the_patients_on_an_ocr_page() -> None:
     page = "Patient Name: HAROLDJ WHITFIELD\nDOB: 03/04/1957\n"
     assert decided(document(page, source="ocr"))[:2] == (Status.FILED, "1000001")
