@@ -138,8 +138,8 @@ def _labels(cells: Sequence[Cell], index: int, before: str) -> list[str]:
         found.extend(_wrapped_from(cells, cell))
     for _ in range(_CAPTION_LEVELS):
         over = _above(cells, cell)
-        if over is None or not _labels_it(over, cell):
-            break  # a value above is another field's, not this one's label
+        if over is None or not _labels_it(over, cell) or _labelled_value(cells, over):
+            break  # a value above ("Pt Name:" | "TERRY, NORMA G") is another field's, not this one's label
         found.append(over.text[:60])
         cell = over
     return found

@@ -943,6 +943,23 @@ def test_a_renewal_requests_cardholder_grid_is_someone_else(
     assert decision.candidates[0].mrn == "1000002"
 
 
+REFERRAL = """\
+              Outpatient Referral
+Pt Name:      TERRY, NORMA G
+DOB:          10-Jul-1994
+"""
+
+
+def test_a_value_over_a_birth_date_is_not_its_caption() -> None:
+    """A field's value above a birth date ("Pt Name:" | "TERRY, NORMA G") is no caption of it, so the
+    labels are not read on up to the page's title ("Outpatient Referral", whose "Referral" would make
+    the date a referrer's): a namesake born another day is not the listed Norma Terry."""
+    norma = PatientRecord("1000020", "Terry", "Norma", "Grace", D(1988, 2, 9))
+    decision = decide(extract(document(REFERRAL), reference_date=RECEIVED), PatientIndex([norma]), SETTINGS)
+    assert [f.level for f in decision.candidates[0].fields if f.field == "dob"] == ["else"]
+    assert decision.status is Status.UNMATCHED
+
+
 @pytest.mark.parametrize(
     ("caption", "level", "status"),
     [
