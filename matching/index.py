@@ -4,8 +4,9 @@ Every lookup is keyed by something a page prints, so one document costs a handfu
 scores only the patients they return, whatever the size of the list:
 - an MRN (OCR-confusable letters folded), a phone number (ten digits), a birth date;
 - a surname together with a first name (as printed, OCR-folded; each part of a compound surname);
-- a phonetic surname with a first initial, for names read too badly for the exact keys, and a misspelt
-  surname printed beside the patient's first name.
+- a phonetic surname with a first initial, for names read too badly for the exact keys;
+- a misspelt surname (one that sounds like the listed one, or is it with one letter wrong) printed beside
+  the patient's first name.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Collection, Iterable, Sequence
 
 import jellyfish
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from chartfile.matching.normalize import digits_only, mrn_key, mrn_shape, ocr_fold, squash, surname_parts
 from chartfile.records import IdentityCandidate, PatientRecord
@@ -26,6 +28,7 @@ MAX_BLOCK = 5_000  # a block bigger than this (a very common name, no DOB) is cu
 WEAK_KEPT = 40  # a name or birth date alone: the patients most like the printed name, no more
 SOUNDING_BLOCK = 500  # a phonetic surname and initial shared by more patients than this is not read
 NAME_BLOCK_KEPT = 6  # of many patients with one name, those a date or number also points to, and this many
+_MIN_MISSPELT = 5  # a surname this long or longer is looked up with a letter wrong (LEE and LI are too alike)
 _EMPTY: tuple[int, ...] = ()
 # Reading a name-block patient's birth date costs about as much as five set probes of a birth-date block
 # (80 ns against 14 ns here; the probes run in C): a name block is walked only when it is that much smaller.
@@ -52,6 +55,10 @@ def surname_keys(last: str) -> frozenset[str]:
 def first_keys(first: str) -> frozenset[str]:
     plain = squash(first)
     return frozenset({plain, ocr_fold(plain)} if plain else ())
+
+
+def _letter_out(name: str) -> set[str]:
+    return {name[:i] + name[i + 1 :] for i in range(len(name))}
 
 
 def _name_keys(last: str, first: str) -> set[tuple[str, str]]:
@@ -114,6 +121,8 @@ class PatientIndex:
         self._by_name: dict[tuple[str, str], list[int]] = defaultdict(list)
         self._by_full_name: dict[str, list[int]] = defaultdict(list)
         self._surnames: set[str] = set()
+        self._spelt: set[str] = set()  # every surname as listed (squashed)
+        self._letter_out: dict[str, list[str]] = defaultdict(list)  # a surname less one letter -> surnames
         self._surname_keys: list[frozenset[str]] = []  # each record's surname keys (shared, not copied)
         self._mrn_shapes: set[tuple[int, bool]] = set()
         for position, record in enumerate(records):
@@ -129,12 +138,22 @@ class PatientIndex:
             self._by_phone[phone].append(position)
         for key in _name_keys(record.last_name, record.first_name):
             self._by_name[key].append(position)
+        self._add_spelling(squash(record.last_name))
         lasts, firsts = surname_keys(record.last_name), first_keys(record.first_name)
         self._surnames |= lasts
         self._surname_keys.append(lasts)
         for last in lasts:
             for first in firsts:
                 self._by_full_name[f"{last}|{first}"].append(position)
+
+    def _add_spelling(self, surname: str) -> None:
+        """Each listed surname once, under each of its one-letter-out forms (a few per distinct surname,
+        not per patient)."""
+        if surname in self._spelt or len(surname) < _MIN_MISSPELT:
+            return
+        self._spelt.add(surname)
+        for form in _letter_out(surname):
+            self._letter_out[form].append(surname)
 
     @classmethod
     def from_records(cls, records: Iterable[PatientRecord]) -> PatientIndex:
@@ -151,15 +170,31 @@ class PatientIndex:
         """Patients with this surname (key) and first name (key)."""
         return self._by_full_name.get(f"{surname_key}|{first_key}", _EMPTY)
 
-    def sounding(self, surname: str, first: str) -> list[int]:
-        """Patients whose surname sounds like the printed `surname` (its phonetic key) and whose first
-        name is the printed `first`, as printed or OCR-folded: a misspelt surname ("ANDERSSON, EDUARDO")
-        beside the patient's first name. A block too big to read is not read."""
+    def misspelt(self, surname: str, first: str) -> set[int]:
+        """Patients whose surname the printed `surname` misspells and whose first name is the printed
+        `first` (as printed or OCR-folded): a surname that sounds like theirs (its phonetic key:
+        "ANDERSSON, EDUARDO"), or is theirs with one letter wrong (another letter, one added or dropped,
+        two side by side swapped: "KEELIHG, GALEN"). A phonetic block too big to read is not read."""
         keys = first_keys(first)
+        if not keys:
+            return set()
         block = self._by_name.get((_phonetic(squash(surname)), squash(first)[:1]), _EMPTY)
-        if not keys or len(block) > SOUNDING_BLOCK:
-            return []
-        return [p for p in block if not keys.isdisjoint(first_keys(self.records[p].first_name))]
+        found = set() if len(block) > SOUNDING_BLOCK else set(block)
+        found = {p for p in found if not keys.isdisjoint(first_keys(self.records[p].first_name))}
+        for listed in self._one_letter_off(squash(surname)):
+            for key in keys:
+                found.update(self.named(listed, key))
+        return found
+
+    def _one_letter_off(self, printed: str) -> set[str]:
+        """The listed surnames one letter from `printed` (Damerau: a letter changed, added or dropped, or
+        two neighbours swapped), found through their one-letter-out forms."""
+        if len(printed) < _MIN_MISSPELT - 1 or not printed.isalpha():
+            return set()
+        forms = _letter_out(printed)
+        near = {s for form in (printed, *forms) for s in self._letter_out.get(form, ())}
+        near |= forms & self._spelt
+        return {s for s in near if s != printed and OSA.distance(s, printed, score_cutoff=1) <= 1}
 
     def surname_keys_of(self, position: int) -> frozenset[str]:
         """surname_keys() of a listed patient, kept from the build (no call per look-up)."""

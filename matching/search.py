@@ -77,7 +77,7 @@ def _by_name(words: PageWords, index: PatientIndex) -> Iterator[tuple[int, Ancho
                 keys = _surname_lookup_keys(surname)
                 if not index.any_surname(keys):
                     if width == 1:
-                        yield from _sounding(words, index, cell, i)
+                        yield from _misspelt(words, index, cell, i)
                         yield from _glued_name(surname[0], index)
                     continue
                 for first, middle in _first_name_slots(words, cell, i, width):
@@ -88,14 +88,18 @@ def _by_name(words: PageWords, index: PatientIndex) -> Iterator[tuple[int, Ancho
                         yield position, Anchor(cell, surname, first, middle)
 
 
-def _sounding(words: PageWords, index: PatientIndex, cell: int, i: int) -> Iterator[tuple[int, Anchor]]:
-    """A word that is no listed surname but sounds like one, beside that patient's first name: a
-    misspelling ("ANDERSSON, EDUARDO G"). The clerk sees the patient; the spelling keeps it from filing."""
+def _misspelt(words: PageWords, index: PatientIndex, cell: int, i: int) -> Iterator[tuple[int, Anchor]]:
+    """A word that is no listed surname but misspells one (`PatientIndex.misspelt`), beside that
+    patient's first name ("ANDERSSON, EDUARDO G", "Keelihg, Galen"). The clerk sees the patient; the
+    spelling keeps it from filing."""
     token = words.by_cell[cell][i]
     if len(token.key) < _MIN_SOUNDING or not token.key.isalpha():
         return
     for first, middle in _first_name_slots(words, cell, i, 1):
-        for position in index.sounding(token.key, first.key):
+        named = index.misspelt(token.key, first.key)
+        if len(named) > NAME_BLOCK_KEPT:
+            named = index.narrowed(named, _printed_days(words), _printed_mrns(words))
+        for position in named:
             yield position, Anchor(cell, (token,), first, middle)
 
 

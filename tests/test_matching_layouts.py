@@ -1281,6 +1281,27 @@ def test_a_misspelt_surname_beside_the_first_name_shows_the_patient_to_the_clerk
 
 
 @pytest.mark.parametrize(
+    "printed",
+    [
+        pytest.param("CASTELLAMOS", id="a-letter-for-another"),
+        pytest.param("CASTELANOS", id="a-letter-dropped"),
+        pytest.param("CASTELLANNOS", id="a-letter-added"),
+        pytest.param("CASTELLNAOS", id="two-letters-swapped"),
+    ],
+)
+def test_a_surname_one_letter_off_beside_the_first_name_shows_the_patient_to_the_clerk(printed: str) -> None:
+    """A surname one letter from the listed one, sounding otherwise ("CASTELLAMOS" is no phonetic match
+    for Castellanos), beside the patient's first name, with no birth date or MRN: the clerk sees the
+    patient first among the candidates; the spelling never files it. Beside another first name it is
+    nobody."""
+    page = f"HOSPITAL DISCHARGE SUMMARY\nPATIENT DEMOGRAPHICS\n{printed}, RUBEN\nSex: M\n"
+    status, filed, candidates = decided(document(page))
+    assert status is not Status.FILED
+    assert (filed, candidates[:1]) == (None, ["1000005"])
+    assert decided(document(page.replace("RUBEN", "ROBERT")))[2] == []
+
+
+@pytest.mark.parametrize(
     ("page", "verdict"),
     [
         pytest.param(
