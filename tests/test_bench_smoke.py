@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.bench  # run by CI after `make test` (Makefile: test-endurance)
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 VARIATIONS = ("exact", "surname-typo", "nickname", "no-dob", "no-mrn", "stranger")
 

@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.bench  # run by CI after `make test` (Makefile: test-endurance)
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
