@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -112,6 +112,49 @@ def workspace(tmp_path: Path, database: str, request: pytest.FixtureRequest) -> 
     yield make_workspace(tmp_path, database_url_for(database, request))
 
 
+class Snapshots:
+    """Workspaces built once per test module and database, then put back as built (folder and database,
+    at the same path) before each test that uses one: for tests that share an expensive start (documents
+    through the pipeline) but each change what it made."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+
+    def restore(self, key: str, server: PgServer | None, build: Callable[[Path], object]) -> Path:
+        root, kept = self.base / key / "workspace", self.base / key / "built"
+        name = "s_" + hashlib.sha1(key.encode()).hexdigest()[:16]
+        if kept.exists():
+            shutil.rmtree(root)
+            shutil.copytree(kept, root, symlinks=True)
+            if server is not None:
+                server.clone_database(name + "_built", name)
+            return root
+        root.mkdir(parents=True)
+        url = None
+        if server is not None:
+            server.drop_database(name)
+            url = server.create_database(name)
+        build(make_workspace(root, url))
+        shutil.copytree(root, kept, symlinks=True)
+        if server is not None:
+            server.clone_database(name, name + "_built")
+        return root
+
+
+@pytest.fixture(scope="session")
+def snapshots(tmp_path_factory: pytest.TempPathFactory) -> Snapshots:
+    return Snapshots(tmp_path_factory.mktemp("snapshots"))
+
+
+def snapshot_workspace(
+    request: pytest.FixtureRequest, database: str, build: Callable[[Path], object]
+) -> Path:
+    """The test module's workspace on `database`, as `build` left it (built by the module's first test)."""
+    shots: Snapshots = request.getfixturevalue("snapshots")
+    server: PgServer | None = request.getfixturevalue("pg_server") if database == "postgresql" else None
+    return shots.restore(f"{request.module.__name__}-{database}", server, build)
+
+
 @pytest.fixture
 def settings(workspace: Path) -> Settings:
     return load_settings(workspace / "config.yaml")
@@ -155,7 +198,7 @@ def started(ws: Workspace, daemons: Daemons) -> Daemon:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The longest test files first (by the `slow` marker's `minutes` estimate), so that the workers of
-    `pytest -n auto --dist loadfile --no-loadscope-reorder` (make test) finish together instead of one
+    `pytest -n N --dist loadfile --no-loadscope-reorder` (make test) finish together instead of one
     starting the longest file last (xdist would otherwise send files with the most tests first)."""
     cost: dict[Path, float] = {}
     for item in items:

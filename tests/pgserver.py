@@ -38,6 +38,13 @@ class PgServer:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
+    def clone_database(self, template: str, name: str) -> str:
+        """A new database copied from `template` (which nobody may be connected to); its URL."""
+        with psycopg.connect(self.url(driver="postgresql"), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        return self.url(name)
+
     def drop_database(self, name: str) -> None:
         with psycopg.connect(self.url(driver="postgresql"), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

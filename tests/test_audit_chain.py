@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 from alembic.config import Config
-from conftest import run_cli
+from conftest import run_cli, snapshot_workspace
 from harness import Daemons, Workspace
 from scenarios import lab_result, text_pdf
 from sqlalchemy import create_engine
@@ -23,14 +23,18 @@ pytestmark = pytest.mark.slow(minutes=1)
 AUDIT_BROKEN = 5
 
 
-@pytest.fixture
-def ws(workspace: Path) -> Workspace:
-    """A workspace with one document through the pipeline and viewed: eight audit rows."""
+def one_document_viewed(workspace: Path) -> None:
     run_cli(workspace, "patients", "import", str(workspace / "patients.csv"), check=True)
     text_pdf([lab_result("Harold Whitfield", "03/04/1957", "4471203")], workspace / "lab.pdf")
     run_cli(workspace, "process", str(workspace / "lab.pdf"), check=True)
     run_cli(workspace, "documents", "show", "1", check=True)
-    return Workspace(workspace)
+
+
+@pytest.fixture
+def ws(request: pytest.FixtureRequest, database: str) -> Workspace:
+    """A workspace with one document through the pipeline and viewed: eight audit rows (built once per
+    database for the module, put back as built before each test)."""
+    return Workspace(snapshot_workspace(request, database, one_document_viewed))
 
 
 def verify(ws: Workspace) -> tuple[int, dict[str, object]]:
