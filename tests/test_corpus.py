@@ -48,6 +48,8 @@ needs_patients = pytest.mark.skipif(
     not default_patients_csv().is_file(), reason="Synthea patients CSV missing"
 )
 
+pytestmark = pytest.mark.bench  # the evaluation corpus generator (bench/corpus): run by CI after `make test`
+
 
 def _tool(name: str) -> str:
     path = shutil.which(name)

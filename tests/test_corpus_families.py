@@ -53,6 +53,8 @@ needs_patients = pytest.mark.skipif(
     not default_patients_csv().is_file(), reason="Synthea patients CSV missing"
 )
 
+pytestmark = pytest.mark.bench  # the evaluation corpus generator (bench/corpus): run by CI after `make test`
+
 
 def test_the_split_is_fixed_disjoint_and_covers_every_family() -> None:
     assert HALF_OF == EXPECTED_HALVES

@@ -33,6 +33,8 @@ PATIENT = PrintedIdentity(
     city_line="QUINCY, MA 02169",
 )
 
+pytestmark = pytest.mark.bench  # the evaluation corpus generator (bench/corpus): run by CI after `make test`
+
 
 def _spec(family: str) -> DocumentSpec:
     fam = FAMILIES[family]

@@ -19,7 +19,10 @@ from bench.corpus.identities import nicknames_for
 from bench.corpus.restyle import name_parts
 from bench.corpus.unlisted import unlisted_person
 
-pytestmark = pytest.mark.skipif(not default_patients_csv().is_file(), reason="Synthea patients CSV missing")
+pytestmark = [
+    pytest.mark.skipif(not default_patients_csv().is_file(), reason="Synthea patients CSV missing"),
+    pytest.mark.bench,  # the evaluation corpus generator (bench/corpus): run by CI after `make test`
+]
 VARIANT_KINDS = {
     "variant_doubled_letter",
     "variant_dropped_letter",
