@@ -129,6 +129,7 @@ class Snapshots:
             if server is not None:
                 server.clone_database(name + "_built", name)
             return root
+        shutil.rmtree(root, ignore_errors=True)  # a build that failed (its test failed) is built again
         root.mkdir(parents=True)
         url = None
         if server is not None:
