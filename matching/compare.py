@@ -80,6 +80,8 @@ def _one_way(printed: str, listed: str) -> bool:
     prints a capital L only where the listed name has an L ("KEEILNG" is Keeling's I and L swapped, no
     misreading of it), and any other holds no more capital L's than the listed name holds L's. (E and F
     go both ways: a scan read a printed RUNOLFSSON as "RUNOLESSON" at confidence 91.)"""
+    if printed.isascii() and "L" not in printed:
+        return True  # most printings: no capital L to weigh (asked for every candidate's every name)
     shown, names = [ch for ch in strip_accents(printed) if ch.isalnum()], squash(listed)
     if len(shown) == len(names):
         return all(ch != "L" or letter == "L" for ch, letter in zip(shown, names, strict=True))

@@ -121,6 +121,7 @@ class PatientIndex:
         self._by_name: dict[tuple[str, str], list[int]] = defaultdict(list)
         self._by_full_name: dict[str, list[int]] = defaultdict(list)
         self._surnames: set[str] = set()
+        self._first_names: set[str] = set()  # every first name key (first_keys) of the list
         self._spelt: set[str] = set()  # every surname as listed (squashed)
         self._letter_out: dict[str, list[str]] = defaultdict(list)  # a surname less one letter -> surnames
         self._surname_keys: list[frozenset[str]] = []  # each record's surname keys (shared, not copied)
@@ -141,6 +142,7 @@ class PatientIndex:
         self._add_spelling(squash(record.last_name))
         lasts, firsts = surname_keys(record.last_name), first_keys(record.first_name)
         self._surnames |= lasts
+        self._first_names |= firsts
         self._surname_keys.append(lasts)
         for last in lasts:
             for first in firsts:
@@ -176,8 +178,8 @@ class PatientIndex:
         "ANDERSSON, EDUARDO"), or is theirs with one letter wrong (another letter, one added or dropped,
         two side by side swapped: "KEELIHG, GALEN"). A phonetic block too big to read is not read."""
         keys = first_keys(first)
-        if not keys:
-            return set()
+        if keys.isdisjoint(self._first_names):
+            return set()  # no listed patient has this first name (most words beside a word are no name)
         block = self._by_name.get((_phonetic(squash(surname)), squash(first)[:1]), _EMPTY)
         found = set() if len(block) > SOUNDING_BLOCK else set(block)
         found = {p for p in found if not keys.isdisjoint(first_keys(self.records[p].first_name))}

@@ -97,6 +97,7 @@ class PageWords:
     roles: dict[tuple[int, int, int], Role] = field(default_factory=dict)  # (cell, words) -> its label's role
     row_runs: dict[tuple[int, int], tuple[Run, ...]] = field(default_factory=dict)  # glyphs.date_runs
     variant_days: frozenset[dt.date] | None = None  # the dates and their slips, when first needed
+    birth_roles: dict[DateSeen, Role | None] = field(default_factory=dict)  # birth_date_role, as asked
 
 
 def read_words(cells: Sequence[Cell], *, reference_date: dt.date) -> PageWords:
@@ -358,7 +359,13 @@ def birth_date_role(words: PageWords, seen: DateSeen) -> Role | None:
     """Whose birth date `seen` is, by its birth-date label (`birth_date_label`): the label's own words
     first ("Cardholder DOB", "INSURED'S DATE OF BIRTH", "Member DOB" where the page has a field for the
     patient), then the labels over it up to its section band ("GUARANTOR" over "DOB"). None when no
-    birth-date label stands by it."""
+    birth-date label stands by it. Asked per date and per candidate patient: answered once per date."""
+    if seen not in words.birth_roles:
+        words.birth_roles[seen] = _birth_date_role(words, seen)
+    return words.birth_roles[seen]
+
+
+def _birth_date_role(words: PageWords, seen: DateSeen) -> Role | None:
     label = birth_date_label(words, seen)
     if label is None:
         return None
