@@ -40,8 +40,8 @@ class PgServer:
 
     def clone_database(self, template: str, name: str) -> str:
         """A new database copied from `template` (which nobody may be connected to); its URL."""
+        self.drop_database(name)
         with psycopg.connect(self.url(driver="postgresql"), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
         return self.url(name)
 
