@@ -14,6 +14,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import functools
+import itertools
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 
@@ -27,7 +28,7 @@ from chartfile.records import IdentityCandidate, PatientRecord
 MAX_BLOCK = 5_000  # a block bigger than this (a very common name, no DOB) is cut, never scanned whole
 WEAK_KEPT = 40  # a name or birth date alone: the patients most like the printed name, no more
 SOUNDING_BLOCK = 500  # a phonetic surname and initial shared by more patients than this is not read
-NAME_BLOCK_KEPT = 6  # of many patients with one name, those a date or number also points to, and this many
+NAME_BLOCK_KEPT = 6  # of many patients with one name and nothing else printed to tell them apart, this many
 _MIN_MISSPELT = 5  # a surname this long or longer is looked up with a letter wrong (LEE and LI are too alike)
 _EMPTY: tuple[int, ...] = ()
 # Reading a name-block patient's birth date costs about as much as five set probes of a birth-date block
@@ -217,16 +218,20 @@ class PatientIndex:
     def with_phone(self, ten_digits: str) -> Sequence[int]:
         return self._by_phone.get(ten_digits, _EMPTY)
 
-    def narrowed(self, positions: set[int], days: Collection[dt.date], mrns: Collection[str]) -> set[int]:
-        """Many patients with one name (a million-patient list has hundreds of John Smiths), cut to those
-        a printed birth date (or a slip of it) or MRN also points to, and a few more: the others agree
-        on the name alone, so they are review candidates at most and never a filed patient's rival."""
-        if len(positions) <= NAME_BLOCK_KEPT:
-            return positions
+    def pointed(self, positions: set[int], days: Collection[dt.date], mrns: Collection[str]) -> set[int]:
+        """Of patients sharing one name, those a printed birth date (or a slip of it) or MRN points to."""
         records = self.records
         kept = {p for p in positions if records[p].dob in days}
-        kept |= {p for key in mrns for p in self._by_mrn.get(key, _EMPTY) if p in positions}
-        return kept | set(sorted(positions)[:NAME_BLOCK_KEPT])
+        return kept | {p for key in mrns for p in self._by_mrn.get(key, _EMPTY) if p in positions}
+
+    def narrowed(self, positions: set[int], days: Collection[dt.date], mrns: Collection[str]) -> set[int]:
+        """Many patients with one name (a million-patient list has hundreds of John Smiths), cut to those
+        a printed birth date or MRN also points to (`pointed`). Only when none is, a few of them are kept
+        as review candidates: the name is all the document gives. Beside a pointed one, the others agree
+        on the name alone: never a filed patient's rival, and no help to a clerk."""
+        if len(positions) <= NAME_BLOCK_KEPT:
+            return positions
+        return self.pointed(positions, days, mrns) or set(sorted(positions)[:NAME_BLOCK_KEPT])
 
     def candidates(self, identity: IdentityCandidate) -> set[int]:
         """Patients sharing a block with a labelled identity, cheapest evidence first: where two fields
@@ -246,8 +251,7 @@ class PatientIndex:
         if len(names) * _WALK_COST < sum(len(b) for b in born):  # walk the cheaper side
             found |= {p for p in names if self.records[p].dob in days}
         else:
-            for block in born:
-                found |= names.intersection(block)
+            found |= names.intersection(itertools.chain.from_iterable(born))
         if identity.last_name:
             keys = surname_keys(identity.last_name) | surname_keys(identity.first_name or "")
             near = (p for day in near_dob_variants(identity.dob) for p in self.born_on(day))

@@ -1,7 +1,8 @@
 """The identity search: which listed patients a document mentions, found from its words, not its labels.
 
 The master list is the dictionary. Each door opens on a few patients, found by keys the page prints:
-- a listed surname with a first name beside it (as printed, OCR-folded, a nickname);
+- a listed surname with a first name beside it (as printed, OCR-folded, a nickname); of a name many
+  patients share, those a printed date or number points to;
 - a birth date (also day/month swapped, a century off) whose patient's surname is on the page, or (for a
   date labelled as a birth date) a word on its page that reads like that surname;
 - an MRN-shaped number or a phone number, when the patient's surname or birth date is also printed (a
@@ -67,7 +68,10 @@ def _anchors(words: PageWords, index: PatientIndex) -> Iterator[tuple[int, Ancho
 
 
 def _by_name(words: PageWords, index: PatientIndex) -> Iterator[tuple[int, Anchor]]:
-    """A listed surname with a listed first name for it beside it (either order, or a column over)."""
+    """A listed surname with a listed first name for it beside it (either order, or a column over). A
+    name more than NAME_BLOCK_KEPT patients share opens only those a printed date or number points to:
+    a few of many namesakes, chosen by nothing on the page, would be no ranking (a labelled patient
+    field printing the name alone still shows a few: `PatientIndex.narrowed`)."""
     for cell, tokens in words.by_cell.items():
         for i in range(len(tokens)):
             for width in range(1, _MAX_SURNAME_WORDS + 1):
@@ -83,7 +87,7 @@ def _by_name(words: PageWords, index: PatientIndex) -> Iterator[tuple[int, Ancho
                 for first, middle in _first_name_slots(words, cell, i, width):
                     named = _named(index, keys, first.text)
                     if len(named) > NAME_BLOCK_KEPT:
-                        named = index.narrowed(named, _printed_days(words), _printed_mrns(words))
+                        named = index.pointed(named, _printed_days(words), _printed_mrns(words))
                     for position in named:
                         yield position, Anchor(cell, surname, first, middle)
 
@@ -98,7 +102,7 @@ def _misspelt(words: PageWords, index: PatientIndex, cell: int, i: int) -> Itera
     for first, middle in _first_name_slots(words, cell, i, 1):
         named = index.misspelt(token.key, first.key)
         if len(named) > NAME_BLOCK_KEPT:
-            named = index.narrowed(named, _printed_days(words), _printed_mrns(words))
+            named = index.pointed(named, _printed_days(words), _printed_mrns(words))
         for position in named:
             yield position, Anchor(cell, (token,), first, middle)
 

@@ -644,6 +644,43 @@ def test_an_agreeing_phone_is_an_identifier_and_a_name_with_a_phone_alone_is_not
     assert decided(document(name_and_phone))[:2] == (Status.REVIEW, None)
 
 
+def namesakes(last: str, first: str, count: int, *, born: D) -> list[PatientRecord]:
+    """`count` listed patients sharing one name, born 11 years apart from `born` on (no year a one-digit
+    slip of another's)."""
+    return [
+        PatientRecord(f"30000{i:02d}", last, first, "", born.replace(year=born.year + 11 * i))
+        for i in range(count)
+    ]
+
+
+def test_a_providers_name_shared_by_many_listed_patients_brings_none_of_them_as_candidates() -> None:
+    """A million-patient list has hundreds of each common name. A physician's name, with no birth date
+    or MRN of any of them printed, points to none: a few of them picked by list order would be no
+    ranking for the clerk, and each costs a scoring."""
+    index = PatientIndex.from_records([*PATIENTS, *namesakes("Castellanos", "Ruben", 10, born=D(1940, 3, 3))])
+    decision = decide(extract(document(REQUISITION), reference_date=RECEIVED), index, SETTINGS)
+    assert (decision.status, decision.patient_mrn) == (Status.FILED, "1000002")
+    assert not [c.mrn for c in decision.candidates if c.mrn.startswith("30000")]
+
+
+def test_of_many_namesakes_the_one_the_printed_birth_date_points_to_is_the_only_candidate() -> None:
+    sakes = namesakes("Quintero", "Lucia", 10, born=D(1920, 8, 19))
+    index = PatientIndex.from_records([*PATIENTS, *sakes])
+    page = "PROGRESS NOTE\nPatient: Quintero, Lucia   DOB: 08/19/1964\nSeen today.\n"
+    decision = decide(extract(document(page), reference_date=RECEIVED), index, SETTINGS)
+    assert (decision.status, decision.patient_mrn) == (Status.FILED, sakes[4].mrn)
+    assert [c.mrn for c in decision.candidates] == [sakes[4].mrn]
+
+
+def test_many_namesakes_and_nothing_else_printed_leave_a_few_for_the_clerk() -> None:
+    index = PatientIndex.from_records([*PATIENTS, *namesakes("Quintero", "Lucia", 10, born=D(1920, 8, 19))])
+    page = "PROGRESS NOTE\nPatient: Quintero, Lucia\nSeen today.\n"
+    decision = decide(extract(document(page), reference_date=RECEIVED), index, SETTINGS)
+    assert (decision.status, decision.patient_mrn) == (Status.REVIEW, None)
+    shown = [c.mrn for c in decision.candidates]
+    assert len(shown) >= 3 and all(mrn.startswith("30000") for mrn in shown)
+
+
 def test_a_page_mentioning_nobody_listed_is_unmatched() -> None:
     page = "Patient: Zebulon Quartermaine   DOB: 02/29/1988\nMRN: 88812345\n"
     assert decided(document(page))[:2] == (Status.UNMATCHED, None)
