@@ -171,6 +171,18 @@ class MatchWeights(_Section):
     address_else: float = -1.0
     label_patient: float = 1.0  # a label says the name is the patient's
 
+    @model_validator(mode="after")
+    def _exact_is_strongest(self) -> MatchWeights:
+        """A name read exactly weighs at least as much as any other reading of it (the scorer relies on
+        it: a surname and first name both read exactly are not also tried in the other order)."""
+        levels = self.model_dump()
+        for field in ("surname", "first"):
+            exact = levels[f"{field}_exact"]
+            heavier = [k for k, v in levels.items() if k.startswith(f"{field}_") and v > exact]
+            if heavier:
+                raise ValueError(f"matching.weights.{heavier[0]} must not be above {field}_exact")
+        return self
+
 
 class MatchingSettings(_Section):
     auto_file_min_score: Probability = 0.995

@@ -63,15 +63,17 @@ def score(
         compare_surname(identity.last_name, patient.last_name, w),
         compare_first(identity.first_name, patient.first_name, w),
     )
-    crossed = (
-        compare_surname(identity.first_name, patient.last_name, w),
-        compare_first(identity.last_name, patient.first_name, w),
-    )
     names: tuple[FieldScore, ...] = straight
-    if sum(f.weight for f in crossed) - _SWAP_PENALTY > sum(f.weight for f in straight):
-        names = tuple(
-            FieldScore(f.field, f.level, f.weight - _SWAP_PENALTY / 2, "name order swapped") for f in crossed
+    if straight[0].level != "exact" or straight[1].level != "exact":  # else no crossing can do better
+        crossed = (
+            compare_surname(identity.first_name, patient.last_name, w),
+            compare_first(identity.last_name, patient.first_name, w),
         )
+        if sum(f.weight for f in crossed) - _SWAP_PENALTY > sum(f.weight for f in straight):
+            names = tuple(
+                FieldScore(f.field, f.level, f.weight - _SWAP_PENALTY / 2, "name order swapped")
+                for f in crossed
+            )
     middle = compare_middle(identity.middle_name, patient.middle_name, w)
     if names is straight and names[1].level not in ("exact", "nickname"):
         joined = joined_middle(

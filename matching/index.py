@@ -15,8 +15,10 @@ import calendar
 import datetime as dt
 import functools
 import itertools
+from array import array
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
+from typing import TypeAlias
 
 import jellyfish
 from rapidfuzz import fuzz, process
@@ -31,10 +33,15 @@ SOUNDING_BLOCK = 500  # a phonetic surname and initial shared by more patients t
 NAME_BLOCK_KEPT = 6  # of many patients with one name and nothing else printed to tell them apart, this many
 _MIN_MISSPELT = 5  # a surname this long or longer is looked up with a letter wrong (LEE and LI are too alike)
 _EMPTY: tuple[int, ...] = ()
+Block: TypeAlias = "array[int]"  # positions, packed: 4 bytes each, no int object to reach per position
 # Reading a name-block patient's birth date costs about as much as five set probes of a birth-date block
 # (80 ns against 14 ns here; the probes run in C): a name block is walked only when it is that much smaller.
 _WALK_COST = 5
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _block() -> Block:
+    return array("i")
 
 
 def _phonetic(name: str) -> str:
@@ -50,6 +57,11 @@ def surname_keys(last: str) -> frozenset[str]:
         if plain:
             keys |= {plain, ocr_fold(plain)}
     return frozenset(keys)
+
+
+@functools.lru_cache(maxsize=262_144)
+def _spelling(last: str) -> str:
+    return squash(last)  # cached: one string per distinct surname, however many patients share it
 
 
 @functools.lru_cache(maxsize=262_144)
@@ -116,16 +128,17 @@ class PatientIndex:
 
     def __init__(self, records: list[PatientRecord]) -> None:
         self.records = records
-        self._by_mrn: dict[str, list[int]] = defaultdict(list)
-        self._by_dob: dict[dt.date, list[int]] = defaultdict(list)
-        self._by_phone: dict[str, list[int]] = defaultdict(list)
-        self._by_name: dict[tuple[str, str], list[int]] = defaultdict(list)
-        self._by_full_name: dict[str, list[int]] = defaultdict(list)
+        self._by_mrn: dict[str, Block] = defaultdict(_block)
+        self._by_dob: dict[dt.date, Block] = defaultdict(_block)
+        self._by_phone: dict[str, Block] = defaultdict(_block)
+        self._by_name: dict[tuple[str, str], Block] = defaultdict(_block)
+        self._by_full_name: dict[str, Block] = defaultdict(_block)
         self._surnames: set[str] = set()
         self._first_names: set[str] = set()  # every first name key (first_keys) of the list
         self._spelt: set[str] = set()  # every surname as listed (squashed)
         self._letter_out: dict[str, list[str]] = defaultdict(list)  # a surname less one letter -> surnames
         self._surname_keys: list[frozenset[str]] = []  # each record's surname keys (shared, not copied)
+        self._spellings: list[str] = []  # each record's surname, squashed (shared, not copied)
         self._mrn_shapes: set[tuple[int, bool]] = set()
         for position, record in enumerate(records):
             self._add(position, record)
@@ -140,8 +153,10 @@ class PatientIndex:
             self._by_phone[phone].append(position)
         for key in _name_keys(record.last_name, record.first_name):
             self._by_name[key].append(position)
-        self._add_spelling(squash(record.last_name))
         lasts, firsts = surname_keys(record.last_name), first_keys(record.first_name)
+        spelt = _spelling(record.last_name)
+        self._add_spelling(spelt)
+        self._spellings.append(spelt)
         self._surnames |= lasts
         self._first_names |= firsts
         self._surname_keys.append(lasts)
@@ -198,6 +213,10 @@ class PatientIndex:
         near = {s for form in (printed, *forms) for s in self._letter_out.get(form, ())}
         near |= forms & self._spelt
         return {s for s in near if s != printed and OSA.distance(s, printed, score_cutoff=1) <= 1}
+
+    def spelling_of(self, position: int) -> str:
+        """A listed patient's surname, squashed, kept from the build."""
+        return self._spellings[position]
 
     def surname_keys_of(self, position: int) -> frozenset[str]:
         """surname_keys() of a listed patient, kept from the build (no call per look-up)."""

@@ -231,9 +231,8 @@ def _read_like(
     alike, the one beside the patient's first name wins, then the nearest to `cell`."""
     if not positions or not near:
         return
-    records = [index.records[p] for p in positions]
     scores = process.cdist(
-        [squash(r.last_name) for r in records],
+        [index.spelling_of(p) for p in positions],
         [t.key for t in near],
         scorer=JaroWinkler.similarity,
         score_cutoff=_FUZZY_SURNAME,
@@ -242,7 +241,7 @@ def _read_like(
     for row, column in zip(*scores.nonzero(), strict=True):  # one pass over the few hits, not per row
         alike.setdefault(int(row), []).append(near[column])
     for row, tokens in alike.items():
-        firsts = first_keys(records[row].first_name)
+        firsts = first_keys(index.records[positions[row]].first_name)
         token = min(tokens, key=lambda t: (not _beside(words, t, firsts), _distance(words, t.cell, cell)))
         yield positions[row], Anchor(token.cell, (token,), None, None)
 

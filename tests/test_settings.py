@@ -34,6 +34,11 @@ def test_default_config_is_valid_and_relative_paths_resolve_against_its_folder(t
             "matching:\n  weights:\n    dob_exakt: 3\n", "matching.weights.dob_exakt", id="misspelt-weight"
         ),
         pytest.param(
+            "matching:\n  weights:\n    surname_close: 9\n",
+            "matching.weights.surname_close must not be above surname_exact",
+            id="name-reading-above-exact",
+        ),
+        pytest.param(
             "matching:\n  auto_file_min_score: 0.1\n  review_min_score: 0.5\n",
             "matching",
             id="thresholds-inverted",
