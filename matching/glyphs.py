@@ -24,6 +24,7 @@ from chartfile.matching.dates import OCR_DIGIT_PAIRS
 
 _AS_DIGIT = str.maketrans("oOQDiIl!zZsSbGBgq", "00001111225566899")  # letters OCR reads for digits
 _BOX_EDGE = frozenset("1iIl!|[")  # a box's left rule, read as a glyph before the digits ("102")
+_RIGHT_EDGE = frozenset("1iIl!|]?")  # its right rule, read as a glyph after them ("011", "2012?")
 _GROUP = r"(?=[A-Za-z?]{0,3}[0-9])[0-9A-Za-z?]{1,5}"  # at least one digit: words are not date groups
 _SEP = r"[ |/\[\]{}()!,.\-_;:'\"“”‘’]{1,7}"
 _RUN = re.compile(rf"(?=(?<![0-9A-Za-z?])({_GROUP}){_SEP}({_GROUP}){_SEP}({_GROUP})(?![0-9A-Za-z?]))")
@@ -98,8 +99,11 @@ def runs_read_as(runs: tuple[Run, ...], birth_date: dt.date) -> bool:
 
 
 def _edged(group: str) -> str:
-    """A group of three digits led by a 1, the box's left rule, as its last two ("103" -> "03")."""
-    return group[1:] if len(group) == 3 and group[0] in _BOX_EDGE else group
+    """A group of three digits led by a 1, the box's left rule, as its last two ("103" -> "03"); one
+    that a rule cannot lead, ended by a 1 (the right rule), as its first two ("011" -> "01")."""
+    if len(group) != 3:
+        return group
+    return group[1:] if group[0] in _BOX_EDGE else group[:-1] if group[-1] in _RIGHT_EDGE else group
 
 
 def _rule_read(run: Run, targets: tuple[str, str], years: tuple[str, str]) -> bool:
@@ -146,6 +150,8 @@ def _group(printed: str, digits: str) -> tuple[int, int] | None:
     tries = [printed]
     if len(printed) > len(digits) and printed[0] in _BOX_EDGE:
         tries.append(printed[1:])
+    elif len(printed) > len(digits) and printed[-1] in _RIGHT_EDGE:
+        tries.append(printed[:-1])  # a rule after the digits, where none can stand before them
     for glyphs in tries:
         mapped = glyphs.translate(_AS_DIGIT)
         pattern = "".join(ch if ch.isdigit() else r"\d{1,2}" for ch in mapped)
