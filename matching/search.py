@@ -39,8 +39,6 @@ _MAX_SURNAME_WORDS = 3  # "DE LA CRUZ": a surname printed as up to three words
 _MIN_SOUNDING = 4  # a word sounding like a surname opens a window only with this many letters
 _MIN_GLUED_PART = 3  # a first name or surname glued to the other has at least this many letters
 _MIN_GLUED = 3  # a first name with a glued initial has at least this many letters before it
-_HEAD = [slice(None, cut) for cut in range(64)]  # a glued word cut in two: its first letters
-_TAIL = [slice(cut, None) for cut in range(64)]  # and the rest
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +114,8 @@ def _glued_name(token: Token, index: PatientIndex) -> Iterator[tuple[int, Anchor
     if len(key) < 2 * _MIN_GLUED_PART or len(text) != len(key) or not text.isalpha():
         return  # letters only: the key is the text in capitals, cut where the text is
     for cut in range(_MIN_GLUED_PART, len(key) - _MIN_GLUED_PART + 1):
-        for last, first in ((_TAIL[cut], _HEAD[cut]), (_HEAD[cut], _TAIL[cut])):
+        head, tail = slice(None, cut), slice(cut, None)
+        for last, first in ((tail, head), (head, tail)):
             if not index.is_surname(key[last]):
                 continue
             for position in index.named(key[last], key[first]):

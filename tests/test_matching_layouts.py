@@ -681,6 +681,13 @@ def test_many_namesakes_and_nothing_else_printed_leave_a_few_for_the_clerk() -> 
     assert len(shown) >= 3 and all(mrn.startswith("30000") for mrn in shown)
 
 
+def test_a_word_of_eighty_letters_is_read_as_no_glued_name() -> None:
+    """OCR runs letters together (a rule, a signature scrawl): a very long word is cut in two at every
+    place a glued name could be, without end of list."""
+    page = f"PROGRESS NOTE\nPatient: Harold Whitfield   DOB: 03/04/1957\n{'MMNWMNW' * 12}\n"
+    assert decided(document(page))[:2] == (Status.FILED, "1000001")
+
+
 def test_a_page_mentioning_nobody_listed_is_unmatched() -> None:
     page = "Patient: Zebulon Quartermaine   DOB: 02/29/1988\nMRN: 88812345\n"
     assert decided(document(page))[:2] == (Status.UNMATCHED, None)
