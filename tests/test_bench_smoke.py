@@ -70,6 +70,30 @@ def test_match_speed_prints_one_row_per_size_and_variation() -> None:
     assert all(float(r["p50_ms"]) > 0 for r in by_variation)
 
 
+def test_match_paired_times_both_codes_on_the_same_documents_and_compares_their_verdicts() -> None:
+    stdout = run_bench("match_paired", "--against", "HEAD", "--size", "2000", "--docs", "30", "--rounds", "2")
+    (rows,) = tables(stdout, "round")
+    assert [row["round"] for row in rows] == ["1", "2"]
+    for row in rows:
+        assert 0 < float(row["this_p50"]) <= float(row["this_p99"])
+        assert 0 < float(row["that_p50"]) <= float(row["that_p99"])
+        assert float(row["ratio"]) > 0
+        assert row["verdicts_differ"] == "0", "HEAD's matcher decided a document differently from itself"
+
+
+def test_match_paired_names_a_commit_git_cannot_find() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.match_paired", "--against", "no-such-commit", "--size", "100"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "no-such-commit" in done.stderr and "name a commit of this repository" in done.stderr
+
+
 def test_match_speed_rejects_a_bad_size_list() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "bench.match_speed", "--sizes", "10k"],
