@@ -81,30 +81,27 @@ def test_match_paired_times_both_codes_on_the_same_documents_and_compares_their_
         assert row["verdicts_differ"] == "0", "HEAD's matcher decided a document differently from itself"
 
 
-def test_match_paired_names_a_commit_git_cannot_find() -> None:
+def refused(module: str, *args: str) -> str:
+    """`python -m bench.MODULE ARGS...`, which must refuse its arguments (exit 2); its stderr."""
     done = subprocess.run(
-        [sys.executable, "-m", "bench.match_paired", "--against", "no-such-commit", "--size", "100"],
+        [sys.executable, "-m", f"bench.{module}", *args],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
-    assert done.returncode == 2
-    assert "no-such-commit" in done.stderr and "name a commit of this repository" in done.stderr
+    assert done.returncode == 2, f"bench.{module} exited {done.returncode}, not 2"
+    return done.stderr
+
+
+def test_match_paired_names_a_commit_git_cannot_find() -> None:
+    stderr = refused("match_paired", "--against", "no-such-commit", "--size", "100")
+    assert "no-such-commit" in stderr and "name a commit of this repository" in stderr
 
 
 def test_match_speed_rejects_a_bad_size_list() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.match_speed", "--sizes", "10k"],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 2
-    assert "not a comma-separated list of integers" in done.stderr
+    assert "not a comma-separated list of integers" in refused("match_speed", "--sizes", "10k")
 
 
 def test_linkage_on_fake1000_prints_chartfile_beside_ecm() -> None:
