@@ -93,12 +93,19 @@ def one_round(ours: Worker, theirs: Worker, docs: int) -> tuple[list[float], lis
     """Every document decided by both codes, the first alternating; (our ms, their ms, verdicts differing)."""
     mine, other, differ = [], [], 0
     for i in range(docs):
-        order = (ours, theirs) if i % 2 == 0 else (theirs, ours)
-        answers = {worker.label: worker.ask(str(i)) for worker in order}
-        mine.append(answers[ours.label]["ms"])
-        other.append(answers[theirs.label]["ms"])
-        differ += answers[ours.label]["verdict"] != answers[theirs.label]["verdict"]
+        first, second = (ours, theirs) if i % 2 == 0 else (theirs, ours)
+        answered = first.ask(str(i)), second.ask(str(i))
+        our, their = answered if first is ours else answered[::-1]
+        mine.append(our["ms"])
+        other.append(their["ms"])
+        differ += our["verdict"] != their["verdict"]
     return mine, other, differ
+
+
+def row(number: int, mine: list[float], other: list[float], differ: int) -> str:
+    ratio = statistics.median(a / b for a, b in zip(mine, other, strict=True))
+    timing = (statistics.median(mine), p99(mine), statistics.median(other), p99(other))
+    return f"{number:>5} " + " ".join(f"{v:>9.2f}" for v in timing) + f" {ratio:>6.2f} {differ:>15d}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -129,13 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{'ratio':>6} {'verdicts_differ':>15}"
             )
             for number in range(1, args.rounds + 1):
-                mine, other, differ = one_round(ours, theirs, args.docs)
-                ratio = statistics.median(a / b for a, b in zip(mine, other, strict=True))
-                print(
-                    f"{number:>5} {statistics.median(mine):>9.2f} {p99(mine):>9.2f} "
-                    f"{statistics.median(other):>9.2f} {p99(other):>9.2f} {ratio:>6.2f} {differ:>15d}",
-                    flush=True,
-                )
+                print(row(number, *one_round(ours, theirs, args.docs)), flush=True)
         finally:
             for worker in (ours, theirs):
                 worker.close()
