@@ -23,7 +23,7 @@ from chartfile.matching.dates import (
 )
 from chartfile.matching.glyphs import Run
 from chartfile.matching.labels import DOB_LABEL, MRN_WORD
-from chartfile.matching.layout import below, is_caption
+from chartfile.matching.layout import below, is_caption, split_below
 from chartfile.matching.normalize import digits_only, mrn_key, normalize_mrn, ocr_fold, squash
 from chartfile.matching.roles import label_role, patient_field_pages, role_in
 from chartfile.records import Cell, Role
@@ -394,12 +394,19 @@ def birth_date_label(words: PageWords, seen: DateSeen) -> str | None:
             return label
     for caption in words.cells:
         near = caption.page == cell.page and 0 < cell.row - caption.row <= 2
-        if near and _is_birth_date_caption(caption.text) and below(caption, words.cells) == cell:
+        if near and _is_birth_date_caption(caption.text) and _under(caption, cell, words.cells):
             return caption.text
     if not seen.labelled or not _alone(cell, seen):
         return None
     above = [d for d in words.dates if d.labelled and _column_above(words.cells[d.cell], cell)]
     return birth_date_label(words, above[0]) if above else None  # a table's next row: its column's
+
+
+def _under(caption: Cell, cell: Cell, cells: Sequence[Cell]) -> bool:
+    """Is `cell` the value under `caption`, or one of the values under it when OCR ran two fields'
+    captions into one cell ("3. PATIENT'S BIRTH DATE MM DD YY SEX 4. INSURED'S NAME" over a date and a
+    name: the name overlaps it most)?"""
+    return below(caption, cells) == cell or cell in split_below(caption, cells)
 
 
 def _is_birth_date_caption(text: str) -> bool:

@@ -688,6 +688,39 @@ def test_a_word_of_eighty_letters_is_read_as_no_glued_name() -> None:
     assert decided(document(page))[:2] == (Status.FILED, "1000001")
 
 
+MERGED_CAPTIONS = """\
+HEALTH INSURANCE CLAIM FORM
+1a. INSURED'S I.D. NUMBER    PATIENT ACCOUNT NO.
+XJH883310021                 MRN 1000001
+2. PATIENT'S NAME (Last Name, First Name, Middle Initial)    {caption}
+WHITFIELD, HAROLD J                                          {dob}    M    WHITFIELD, MARGARET
+"""
+RUN_TOGETHER = "3. PATIENT'S BIRTH DATE MM DD YY SEX 4. INSURED'S NAME (Last Name, First Name)"
+
+
+@pytest.mark.parametrize(
+    ("caption", "dob", "verdict"),
+    [
+        pytest.param(RUN_TOGETHER, "07 | 31 | 2001", (Status.REVIEW, None), id="run-together-another-dob"),
+        pytest.param(RUN_TOGETHER, "03 | 04 | 1957", (Status.FILED, "1000001"), id="run-together-his-dob"),
+        pytest.param(
+            "3. PATIENT'S BIRTH DATE MM DD YY    SEX    4. INSURED'S NAME (Last Name, First Name)",
+            "07 | 31 | 2001",
+            (Status.REVIEW, None),
+            id="apart-another-dob",
+        ),
+    ],
+)
+def test_a_birth_date_under_captions_ocr_ran_together_still_counts_against_the_named_patient(
+    caption: str, dob: str, verdict: tuple[Status, str | None]
+) -> None:
+    """OCR ran a claim form's birth-date caption and the insured's name caption into one cell; the cell
+    under it that overlaps it most is the insured's name. The birth date under its own words is still
+    the patient's: one that is not Harold's keeps the name and MRN that agree from filing."""
+    page = MERGED_CAPTIONS.format(caption=caption, dob=dob)
+    assert decided(document(page, source="text"))[:2] == verdict
+
+
 def test_a_page_mentioning_nobody_listed_is_unmatched() -> None:
     page = "Patient: Zebulon Quartermaine   DOB: 02/29/1988\nMRN: 88812345\n"
     assert decided(document(page))[:2] == (Status.UNMATCHED, None)
