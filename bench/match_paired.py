@@ -31,8 +31,8 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 WORKER = Path(__file__).with_name("paired_worker.py")  # copied into the other commit's tree too
 
 
-def unpack(commit: str, into: Path) -> Path:
-    """`commit`'s tree as `into/chartfile` (with `into/shared` pointing at the data); `into`, for a path."""
+def unpack(commit: str, into: Path) -> None:
+    """`commit`'s tree as `into/chartfile`, with `into/shared` pointing at the data."""
     archive = into / "tree.tar"
     with archive.open("wb") as out:
         subprocess.run(["git", "-C", str(REPO_ROOT), "archive", commit], stdout=out, check=True)
@@ -41,7 +41,6 @@ def unpack(commit: str, into: Path) -> Path:
     archive.unlink()
     (into / "shared").symlink_to(REPO_ROOT.parent / "shared")
     shutil.copy(WORKER, into / "chartfile" / "bench" / WORKER.name)  # the same worker, whatever the commit
-    return into
 
 
 class Worker:
@@ -119,8 +118,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if min(args.size, args.docs, args.rounds) < 1:
         parser.error("--size, --docs and --rounds must be positive")
     with tempfile.TemporaryDirectory(prefix="chartfile-paired-") as tmp:
+        other_tree = Path(tmp)
         try:
-            other_tree = unpack(args.against, Path(tmp))
+            unpack(args.against, other_tree)
         except subprocess.CalledProcessError:
             parser.error(
                 f"git cannot archive {args.against!r} in {REPO_ROOT}: name a commit of this repository"

@@ -184,10 +184,6 @@ class PatientIndex:
         """Is one of these (squashed) words a listed surname, or a part of one, as printed or OCR-folded?"""
         return not self._surnames.isdisjoint(keys)
 
-    def is_surname(self, key: str) -> bool:
-        """Is this (squashed) word a listed surname, or a part of one, as printed or OCR-folded?"""
-        return key in self._surnames
-
     def named(self, surname_key: str, first_key: str) -> Sequence[int]:
         """Patients with this surname (key) and first name (key)."""
         return self._by_full_name.get(f"{surname_key}|{first_key}", _EMPTY)

@@ -116,7 +116,7 @@ def _glued_name(token: Token, index: PatientIndex) -> Iterator[tuple[int, Anchor
     for cut in range(_MIN_GLUED_PART, len(key) - _MIN_GLUED_PART + 1):
         head, tail = slice(None, cut), slice(cut, None)
         for last, first in ((tail, head), (head, tail)):
-            if not index.is_surname(key[last]):
+            if not index.any_surname((key[last],)):
                 continue
             for position in index.named(key[last], key[first]):
                 surname = replace(token, text=text[last], key=key[last], fold=ocr_fold(key[last]))
