@@ -21,6 +21,7 @@ _OCR_NAME_FOLDS: tuple[tuple[str, str], ...] = (
     ("RN", "M"),
     ("CL", "D"),
     ("VV", "W"),
+    ("RI", "N"),  # an n whose arch OCR broke reads as "ri" ("HEGMARIN" for HEGMANN), as an m reads "rn"
     ("0", "O"),
     ("1", "I"),
     ("L", "I"),
@@ -94,7 +95,8 @@ def squash(name: str) -> str:
 
 @functools.lru_cache(maxsize=131_072)
 def ocr_fold(name: str) -> str:
-    """Map OCR-confusable letter groups to one form (rn->m, cl->d, vv->w, 0->O, 1/l->I, 5->S, 8->B, F->E)."""
+    """Map OCR-confusable letter groups to one form (rn->m, cl->d, vv->w, ri->n, 0->O, 1/l->I, 5->S, 8->B,
+    F->E)."""
     folded = squash(name)
     for source, target in _OCR_NAME_FOLDS:
         folded = folded.replace(source, target)

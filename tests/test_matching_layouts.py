@@ -191,6 +191,22 @@ def test_ocr_confusions_run_one_way(printed: str, verdict: tuple[Status, str | N
 
 
 @pytest.mark.parametrize(
+    ("page", "verdict"),
+    [
+        pytest.param("Adaeze OKORIKWO\nDOB: 11/23/1984", (Status.FILED, "1000002"), id="ri-for-an-n"),
+        pytest.param("Ruben CASTELLARIOS\nDOB: 02/14/1971", (Status.FILED, "1000005"), id="ri-for-the-n"),
+        pytest.param("Adaeze OKORKWO\nDOB: 11/23/1984", (Status.REVIEW, None), id="an-r-for-an-n"),
+        pytest.param("Adaeze OKOIKWO\nDOB: 11/23/1984", (Status.REVIEW, None), id="an-i-for-an-n"),
+    ],
+)
+def test_ri_read_for_an_n_is_an_ocr_confusion(page: str, verdict: tuple[Status, str | None]) -> None:
+    """OCR reads an n whose arch a fax broke as "ri" (as it reads an m as "rn"): OKORIKWO is Okonkwo, and
+    with the birth date agreeing the page files. One letter for the n is a spelling: review."""
+    assert decided(document(f"Patient Name: {page}\n", source="ocr"))[:2] == verdict
+    assert decided(document(f"Patient Name: {page}\n", source="text-layer"))[:2] == (Status.REVIEW, None)
+
+
+@pytest.mark.parametrize(
     ("printed", "verdict"),
     [
         pytest.param("ILNDQVIST", (Status.REVIEW, None), id="its-L-and-I-swapped"),
