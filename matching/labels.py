@@ -16,7 +16,9 @@ NAME_LABEL = re.compile(
     r"(?P<long>(?:patient|pat\.?|p[tl1]\.?)(?:['’]s)?\s*(?:full\s+)?(?:name|nm\.?))\b(?:\s*\([^)\n]{0,60}\))?"
     r"(?:\s*[:;#.\-]+[ \t]*|[ \t]{2,}|[ \t]*(?=\n|$))"
     # "Patient:", "Name:", "RE:" (OCR: "RF:"): only with a colon, or alone on the line as a heading
-    r"|(?P<short>patient" + _EXCEPT + r"|name|r[ef]|regarding)\b(?:[ \t]*[:;#]+[ \t]*|[ \t]*(?=\n|$))"
+    # "Name (Last, First):" as "Name:", a name-format aside before the colon
+    r"|(?P<short>patient" + _EXCEPT + r"|name|r[ef]|regarding)\b(?:[ \t]*\([^)\n]{0,40}\))?"
+    r"(?:[ \t]*[:;#]+[ \t]*|[ \t]*(?=\n|$))"
     r")(?P<value>[^\n]*)",
     re.IGNORECASE | re.MULTILINE,
 )

@@ -647,6 +647,25 @@ def test_a_dotted_abbreviation_is_a_caption_over_its_value() -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            "Name (Last, First)    Birthdate     Age\nROGAHN, GARY A        04/20/1975    49\n", id="header"
+        ),
+        pytest.param("Name (Last, First): ROGAHN, GARY A\nBirthdate: 04/20/1975\n", id="label-and-colon"),
+        pytest.param("Name (Last, First, MI):   ROGAHN, GARY A\nDOB: 04/20/1975\n", id="a-column-gap"),
+    ],
+)
+def test_a_name_label_with_a_format_hint_reads_the_name(text: str) -> None:
+    """ "Name (Last, First)" is "Name" with a hint of how to write it, as "PATIENT'S NAME (Last, First)"
+    is "Patient's Name": the name under it or after it is read with the birth date beside it."""
+    identities = extract(ocr_of(text), reference_date=RECEIVED).identities
+    assert ("ROGAHN", "GARY", dt.date(1975, 4, 20)) in [
+        (i.last_name, i.first_name, i.dob) for i in identities
+    ]
+
+
+@pytest.mark.parametrize(
     ("label", "role"),
     [
         pytest.param("2# INSUREIYS DATE OF BIRTH MM", Role.OTHER, id="insured-misread"),
