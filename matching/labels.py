@@ -8,6 +8,8 @@ import re
 _EXCEPT = (
     r"(?!\s*(?:id|#|no\b|number|account|acct|phone|address|signature|instructions|education|portal|care))"
 )
+# A hint of how to write a name, "(Last, First, MI)", not an aside saying whose it is ("(spouse)")
+NAME_FORMAT = r"\((?=[^()\n]{0,40}\b(?:last|first)\b)[^()\n]{0,40}\)"
 NAME_LABEL = re.compile(
     # "- Patient Name:", "2. Patient Name", "8 PATIENT NAME" (a form's item number)
     r"(?:^[ \t\-–—_.,'‘’`|•*]*|(?<=\s\s)|(?<=\t))(?:\d{1,2}[a-z]?(?:[.)]\s*|\s+))?(?:"
@@ -16,8 +18,8 @@ NAME_LABEL = re.compile(
     r"(?P<long>(?:patient|pat\.?|p[tl1]\.?)(?:['’]s)?\s*(?:full\s+)?(?:name|nm\.?))\b(?:\s*\([^)\n]{0,60}\))?"
     r"(?:\s*[:;#.\-]+[ \t]*|[ \t]{2,}|[ \t]*(?=\n|$))"
     # "Patient:", "Name:", "RE:" (OCR: "RF:"): only with a colon, or alone on the line as a heading
-    # "Name (Last, First):" as "Name:", a name-format aside before the colon
-    r"|(?P<short>patient" + _EXCEPT + r"|name|r[ef]|regarding)\b(?:[ \t]*\([^)\n]{0,40}\))?"
+    # "Name (Last, First):" as "Name:", a hint of how to write the name before the colon
+    r"|(?P<short>patient" + _EXCEPT + r"|name|r[ef]|regarding)\b(?:[ \t]*" + NAME_FORMAT + r")?"
     r"(?:[ \t]*[:;#]+[ \t]*|[ \t]*(?=\n|$))"
     r")(?P<value>[^\n]*)",
     re.IGNORECASE | re.MULTILINE,

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz
 
+from chartfile.matching.labels import NAME_FORMAT
 from chartfile.matching.layout import is_caption, split_below
 from chartfile.records import Cell, Role
 
@@ -35,9 +36,7 @@ PATIENT = re.compile(
 )
 _GENERIC = re.compile(r"\bname\b", re.IGNORECASE)  # "Name:" alone is the patient; "Insured's name" is not
 _ASIDE = re.compile(r"\([^()]{0,40}\)")  # "(if other than patient)", "(Last, First, MI)"
-_NAME_FORMAT = re.compile(
-    r"\((?=[^()]{0,40}\b(?:last|first)\b)[^()]{0,40}\)", re.IGNORECASE
-)  # "(First, MI, Last)"
+_NAME_FORMAT = re.compile(NAME_FORMAT, re.IGNORECASE)  # "(First, MI, Last)"
 # Role words no label of the patient's resembles, matched through OCR damage (not "provider", "physician":
 # "provided", "physical" are a letter or two away).
 _OTHER_STEMS = (

@@ -665,6 +665,13 @@ def test_a_name_label_with_a_format_hint_reads_the_name(text: str) -> None:
     ]
 
 
+def test_an_aside_saying_whose_name_it_is_makes_no_name_label() -> None:
+    """ "Name (Spouse):" is no hint of how to write a name: the name after it is not read as the patient's."""
+    text = "Name (Spouse): MARY ROE\nBirthdate: 04/20/1975\n"
+    identities = extract(ocr_of(text), reference_date=RECEIVED).identities
+    assert all(i.last_name is None for i in identities)
+
+
 @pytest.mark.parametrize(
     ("label", "role"),
     [
