@@ -251,17 +251,22 @@ def _one_swapped(month: str, day: str, year: str) -> Iterator[tuple[str, str, st
                 yield read[: cuts[0]], read[cuts[0] : cuts[1]], read[cuts[1] :]
 
 
-# Nine to eleven digits: a date whose two slashes OCR read as digits (or one lost); never six or eight,
-# which read as the compact forms claims print.
-_SLASHES_AS_DIGITS = re.compile(r"(?<![\d\-/.])\d{9,11}(?![\d\-/])")
+# Eight to eleven digits: a date whose two slashes OCR read as digits (or one lost); eight only where the
+# compact forms claims print read no date in them ("01721717" for 01/21/17, not "06211966"); never six.
+_SLASHES_AS_DIGITS = re.compile(r"(?<![\d\-/.])\d{8,11}(?![\d\-/])")
+_COMPACT_LENGTH = 8
 
 
 def slashes_read(text: str, *, reference_date: dt.date, kind: DateKind) -> tuple[FoundDate, ...]:
-    """Each run of nine to eleven digits that is one date whose slashes OCR misread ("032872005" for
-    03/28/2005: `misread_slashes`). For a labelled field only: elsewhere such a run is a number."""
+    """Each run of eight to eleven digits that is one date whose slashes OCR misread ("032872005" for
+    03/28/2005, "01721717" for 01/21/17: `misread_slashes`); eight digits that read as a compact date are
+    that date. For a labelled field only: elsewhere such a run is a number."""
     found = []
     for run in _SLASHES_AS_DIGITS.finditer(text):
-        value = misread_slashes(run.group(), reference_date=reference_date, kind=kind)
+        digits = run.group()
+        if len(digits) == _COMPACT_LENGTH and compact_dates(digits, reference_date=reference_date, kind=kind):
+            continue  # read as printed, MMDDYYYY or YYYYMMDD (`compact_dates`)
+        value = misread_slashes(digits, reference_date=reference_date, kind=kind)
         if value is not None:
             found.append(FoundDate(value, run.start(), run.end()))
     return tuple(found)

@@ -174,6 +174,14 @@ RECEIVED = dt.date(2026, 11, 2)
             id="ocr-read-a-birth-dates-slashes-as-a-digit-and-nothing",
         ),
         pytest.param(
+            "Patient: ROE, POLLY LOUISE\nD,0.B.: 01721717   Member #: 840273935",
+            "ROE",
+            "POLLY",
+            "2017-01-21",
+            None,
+            id="ocr-read-both-slashes-of-a-two-digit-year-birth-date-as-7",
+        ),
+        pytest.param(
             "Name: Kuphal, Cathern\nDOB: . - 05/30/76",
             "Kuphal",
             "Cathern",
@@ -732,10 +740,11 @@ def test_of_two_nameless_readings_the_one_with_a_birth_date_comes_first() -> Non
 
 
 def test_digits_whose_slashes_ocr_misread_are_a_birth_date_only_in_a_birth_date_field() -> None:
-    """Nine digits under a birth-date caption are the date whose slashes OCR lost or read as a 7; the
-    same digits as a member number, and a compact eight-digit date, are read once as printed."""
+    """Nine digits under a birth-date caption are the date whose slashes OCR lost or read as a 7; eight
+    digits that are no compact date ("01721717") as a member number are no date, and a compact
+    eight-digit date is read once as printed."""
     cells = extract(
-        ocr_of("Patient D.O.B.      Member #\nROE, POLLY  032872005  840273935\nDOB: 06211966\n"),
+        ocr_of("Patient D.O.B.      Member #\nROE, POLLY  032872005  01721717\nDOB: 06211966\n"),
         reference_date=RECEIVED,
     ).cells
     read = sorted((str(d.value), d.text) for d in read_words(cells, reference_date=RECEIVED).dates)
