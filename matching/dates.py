@@ -202,13 +202,15 @@ _DAY_YEAR_RUN = re.compile(r"(?<![\d/.\-])(\d{1,2})/(\d{4,7})(?![\d/.\-])")  # "
 _MONTH_DAY_RUN = re.compile(r"(?<![\d/.\-])(\d{3,5})/(\d{2}|\d{4})(?![\d/.\-])")  # "02719/43"
 
 
-def misread_slashes(digits: str, *, reference_date: dt.date, kind: DateKind) -> dt.date | None:
+def misread_slashes(
+    digits: str, *, reference_date: dt.date, kind: DateKind, lost: bool = True
+) -> dt.date | None:
     """A date whose slashes OCR read as digits or lost ("771672024" for 7/16/2024, "11411725" for
     11/11/25): the one plausible month/day/year the run splits into, with each slash read as 1, 4 or 7
-    (one of them may be lost); None when no split or more than one different date fits."""
+    (with `lost`, one of them may be lost); None when no split or more than one different date fits."""
     found = {
         value
-        for month, day, year in _slash_splits(digits)
+        for month, day, year in _slash_splits(digits, lost=lost)
         if (value := _build(year, int(month), int(day), reference=reference_date, kind=kind)) is not None
     }
     return found.pop() if len(found) == 1 else None
@@ -252,7 +254,8 @@ def _one_swapped(month: str, day: str, year: str) -> Iterator[tuple[str, str, st
 
 
 # Eight to eleven digits: a date whose two slashes OCR read as digits (or one lost); eight only where the
-# compact forms claims print read no date in them ("01721717" for 01/21/17, not "06211966"); never six.
+# compact forms claims print read no date in them, and both slashes read ("01721717" for 01/21/17, not
+# "06211966"; "72472016" is no date: 7/24/2016 only with a slash lost); never six.
 _SLASHES_AS_DIGITS = re.compile(r"(?<![\d\-/.])\d{8,11}(?![\d\-/])")
 _COMPACT_LENGTH = 8
 
@@ -260,13 +263,15 @@ _COMPACT_LENGTH = 8
 def slashes_read(text: str, *, reference_date: dt.date, kind: DateKind) -> tuple[FoundDate, ...]:
     """Each run of eight to eleven digits that is one date whose slashes OCR misread ("032872005" for
     03/28/2005, "01721717" for 01/21/17: `misread_slashes`); eight digits that read as a compact date are
-    that date. For a labelled field only: elsewhere such a run is a number."""
+    that date, and eight are read only with both slashes there. For a labelled field only: elsewhere such
+    a run is a number."""
     found = []
     for run in _SLASHES_AS_DIGITS.finditer(text):
         digits = run.group()
-        if len(digits) == _COMPACT_LENGTH and compact_dates(digits, reference_date=reference_date, kind=kind):
+        eight = len(digits) == _COMPACT_LENGTH
+        if eight and compact_dates(digits, reference_date=reference_date, kind=kind):
             continue  # read as printed, MMDDYYYY or YYYYMMDD (`compact_dates`)
-        value = misread_slashes(digits, reference_date=reference_date, kind=kind)
+        value = misread_slashes(digits, reference_date=reference_date, kind=kind, lost=not eight)
         if value is not None:
             found.append(FoundDate(value, run.start(), run.end()))
     return tuple(found)
@@ -305,14 +310,16 @@ def _month_day_splits(run: str, year: str) -> list[tuple[str, str, str]]:
     ]
 
 
-def _slash_splits(digits: str) -> Iterator[tuple[str, str, str]]:
+def _slash_splits(digits: str, *, lost: bool) -> Iterator[tuple[str, str, str]]:
     for year_len in (4, 2):
         head, year = digits[:-year_len], digits[-year_len:]
         for month_len in (1, 2):
-            for first in (0, 1):  # the slash after the month: read as a digit (1) or lost (0)
+            for first in (
+                (0, 1) if lost else (1,)
+            ):  # the slash after the month: read as a digit (1) or lost (0)
                 for day_len in (1, 2):
                     rest = head[month_len + first + day_len :]
-                    if rest not in _SLASH_READS | {""} or (not first and not rest):
+                    if rest not in _SLASH_READS | ({""} if lost else set()) or (not first and not rest):
                         continue  # the second slash likewise; never both lost
                     if first and head[month_len : month_len + 1] not in _SLASH_READS:
                         continue

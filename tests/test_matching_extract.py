@@ -174,14 +174,6 @@ RECEIVED = dt.date(2026, 11, 2)
             id="ocr-read-a-birth-dates-slashes-as-a-digit-and-nothing",
         ),
         pytest.param(
-            "Patient: ROE, POLLY LOUISE\nD,0.B.: 01721717   Member #: 840273935",
-            "ROE",
-            "POLLY",
-            "2017-01-21",
-            None,
-            id="ocr-read-both-slashes-of-a-two-digit-year-birth-date-as-7",
-        ),
-        pytest.param(
             "Name: Kuphal, Cathern\nDOB: . - 05/30/76",
             "Kuphal",
             "Cathern",
@@ -737,6 +729,22 @@ def test_of_two_nameless_readings_the_one_with_a_birth_date_comes_first() -> Non
     page = "Patient ID: 261\nLast Name      First Name      DOB\nCARTWRIGHT     LAVERNA         07/29/1954\n"
     first = extract(ocr_of(page), reference_date=RECEIVED).identities[0]
     assert (first.dob, first.mrn) == (dt.date(1954, 7, 29), None)
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        pytest.param("01721717", dt.date(2017, 1, 21), id="both-slashes-read-as-7"),
+        pytest.param("72472016", None, id="a-date-only-with-a-slash-lost-is-none"),
+        pytest.param("06211966", dt.date(1966, 6, 21), id="a-compact-date-as-printed"),
+    ],
+)
+def test_eight_digits_in_a_birth_date_field(printed: str, expected: dt.date | None) -> None:
+    """Eight digits no compact form reads as a date ("D,0.B.: 01721717") are the date whose two slashes
+    OCR read as 1, 4 or 7; with one slash lost they could be several dates and are none."""
+    text = f"Patient: ROE, POLLY LOUISE\nD,0.B.: {printed}   Member #: 840273935\n"
+    identities = extract(ocr_of(text), reference_date=RECEIVED).identities
+    assert identities[0].dob == expected
 
 
 def test_digits_whose_slashes_ocr_misread_are_a_birth_date_only_in_a_birth_date_field() -> None:
