@@ -311,16 +311,16 @@ def _month_day_splits(run: str, year: str) -> list[tuple[str, str, str]]:
 
 
 def _slash_splits(digits: str, *, lost: bool) -> Iterator[tuple[str, str, str]]:
+    firsts = (0, 1) if lost else (1,)  # the slash after the month: read as a digit (1) or lost (0)
+    seconds = _SLASH_READS | {""} if lost else _SLASH_READS  # the second slash likewise
     for year_len in (4, 2):
         head, year = digits[:-year_len], digits[-year_len:]
         for month_len in (1, 2):
-            for first in (
-                (0, 1) if lost else (1,)
-            ):  # the slash after the month: read as a digit (1) or lost (0)
+            for first in firsts:
                 for day_len in (1, 2):
                     rest = head[month_len + first + day_len :]
-                    if rest not in _SLASH_READS | ({""} if lost else set()) or (not first and not rest):
-                        continue  # the second slash likewise; never both lost
+                    if rest not in seconds or (not first and not rest):
+                        continue  # never both lost
                     if first and head[month_len : month_len + 1] not in _SLASH_READS:
                         continue
                     day = head[month_len + first : month_len + first + day_len]
