@@ -200,6 +200,8 @@ def boxed_dates(text: str, *, reference_date: dt.date, short_years: bool) -> tup
 _SLASH_READS = frozenset("147")  # what a fax's thin slash is read as, when it is not lost
 _DAY_YEAR_RUN = re.compile(r"(?<![\d/.\-])(\d{1,2})/(\d{4,7})(?![\d/.\-])")  # "02/19743"
 _MONTH_DAY_RUN = re.compile(r"(?<![\d/.\-])(\d{3,5})/(\d{2}|\d{4})(?![\d/.\-])")  # "02719/43"
+_YEAR_DIGITS = 4
+_BIRTH_YEARS = range(1850, 2101)  # four digits after "MM/" that read as a year: "01/1980", month and year
 
 
 def misread_slashes(
@@ -277,11 +279,16 @@ def slashes_read(text: str, *, reference_date: dt.date, kind: DateKind) -> tuple
     return tuple(found)
 
 
-def half_slashed(text: str, *, reference_date: dt.date, kind: DateKind) -> tuple[FoundDate, ...]:
+def half_slashed(
+    text: str, *, reference_date: dt.date, kind: DateKind, lost: bool = False
+) -> tuple[FoundDate, ...]:
     """Dates with one slash printed and the other read as a 1, 4 or 7 ("02/19743" for 02/19/43,
-    "02719/43" likewise): the one plausible date each such run splits into (none when several fit)."""
-    runs = [(m, _day_year_splits(m[1], m[2])) for m in _DAY_YEAR_RUN.finditer(text)]
-    runs += [(m, _month_day_splits(m[1], m[2])) for m in _MONTH_DAY_RUN.finditer(text)]
+    "02719/43" likewise) or, with `lost` (a field labelled as a birth date), not read at all ("01/0213"
+    for 01/02/13, "0102/1913"): the one plausible date each such run splits into (none when several
+    fit). With one slash lost the widths decide the split, but "01/1980" is a month and year as printed,
+    never January 19, '80: a lost slash is not read into four digits that are a year."""
+    runs = [(m, _day_year_splits(m[1], m[2], lost=lost)) for m in _DAY_YEAR_RUN.finditer(text)]
+    runs += [(m, _month_day_splits(m[1], m[2], lost=lost)) for m in _MONTH_DAY_RUN.finditer(text)]
     found = []
     for match, splits in runs:
         values = {
@@ -294,20 +301,26 @@ def half_slashed(text: str, *, reference_date: dt.date, kind: DateKind) -> tuple
     return tuple(found)
 
 
-def _day_year_splits(month: str, run: str) -> list[tuple[str, str, str]]:
-    return [
+def _day_year_splits(month: str, run: str, *, lost: bool) -> list[tuple[str, str, str]]:
+    splits = [
         (month, run[:d], run[d + 1 :])
         for d in (1, 2)
         if run[d : d + 1] in _SLASH_READS and len(run) - d - 1 in (2, 4)
     ]
+    if lost and not (len(run) == _YEAR_DIGITS and int(run) in _BIRTH_YEARS):
+        splits += [(month, run[:d], run[d:]) for d in (1, 2) if len(run) - d in (2, 4)]
+    return splits
 
 
-def _month_day_splits(run: str, year: str) -> list[tuple[str, str, str]]:
-    return [
+def _month_day_splits(run: str, year: str, *, lost: bool) -> list[tuple[str, str, str]]:
+    splits = [
         (run[:m], run[m + 1 :], year)
         for m in (1, 2)
         if run[m : m + 1] in _SLASH_READS and 1 <= len(run) - m - 1 <= 2
     ]
+    if lost:
+        splits += [(run[:m], run[m:], year) for m in (1, 2) if 1 <= len(run) - m <= 2]
+    return splits
 
 
 def _slash_splits(digits: str, *, lost: bool) -> Iterator[tuple[str, str, str]]:

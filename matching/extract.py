@@ -255,7 +255,7 @@ def _dobs(
         window = _DATE_NOISE.sub("", raw[skipped:])
         found = (
             find_dates(window, reference_date=reference, kind=DateKind.DOB)
-            or half_slashed(window, reference_date=reference, kind=DateKind.DOB)
+            or half_slashed(window, reference_date=reference, kind=DateKind.DOB, lost=True)
             or compact_dates(window, reference_date=reference, kind=DateKind.DOB)
             or slashes_read(window, reference_date=reference, kind=DateKind.DOB)
         )

@@ -231,7 +231,7 @@ def _dates(
         labelled = _labelled(dob_labels, cells, rows, i)
         text = zeros_read(cell.text)
         dates = find_dates(text, reference_date=reference, kind=DateKind.DOB)
-        for date in dates + half_slashed(text, reference_date=reference, kind=DateKind.DOB):
+        for date in dates + half_slashed(text, reference_date=reference, kind=DateKind.DOB, lost=labelled):
             found.append(DateSeen(date.value, i, text[date.start : date.end], labelled))
         found.extend(_compact_dates(i, text, reference, labelled=labelled))
         if labelled:

@@ -592,12 +592,18 @@ def test_a_signature_date_whose_slashes_ocr_read_as_digits(printed: str, expecte
         pytest.param("02/19743", dt.date(1943, 2, 19), id="second-slash-read-as-7"),
         pytest.param("02719/43", dt.date(1943, 2, 19), id="first-slash-read-as-7"),
         pytest.param("11/2771957", dt.date(1957, 11, 27), id="four-digit-year"),
-        pytest.param("3/1524", None, id="second-slash-lost-is-a-month-and-year"),
         pytest.param("1111/43", None, id="ambiguous-1-11-or-11-1"),
+        pytest.param("01/0213", dt.date(2013, 1, 2), id="second-slash-lost"),
+        pytest.param("3/1524", dt.date(2024, 3, 15), id="second-slash-lost-one-digit-month"),
+        pytest.param("01/021980", dt.date(1980, 1, 2), id="second-slash-lost-four-digit-year"),
+        pytest.param("0102/1913", dt.date(1913, 1, 2), id="first-slash-lost"),
+        pytest.param("3/1980", None, id="a-month-and-year-as-printed"),
+        pytest.param("112/1980", None, id="first-slash-lost-ambiguous-1-12-or-11-2"),
     ],
 )
-def test_a_birth_date_with_one_slash_read_as_a_digit(printed: str, expected: dt.date | None) -> None:
-    """One slash printed, the other read as a 1, 4 or 7: the one date the run splits into, else none."""
+def test_a_birth_date_with_one_slash_read_as_a_digit_or_lost(printed: str, expected: dt.date | None) -> None:
+    """One slash printed, the other read as a 1, 4 or 7 or lost: the one date the run splits into, else
+    none; four digits that are a year after the month are a month and year as printed."""
     text = f"CONSULTATION REPORT\nPatient: Mertie O'Kon\nDOB: {printed}  Sex: F\n"
     identities = extract(ocr_of(text), reference_date=RECEIVED).identities
     assert identities and identities[0].dob == expected
@@ -757,6 +763,17 @@ def test_digits_whose_slashes_ocr_misread_are_a_birth_date_only_in_a_birth_date_
     ).cells
     read = sorted((str(d.value), d.text) for d in read_words(cells, reference_date=RECEIVED).dates)
     assert read == [("1966-06-21", "06211966"), ("2005-03-28", "032872005")]
+
+
+def test_a_lost_slash_is_read_only_in_a_birth_date_field() -> None:
+    """A birth date with a slash OCR lost ("01/0213") is read under its label; the same shapes anywhere
+    else ("Lot 3/1524", a card's "Exp 12/2024") are no dates."""
+    cells = extract(
+        ocr_of("Patient: ROE, POLLY\nDate of Birth: 01/0213\nLot 3/1524   Card Exp 12/2024\n"),
+        reference_date=RECEIVED,
+    ).cells
+    read = sorted((str(d.value), d.text) for d in read_words(cells, reference_date=RECEIVED).dates)
+    assert read == [("2013-01-02", "01/0213")]
 
 
 @pytest.mark.parametrize(
