@@ -48,6 +48,7 @@ Weights = MatchWeights  # the name the scorers and callers use
 DEFAULT_WEIGHTS = Weights()
 _LOST_GLYPH = "OCR could not read one letter; the others are the same"
 _CONFUSION = "an OCR confusion explains the difference"
+_NICKNAME_MISREAD = "a nickname of it, as OCR can misread it"  # "OLLIF" for OLLIE, Oliver's
 
 
 @functools.cache
@@ -134,6 +135,9 @@ def compare_first(doc: str | None, patient: str, w: Weights = DEFAULT_WEIGHTS) -
         return FieldScore("first_name", "nickname", w.first_nickname)
     if (why := _misread(doc, patient)) is not None:
         return FieldScore("first_name", "ocr", w.first_ocr, "" if why == _CONFUSION else why)
+    if len(a) > 1 and any(_misread(doc, form) == _CONFUSION for form in name_forms(b)):
+        # an OCR reading, as surely as a misread name or a nickname: in a text layer it is a spelling
+        return FieldScore("first_name", "ocr", min(w.first_ocr, w.first_nickname), _NICKNAME_MISREAD)
     similarity = JaroWinkler.similarity(a, b)
     if similarity >= 0.92:
         return FieldScore("first_name", "close", w.first_close, f"jaro-winkler {similarity:.2f}")

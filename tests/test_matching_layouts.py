@@ -206,6 +206,29 @@ def test_ri_read_for_an_n_is_an_ocr_confusion(page: str, verdict: tuple[Status, 
     assert decided(document(f"Patient Name: {page}\n", source="text-layer"))[:2] == (Status.REVIEW, None)
 
 
+FILED_3, REVIEW = (Status.FILED, "1000003"), (Status.REVIEW, None)
+
+
+@pytest.mark.parametrize(
+    ("printed", "verdict", "in_a_text_layer"),
+    [
+        pytest.param("MAGGIE", FILED_3, FILED_3, id="a-nickname"),
+        pytest.param("MAGGIF", FILED_3, REVIEW, id="a-nickname-its-E-read-as-F"),
+        pytest.param("MAGG1E", FILED_3, FILED_3, id="a-nickname-its-I-read-as-1-even-in-a-text-layer"),
+        pytest.param("MAGGIR", REVIEW, REVIEW, id="a-nickname-with-another-letter"),
+    ],
+)
+def test_a_nickname_ocr_misread_is_the_nickname(
+    printed: str, verdict: tuple[Status, str | None], in_a_text_layer: tuple[Status, str | None]
+) -> None:
+    """A fax printing Margaret Lindqvist as "MAGGIF LINDQVIST": OCR's E read as F, of the nickname Maggie.
+    Where OCR read the page it files with the birth date; in a text layer "MAGGIF" is a spelling (a digit
+    in a name shows the layer is OCR's own, as for any name)."""
+    page = f"Patient Name: {printed} LINDQVIST\nDOB: 07/15/1949\n"
+    assert decided(document(page, source="ocr"))[:2] == verdict
+    assert decided(document(page, source="text-layer"))[:2] == in_a_text_layer
+
+
 @pytest.mark.parametrize(
     ("printed", "verdict"),
     [
