@@ -177,6 +177,8 @@ def _labels_it(over: Cell, cell: Cell) -> bool:
     nothing."""
     if not is_caption(over.text) or _NUMBER_RUN.search(over.text) or _sentence(over.text):
         return False
+    if _sentence_like(_ASIDE.sub(" ", over.text)):
+        return False  # prose above a name ("Patient will walk with a walker within 4 weeks") labels nothing
     height = max(cell.bottom - cell.top, over.bottom - over.top, 1)
     return cell.top - over.bottom <= _CAPTION_GAP_HEIGHTS * height
 

@@ -206,7 +206,26 @@ def test_ri_read_for_an_n_is_an_ocr_confusion(page: str, verdict: tuple[Status, 
     assert decided(document(f"Patient Name: {page}\n", source="text-layer"))[:2] == (Status.REVIEW, None)
 
 
+FILED_1 = (Status.FILED, "1000001")
 FILED_3, REVIEW = (Status.FILED, "1000003"), (Status.REVIEW, None)
+
+
+@pytest.mark.parametrize(
+    ("above", "verdict"),
+    [
+        pytest.param("Patient will walk with a walker and a cane within 4 weeks", FILED_1, id="a-goal"),
+        pytest.param("PATIENT AND FAMILY SUPPORT AT HOME FOR THIS EPISODE", REVIEW, id="a-patient-band"),
+    ],
+)
+def test_prose_above_a_name_is_no_caption(above: str, verdict: tuple[Status, str | None]) -> None:
+    """A plan of care names the patient's caregiver, a listed patient too, under a line of prose that
+    mentions the patient: the prose labels nothing, so the caregiver is not read as a second patient. A
+    band saying PATIENT over the same line does make it a patient field."""
+    page = (
+        "HOME HEALTH PLAN OF CARE\nPatient Name: WHITFIELD, HAROLD J\nDate of Birth: 03/04/1957\n"
+        f"Goals\n{above}\nCaregiver:    Margaret Whitfield (wife) helps\n"
+    )
+    assert decided(document(page, source="ocr"))[:2] == verdict
 
 
 @pytest.mark.parametrize(
