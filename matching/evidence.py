@@ -52,6 +52,9 @@ def assemble(
     first, middle = (anchor.first, anchor.middle) if anchor.first else _first_for(words, anchor, record)
     span = [t.index for t in (*anchor.surname, first, middle) if t is not None and t.cell == anchor.cell]
     role = _role(words, anchor.cell, min(span, default=0), max(span, default=0), has_patient_field)
+    if role is Role.UNSTATED and first is not None and first.cell != anchor.cell:
+        # OCR split the name in two cells ("ORELLANA," | "KIMBER R"): the caption over either labels it
+        role = _role(words, first.cell, first.index, first.index, has_patient_field)
     dob, unread = _dob(words, window, record, anchor.cell, patient_field=role is Role.PATIENT and bool(span))
     mrn = _mrn(words, window, record)
     if not anchor.surname and dob is None and mrn is None:

@@ -206,6 +206,26 @@ def test_ri_read_for_an_n_is_an_ocr_confusion(page: str, verdict: tuple[Status, 
     assert decided(document(f"Patient Name: {page}\n", source="text-layer"))[:2] == (Status.REVIEW, None)
 
 
+SPLIT_CAPTION = """\
+HOME HEALTH CERTIFICATION AND PLAN OF CARE
+(6    Patient's Name and Address        7. Provider's Name and Address
+WHITFIELD,    HAROLD J                  Ruben Castellanos Home Care
+12 Elm Street                           854 Main St
+Boston, MA 02101                        Plymouth, MA 02360
+                                        Phone: 401-598-0329
+8. Date of Birth    9. Sex
+03/04/1957          M
+"""
+
+
+def test_a_name_ocr_split_in_two_cells_takes_the_caption_over_either() -> None:
+    """OCR read a box's caption in two pieces ("(6" | "Patient's Name and Address") and the name under it
+    likewise ("WHITFIELD," | "HAROLD J"): the caption over the first name labels the whole name, so the
+    birth date boxed five rows below is the patient's and the page files. The provider named in the next
+    box (a listed patient too) is not taken for the patient."""
+    assert decided(document(SPLIT_CAPTION, source="ocr")) == (Status.FILED, "1000001", ["1000001", "1000005"])
+
+
 FILED_1 = (Status.FILED, "1000001")
 FILED_3, REVIEW = (Status.FILED, "1000003"), (Status.REVIEW, None)
 
