@@ -164,9 +164,9 @@ def joined_middle(
     ):
         if len(a) > len(joined) and a.endswith(joined):
             given = compare_first(a[: -len(joined)], patient, w)
-            if given.level in ("exact", "nickname"):  # "RONNIEA": Ronnie, a nickname, and the initial A
-                first = "ocr" if given.level == "exact" else "nickname"
-                first_weight = w.first_ocr if given.level == "exact" else w.first_nickname
+            if given.level in ("exact", "nickname", "ocr"):  # "RONNIEA": Ronnie, a nickname, and the A
+                first = "nickname" if given.level == "nickname" else "ocr"  # "WILIG": Will, its L read I
+                first_weight = w.first_nickname if given.level == "nickname" else w.first_ocr
                 return FieldScore("first_name", first, first_weight, detail), FieldScore(
                     "middle_name", level, weight
                 )

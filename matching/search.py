@@ -158,7 +158,8 @@ def _initial_glued(index: PatientIndex, surname_keys_: set[str], first: str) -> 
     return {
         p
         for s in surname_keys_
-        for p in index.named(s, given)
+        for key in first_keys(given)  # as printed and OCR-folded ("WILIG": WILL G, its L read as I)
+        for p in index.named(s, key)
         if squash(index.records[p].middle_name)[:1] == initial
     }
 

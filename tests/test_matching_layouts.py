@@ -226,6 +226,29 @@ def test_a_name_ocr_split_in_two_cells_takes_the_caption_over_either() -> None:
     assert decided(document(SPLIT_CAPTION, source="ocr")) == (Status.FILED, "1000001", ["1000001", "1000005"])
 
 
+@pytest.mark.parametrize(
+    ("printed", "verdict"),
+    [
+        pytest.param("HAROLDJ", (Status.FILED, "1000001"), id="the-space-before-the-initial-lost"),
+        pytest.param("HAROID.J", (Status.FILED, "1000001"), id="and-its-L-read-as-an-I"),
+        pytest.param("HAROIDJ", (Status.FILED, "1000001"), id="and-the-mark-lost-too"),
+        pytest.param("HAROIJ.J", (Status.REVIEW, None), id="and-another-letter"),
+    ],
+)
+def test_a_first_name_glued_to_its_initial_and_misread(
+    printed: str, verdict: tuple[Status, str | None]
+) -> None:
+    """ "WHITFIELD, HAROID.J": OCR lost the space before the middle initial and read the L as an I. Both
+    are OCR's, so with the birth date the page files, in a labelled field or a box no label names; in a
+    text layer it is a spelling. A letter no confusion explains is for a clerk."""
+    for page in (
+        f"Patient Name: WHITFIELD, {printed}\nDOB: 03/04/1957\n",
+        f"ENROLLEE INFORMATION\nWHITFIELD, {printed}    Plan ID 0001\n03/04/1957\n",
+    ):
+        assert decided(document(page, source="ocr"))[:2] == verdict
+        assert decided(document(page, source="text-layer"))[:2] == (Status.REVIEW, None)
+
+
 FILED_1 = (Status.FILED, "1000001")
 FILED_3, REVIEW = (Status.FILED, "1000003"), (Status.REVIEW, None)
 
