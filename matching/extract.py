@@ -16,6 +16,7 @@ from chartfile.matching.dates import (
     compact_dates,
     find_dates,
     half_slashed,
+    one_digit_misread,
     slashes_read,
     zeros_read,
 )
@@ -124,7 +125,7 @@ def page_identities(
     `captions`: the page's text is its "caption: value" lines (`layout.caption_lines`)."""
     text, field = page.text, has_patient_field
     names = _names(text, headings=headings, has_patient_field=field)
-    dobs = _dobs(text, reference_date, has_patient_field=field, captions=captions)
+    dobs = _dobs(text, reference_date, has_patient_field=field, captions=captions, ocr=page.source == "ocr")
     mrns = _mrns(text, has_patient_field=field)
     if not names and (dobs or mrns):
         names = [(None, Span(page.number, 0, 0))]
@@ -242,10 +243,12 @@ def parse_name(value: str, *, last_first: bool = False) -> tuple[str, str, str] 
 
 
 def _dobs(
-    text: str, reference: dt.date, *, has_patient_field: bool, captions: bool = False
+    text: str, reference: dt.date, *, has_patient_field: bool, captions: bool = False, ocr: bool = True
 ) -> list[tuple[dt.date, int, int]]:
     """Birth dates after their labels. On a caption line the value follows the whole caption, however
-    long ("3. PATIENT'S BIRTH DATE MM | | SEX [| 4. INSURED'S NAME (...): 07|[10]/1937|")."""
+    long ("3. PATIENT'S BIRTH DATE MM | | SEX [| 4. INSURED'S NAME (...): 07|[10]/1937|"). Where OCR read
+    the page, a date no birth date can be ("6/12/2069" on a 2024 page) is the one plausible date a digit
+    OCR confuses turns it into (`one_digit_misread`); in a text layer it is the sender's typo."""
     hits = []
     for match in labels.DOB_LABEL.finditer(text):
         if _someone_else(text, match.start(), has_patient_field):
@@ -258,6 +261,7 @@ def _dobs(
             or half_slashed(window, reference_date=reference, kind=DateKind.DOB, lost=True)
             or compact_dates(window, reference_date=reference, kind=DateKind.DOB)
             or slashes_read(window, reference_date=reference, kind=DateKind.DOB)
+            or (one_digit_misread(window, reference_date=reference, kind=DateKind.DOB) if ocr else ())
         )
         if found and found[0].start <= 12:
             start = match.end() + skipped + found[0].start

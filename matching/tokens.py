@@ -18,6 +18,7 @@ from chartfile.matching.dates import (
     compact_dates,
     find_dates,
     half_slashed,
+    one_digit_misread,
     slashes_read,
     zeros_read,
 )
@@ -235,7 +236,7 @@ def _dates(
             found.append(DateSeen(date.value, i, text[date.start : date.end], labelled))
         found.extend(_compact_dates(i, text, reference, labelled=labelled))
         if labelled:
-            found.extend(_slashes_misread(i, text, reference))
+            found.extend(_slashes_misread(i, text, reference, ocr=cell.ocr))
     for row in rows.values():
         found.extend(_boxed_dates(cells, rows, row, reference, dob_labels))
     return _down_the_column(_distinct(found), cells, rows, dob_labels)
@@ -298,9 +299,12 @@ def _boxed_dates(
     return found
 
 
-def _slashes_misread(i: int, text: str, reference: dt.date) -> list[DateSeen]:
-    """In a birth-date field, digits whose slashes OCR read as digits ("032872005" for 03/28/2005)."""
+def _slashes_misread(i: int, text: str, reference: dt.date, *, ocr: bool) -> list[DateSeen]:
+    """In a birth-date field, digits whose slashes OCR read as digits ("032872005" for 03/28/2005); where
+    OCR read it, a date no birth date can be with a digit OCR confuses ("6/12/2069" on a 2024 page)."""
     found = slashes_read(text, reference_date=reference, kind=DateKind.DOB)
+    if ocr:
+        found += one_digit_misread(text, reference_date=reference, kind=DateKind.DOB)
     return [DateSeen(date.value, i, text[date.start : date.end], True) for date in found]
 
 

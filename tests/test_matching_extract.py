@@ -765,6 +765,29 @@ def test_digits_whose_slashes_ocr_misread_are_a_birth_date_only_in_a_birth_date_
     assert read == [("1966-06-21", "06211966"), ("2005-03-28", "032872005")]
 
 
+@pytest.mark.parametrize(
+    ("printed", "source", "expected"),
+    [
+        pytest.param("6/12/2069", "ocr", dt.date(2009, 6, 12), id="a-year-to-come-its-0-read-as-6"),
+        pytest.param("6/31/2001", "ocr", None, id="june-31-may-or-august-is-none"),
+        pytest.param("6/12/2069", "text-layer", None, id="in-a-text-layer-a-typo"),
+        pytest.param("6/12/2009", "ocr", dt.date(2009, 6, 12), id="as-printed"),
+    ],
+)
+def test_a_birth_date_no_one_has_with_a_digit_ocr_confuses(
+    printed: str, source: str, expected: dt.date | None
+) -> None:
+    """A fax read "DOB: 6/12/2069" on a 2024 visit: no one is born in 2069, and of the dates one digit OCR
+    confuses turns it into, only 6/12/2009 is a birth date. Where several fit (June 31: May or August),
+    or in a text layer (what the sender typed), nothing is read; the same in a form's geometry."""
+    text = f"ENCOUNTER SUMMARY\nPatient: LEBRON, BEATRIZ M\nDOB: {printed}    Age: 15\n"
+    result = ocr_of(text, source=source)
+    extraction = extract(result, reference_date=RECEIVED)
+    assert extraction.identities[0].dob == expected
+    read = {d.value for d in read_words(extraction.cells, reference_date=RECEIVED).dates if d.labelled}
+    assert read == ({expected} if expected else set())
+
+
 def test_a_lost_slash_is_read_only_in_a_birth_date_field() -> None:
     """A birth date with a slash OCR lost ("01/0213") is read under its label; the same shapes anywhere
     else ("Lot 3/1524", a card's "Exp 12/2024") are no dates."""
