@@ -65,6 +65,26 @@ def name_forms(first: str) -> frozenset[str]:
     return frozenset(form.upper() for form in forms)
 
 
+@functools.lru_cache(maxsize=65_536)
+def _folded_forms(first: str) -> dict[str, tuple[str, ...]]:
+    """A first name's forms (`name_forms`) by their OCR fold: which of them a printing may be misread from
+    is looked up, not tried one by one (asked for every candidate whose first name differs)."""
+    by_fold: dict[str, list[str]] = {}
+    for form in name_forms(first):
+        by_fold.setdefault(ocr_fold(form), []).append(form)
+    return {fold: tuple(forms) for fold, forms in by_fold.items()}
+
+
+def _forms_folded_as(listed: str, printed: str) -> tuple[str, ...]:
+    """The forms of the listed first name that fold as the printing does (a digit or bar read as an l
+    too, as `_ocr_alike` reads it)."""
+    folded = _folded_forms(listed)
+    found = folded.get(ocr_fold(printed), ())
+    if "1" in printed or "|" in printed:
+        found += folded.get(ocr_fold(printed.replace("1", "L").replace("|", "L")), ())
+    return found
+
+
 def _misread(printed: str, listed: str) -> str | None:
     """How OCR can have read the listed name as `printed` (as printed, case kept), in the direction OCR
     errs (`_one_way`): `_CONFUSION` (`_ocr_alike`), `_LOST_GLYPH` (one glyph it could not read), or None."""
@@ -135,7 +155,7 @@ def compare_first(doc: str | None, patient: str, w: Weights = DEFAULT_WEIGHTS) -
         return FieldScore("first_name", "nickname", w.first_nickname)
     if (why := _misread(doc, patient)) is not None:
         return FieldScore("first_name", "ocr", w.first_ocr, "" if why == _CONFUSION else why)
-    if len(a) > 1 and any(_misread(doc, form) == _CONFUSION for form in name_forms(b)):
+    if len(a) > 1 and any(_misread(doc, form) == _CONFUSION for form in _forms_folded_as(b, doc)):
         # an OCR reading, as surely as a misread name or a nickname: in a text layer it is a spelling
         return FieldScore("first_name", "ocr", min(w.first_ocr, w.first_nickname), _NICKNAME_MISREAD)
     similarity = JaroWinkler.similarity(a, b)
