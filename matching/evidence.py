@@ -20,7 +20,7 @@ from chartfile.matching import glyphs
 from chartfile.matching.compare import compare_dob, compare_mrn, name_forms
 from chartfile.matching.index import first_keys
 from chartfile.matching.normalize import digits_only, mrn_key, squash
-from chartfile.matching.roles import role_of
+from chartfile.matching.roles import label_role, role_of
 from chartfile.matching.tokens import DateSeen, PageWords, Token, birth_date_role, cells_beside
 from chartfile.records import IdentityCandidate, PatientRecord, Role
 
@@ -187,13 +187,15 @@ def _birth_date_afar(
     a field labelled as a birth date, or unlabelled (also as the eight digits claim software prints,
     "10251962", under a caption OCR could not read: `tokens` reads those as dates). An unlabelled date
     within a year of the newest date printed is a visit's more likely than a birth's: it does not
-    count. A name no label gives the patient (a signature, a caregiver) takes no birth date from afar,
+    count, nor does one its labels give someone else (`_someone_elses`). A name no label gives the
+    patient (a signature, a caregiver) takes no birth date from afar,
     and none from another page: a later page's running header that OCR happened to read as a listed
     name ("BASHIRIAN" for the printed "BASHIIRIAN") must not borrow page 1's birth date."""
     if record.dob is None or not patient_field:
         return None
     page = words.cells[anchor].page
     here = [seen for seen in words.dates if seen.value == record.dob and words.cells[seen.cell].page == page]
+    here = [seen for seen in here if not _someone_elses(words, seen)]
     labelled = next((seen for seen in here if seen.labelled), None)
     if labelled is not None:
         return labelled
@@ -201,6 +203,19 @@ def _birth_date_afar(
     if (newest - record.dob).days < _RECENT_DAYS:
         return None
     return here[0] if here else None
+
+
+def _someone_elses(words: PageWords, seen: DateSeen) -> bool:
+    """A date its labels give someone else ("INSURED'S DATE OF BIRTH" over it, read as a birth-date
+    label or too damaged to be, "2 INSURED S DAIF OF BIRTH"): never the patient's from afar, however a
+    name box rows above it was read (a claim for an unlisted child prints the listed parent as the
+    insured, with their birth date in the insured's box)."""
+    if seen.labelled:
+        return birth_date_role(words, seen) is Role.OTHER
+    cell = words.cells[seen.cell]
+    before = cell.text[: max(0, cell.text.find(seen.text))]
+    field = cell.page in words.field_pages
+    return label_role(words.cells, seen.cell, before, has_patient_field=field) is Role.OTHER
 
 
 def _read_through_glyphs(

@@ -249,6 +249,43 @@ def test_a_first_name_glued_to_its_initial_and_misread(
         assert decided(document(page, source="text-layer"))[:2] == (Status.REVIEW, None)
 
 
+INSURED_ONLY = """\
+HEALTH INSURANCE CLAIM FORM
+2. PAT CNT $NAME (Last Name, First Name, MI)    3. PATIENTS RINT ATE       4. INSYRCC S NAME (Last, First, MI)
+WHITFIELD, TOMMY J                               07 27 2017                 WHITFIELD, MARGARET
+5. PATIENT'S ADDRESS (No. Street)                6. RELATIONSHIP            7. INSURED'S ADDRESS (No. Street)
+12 Elm Street                                    Child                      12 Elm Street
+CITY                                             STATE                      CITY
+BOSTON                                           MA                         BOSTON
+ZIP CODE                                                                    ZIP CODE
+02101                                                                       02101
+                                                                            11. INSURED'S POLICY GROUP
+                                                                            957923
+                                                                            {caption}
+                                                                            06 01 1959
+"""
+
+
+@pytest.mark.parametrize(
+    ("caption", "verdict"),
+    [
+        pytest.param("a. INSURED S DAIF OF BIRTH", (Status.REVIEW, None), id="insureds-damaged-caption"),
+        pytest.param("a. INSURED'S DATE OF BIRTH", (Status.REVIEW, None), id="insureds-caption"),
+        pytest.param("8. DATE OF BIRTH", (Status.FILED, "1000004"), id="a-caption-naming-no-one"),
+    ],
+)
+def test_a_birth_date_captioned_as_anothers_is_not_the_patients_from_afar(
+    caption: str, verdict: tuple[Status, str | None]
+) -> None:
+    """A claim for an unlisted child whose captions OCR damaged: the insured's name box ("INSYRCC S NAME")
+    reads as a name field, and the listed insured's birth date sits in the insured's box ten rows below.
+    A birth date its caption gives the insured, read as a birth-date label or too damaged to be, is not
+    the patient's, however far a name box lends its name: review, not a misfile. Under a caption that
+    names no one, a form's birth-date box is the name box's."""
+    page = INSURED_ONLY.format(caption=caption)
+    assert decided(document(page, source="ocr"))[:2] == verdict
+
+
 FILED_1 = (Status.FILED, "1000001")
 FILED_3, REVIEW = (Status.FILED, "1000003"), (Status.REVIEW, None)
 
