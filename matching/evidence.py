@@ -55,7 +55,14 @@ def assemble(
     if role is Role.UNSTATED and first is not None and first.cell != anchor.cell:
         # OCR split the name in two cells ("ORELLANA," | "KIMBER R"): the caption over either labels it
         role = _role(words, first.cell, first.index, first.index, has_patient_field)
-    dob, unread = _dob(words, window, record, anchor.cell, patient_field=role is Role.PATIENT and bool(span))
+    dob, unread = _dob(
+        words,
+        window,
+        record,
+        anchor.cell,
+        patient_field=role is Role.PATIENT and bool(span),
+        own=role is not Role.OTHER,
+    )
     mrn = _mrn(words, window, record)
     if not anchor.surname and dob is None and mrn is None:
         return None
@@ -143,16 +150,27 @@ def _first_beside(
 
 
 def _dob(
-    words: PageWords, window: frozenset[int], record: PatientRecord, anchor: int, *, patient_field: bool
+    words: PageWords,
+    window: frozenset[int],
+    record: PatientRecord,
+    anchor: int,
+    *,
+    patient_field: bool,
+    own: bool,
 ) -> tuple[DateSeen | None, bool]:
     """The birth date read for the patient, and whether it was read through digit boxes OCR partly
-    misread. A date in the window that agrees wins; then the patient's birth date exactly as listed
+    misread. A date in the window that agrees wins (for a name no label gives someone else, `own`, not
+    one its labels give someone else: an insured's name box whose caption OCR damaged, "INSYRCC S NAME",
+    reads as a name field, but "INSURED'S DOB" under it is still the insured's); then the patient's
+    birth date exactly as listed
     elsewhere (see `_birth_date_afar`); then boxes that read as the patient's birth date nearer the
     name than a labelled birth date that does not agree (an insured's, say); then that one, unless its
     label names someone else ("Cardholder DOB": no evidence against the patient)."""
     near = [_century_open(d, record) for d in words.dates if d.cell in window]
     levels = [(_DOB_RANK.get(compare_dob(d.value, record.dob).level, len(_DOB_RANK)), d) for d in near]
     agreeing = [(rank, d) for rank, d in levels if rank < len(_DOB_RANK)]
+    if own:
+        agreeing = [(rank, d) for rank, d in agreeing if not _someone_elses(words, d)]
     if agreeing:
         return min(agreeing, key=lambda pair: pair[0])[1], False
     boxed = _birth_date_afar(words, record, anchor, patient_field=patient_field)

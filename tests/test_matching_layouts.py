@@ -286,6 +286,34 @@ def test_a_birth_date_captioned_as_anothers_is_not_the_patients_from_afar(
     assert decided(document(page, source="ocr"))[:2] == verdict
 
 
+INSURED_BELOW = """\
+HEALTH INSURANCE CLAIM FORM
+2. PAT CNT $NAME (Last Name, First Name, MI)    3. PATIENTS RINT ATE       4. INSYRCC S NAME (Last, First, MI)
+WHITFIELD, TOMMY J                               07 27 2017                 WHITFIELD, MARGARET
+5. PATIENT'S ADDRESS (No. Street)                                           {caption}
+12 Elm Street                                                               06 01 1959
+"""
+
+
+@pytest.mark.parametrize(
+    ("caption", "verdict"),
+    [
+        pytest.param("a. INSURED'S DATE OF BIRTH", (Status.REVIEW, None), id="insureds-caption"),
+        pytest.param("a. INSURED S DAIF OF BIRTH", (Status.REVIEW, None), id="insureds-damaged-caption"),
+        pytest.param("INSURED'S DOB", (Status.REVIEW, None), id="insureds-short-label"),
+        pytest.param("DATE OF BIRTH", (Status.FILED, "1000004"), id="a-caption-naming-no-one"),
+    ],
+)
+def test_a_birth_date_captioned_as_anothers_is_not_the_patients_beside_the_name(
+    caption: str, verdict: tuple[Status, str | None]
+) -> None:
+    """The same claim with the insured's birth-date box just under the insured's name box: the name still
+    reads as a name field (its caption damaged), but a birth date its caption gives the insured does not
+    agree for it as the patient's. Under a caption that names no one it does."""
+    page = INSURED_BELOW.format(caption=caption)
+    assert decided(document(page, source="ocr"))[:2] == verdict
+
+
 FILED_1 = (Status.FILED, "1000001")
 FILED_3, REVIEW = (Status.FILED, "1000003"), (Status.REVIEW, None)
 
