@@ -162,10 +162,10 @@ def _dob(
     misread. A date in the window that agrees wins (for a name no label gives someone else, `own`, not
     one its labels give someone else: an insured's name box whose caption OCR damaged, "INSYRCC S NAME",
     reads as a name field, but "INSURED'S DOB" under it is still the insured's); then the patient's
-    birth date exactly as listed
-    elsewhere (see `_birth_date_afar`); then boxes that read as the patient's birth date nearer the
-    name than a labelled birth date that does not agree (an insured's, say); then that one, unless its
-    label names someone else ("Cardholder DOB": no evidence against the patient)."""
+    birth date exactly as listed elsewhere (see `_birth_date_afar`); then boxes that read as the
+    patient's birth date nearer the name than a labelled birth date that does not agree (an insured's,
+    say); then that one, unless its label names someone else ("Cardholder DOB": no evidence against the
+    patient)."""
     near = [_century_open(d, record) for d in words.dates if d.cell in window]
     levels = [(_DOB_RANK.get(compare_dob(d.value, record.dob).level, len(_DOB_RANK)), d) for d in near]
     agreeing = [(rank, d) for rank, d in levels if rank < len(_DOB_RANK)]
