@@ -43,6 +43,7 @@ _CONTRADICTION_FIELDS = {"surname", "first_name", "dob", "mrn"}  # a middle name
 _NAME_REACH = 2  # a surname sits at most this many words from its first name ("ROE, JANE A", "Jane A Roe")
 _UPSTREAM = re.compile(r"[A-Z]{2}[li][A-Z]{2}")  # OCR's l for an I amid capitals: no one types it
 _SURER_BY = 10.0  # Tesseract confidence points: a smaller difference between two readings says nothing
+_UNSURE = 50.0  # Tesseract's confidence in a word below this: it is as likely misread as read
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +178,10 @@ def _clearest_printing(words: PageWords, best: Scored, patient: PatientRecord) -
     headers): the printing OCR read most surely says how the document spells it. When that one is spelled
     differently from the list in a way OCR does not explain ("PCUROS" read surely, "POUROS" unsurely, for
     "Pouros"), the document may be about a namesake the list does not hold: a clerk decides. Printings
-    read about as surely (within `_SURER_BY`; a text layer's) leave the list's spelling standing."""
+    read about as surely (within `_SURER_BY`; a text layer's) leave the list's spelling standing. When
+    every printing that agrees was read unsurely (below `_UNSURE`), OCR may have read a namesake's
+    name a letter off as the listed one (a scan's "HERMIISTON", not on the list, read "HERMISTON" at
+    confidence 28): a clerk decides too."""
     if _levels(best.candidate).get("surname") not in _AS_LISTED or _mrn_and_birth_date(best):
         return []  # `_spelling` speaks for a best reading spelled differently
     printings = _surname_printings(words, patient)
@@ -185,6 +189,11 @@ def _clearest_printing(words: PageWords, best: Scored, patient: PatientRecord) -
     agreeing_ = [confidence for confidence, level in printings if level in _AS_LISTED]
     if differing and agreeing_ and max(differing) > max(agreeing_) + _SURER_BY:
         return ["the surname's most clearly read printing is spelled differently from the master list"]
+    if agreeing_ and max(agreeing_) < _UNSURE:
+        return [
+            f"OCR read the surname unsurely (confidence {max(agreeing_):.0f} of 100): a name a letter "
+            "different would read the same"
+        ]
     return []
 
 

@@ -1447,6 +1447,24 @@ def test_the_surest_printing_of_a_repeated_surname_says_how_the_document_spells_
     assert decided(_three_page_report(confidences, surnames))[:2] == expected
 
 
+@pytest.mark.parametrize(
+    ("confidences", "expected"),
+    [
+        pytest.param((28.0, 0.0, 20.0), (Status.REVIEW, None), id="read-unsurely-everywhere"),
+        pytest.param((49.0, 30.0, 20.0), (Status.REVIEW, None), id="surest-below-half"),
+        pytest.param((55.0, 30.0, 20.0), (Status.FILED, "1000001"), id="once-read-surely-enough"),
+    ],
+)
+def test_a_surname_ocr_read_only_unsurely_is_for_a_clerk(
+    confidences: tuple[float, float, float], expected: tuple[Status, str | None]
+) -> None:
+    """Every printing reads as the listed surname, but OCR was unsure of each: a namesake printed a letter
+    off ("WHITFIIELD", not on the list) reads the same through a noisy scan, with the same first name and
+    birth date. Without the MRN, a clerk decides; one printing read at 50 or more says how it is spelled."""
+    report = _three_page_report(confidences, ("WHITFIELD", "WHITFIELD", "WHITFIELD"))
+    assert decided(report)[:2] == expected
+
+
 @pytest.mark.parametrize("source", ["ocr", "text-layer"])
 def test_a_second_persons_row_in_a_tables_birth_date_column_keeps_the_first_from_filing(source: str) -> None:
     """A claim's people table: the listed subscriber's row, then the (unlisted) patient's row, whose birth
