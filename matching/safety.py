@@ -166,11 +166,16 @@ def _spelling(best: Scored) -> list[str]:
 
 
 def _mrn_and_birth_date(best: Scored) -> bool:
-    """The MRN agrees as printed (or where OCR read it, but for letters OCR takes for digits: "1O262270")
-    and the birth date exactly: a name's spelling cannot make it another patient."""
-    level = _levels(best.candidate)
+    """The MRN agrees as printed (`_mrn_as_printed`) and the birth date exactly: a name's spelling cannot
+    make it another patient."""
+    return _mrn_as_printed(best) and _levels(best.candidate).get("dob") == "exact"
+
+
+def _mrn_as_printed(best: Scored) -> bool:
+    """The MRN agrees as printed, or where OCR read it, but for letters OCR takes for digits ("1O262270"):
+    one listed patient's number, which no namesake the list does not hold prints."""
     mrn_as_printed = {"exact", "ocr-confusable"} if ocr_read(best.reading) else {"exact"}
-    return level.get("mrn") in mrn_as_printed and level.get("dob") == "exact"
+    return _levels(best.candidate).get("mrn") in mrn_as_printed
 
 
 def _clearest_printing(words: PageWords, best: Scored, patient: PatientRecord) -> list[str]:
@@ -181,7 +186,7 @@ def _clearest_printing(words: PageWords, best: Scored, patient: PatientRecord) -
     read about as surely (within `_SURER_BY`; a text layer's) leave the list's spelling standing. When
     every printing that agrees was read unsurely (below `_UNSURE`), OCR may have read a namesake's
     name a letter off as the listed one (a scan's "HERMIISTON", not on the list, read "HERMISTON" at
-    confidence 28): a clerk decides too."""
+    confidence 28): a clerk decides too, unless the MRN agrees (no namesake prints it)."""
     if _levels(best.candidate).get("surname") not in _AS_LISTED or _mrn_and_birth_date(best):
         return []  # `_spelling` speaks for a best reading spelled differently
     printings = _surname_printings(words, patient)
@@ -189,7 +194,7 @@ def _clearest_printing(words: PageWords, best: Scored, patient: PatientRecord) -
     agreeing_ = [confidence for confidence, level in printings if level in _AS_LISTED]
     if differing and agreeing_ and max(differing) > max(agreeing_) + _SURER_BY:
         return ["the surname's most clearly read printing is spelled differently from the master list"]
-    if agreeing_ and max(agreeing_) < _UNSURE:
+    if agreeing_ and max(agreeing_) < _UNSURE and not _mrn_as_printed(best):
         return [
             f"OCR read the surname unsurely (confidence {max(agreeing_):.0f} of 100): a name a letter "
             "different would read the same"

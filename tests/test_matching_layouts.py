@@ -1394,17 +1394,22 @@ def test_a_dependent_is_the_patient_of_a_payers_notice_and_the_member_is_not() -
     assert decided(document(listed))[:2] == (Status.FILED, "1000001")
 
 
-def _three_page_report(confidences: tuple[float, float, float], surnames: tuple[str, str, str]) -> OcrResult:
+def _three_page_report(
+    confidences: tuple[float, float, float],
+    surnames: tuple[str, str, str],
+    mrn: str = "continues.",
+    dob: str = "03/04/1957",
+) -> OcrResult:
     """A three-page OCR'd report: page 1's field and pages 2-3's running headers print the surname, each
     read with the confidence given; the label before it is read unsurely on every page (so each word's
-    confidence counts, not its cell's least)."""
+    confidence counts, not its cell's least). `mrn`: a number printed after "MRN:" (by default none)."""
     pages = []
     for number, (confidence, surname) in enumerate(zip(confidences, surnames, strict=True), start=1):
         boxes = [  # (text, left, top, line, confidence)
             ("Employee:", 100, 100, 1, 25.0), (f"{surname},", 280, 100, 1, confidence),
             ("HAROLD", 475, 100, 1, 95.0), ("JAMES", 598, 100, 1, 95.0),
-            ("DOB:", 100, 160, 2, 95.0), ("03/04/1957", 220, 160, 2, 95.0),
-            ("Report", 100, 220, 3, 95.0), ("continues.", 280, 220, 3, 95.0),
+            ("DOB:", 100, 160, 2, 95.0), (dob, 220, 160, 2, 95.0),
+            ("MRN:" if mrn != "continues." else "Report", 100, 220, 3, 95.0), (mrn, 280, 220, 3, 95.0),
         ]  # fmt: skip
         words = tuple(Word(t, x, y, 18 * len(t), 30, c, (1, 1, line)) for t, x, y, line, c in boxes)
         pages.append(OcrPage(number=number, text="unused", words=words))
@@ -1447,21 +1452,27 @@ def test_the_surest_printing_of_a_repeated_surname_says_how_the_document_spells_
     assert decided(_three_page_report(confidences, surnames))[:2] == expected
 
 
+NO_MRN, D_1957 = "continues.", "03/04/1957"
+
+
 @pytest.mark.parametrize(
-    ("confidences", "expected"),
+    ("confidences", "mrn", "dob", "expected"),
     [
-        pytest.param((28.0, 0.0, 20.0), (Status.REVIEW, None), id="read-unsurely-everywhere"),
-        pytest.param((49.0, 30.0, 20.0), (Status.REVIEW, None), id="surest-below-half"),
-        pytest.param((55.0, 30.0, 20.0), (Status.FILED, "1000001"), id="once-read-surely-enough"),
+        pytest.param((28.0, 0.0, 20.0), NO_MRN, D_1957, (Status.REVIEW, None), id="read-unsurely-everywhere"),
+        pytest.param((49.0, 30.0, 20.0), NO_MRN, D_1957, (Status.REVIEW, None), id="surest-below-half"),
+        pytest.param((55.0, 30.0, 20.0), NO_MRN, D_1957, FILED_1, id="once-read-surely-enough"),
+        pytest.param((28.0, 0.0, 20.0), "1000001", D_1957, FILED_1, id="unsurely-with-the-mrn"),
+        pytest.param((28.0, 0.0, 20.0), "1000001", "04/03/1957", FILED_1, id="the-mrn-and-a-swapped-date"),
     ],
 )
 def test_a_surname_ocr_read_only_unsurely_is_for_a_clerk(
-    confidences: tuple[float, float, float], expected: tuple[Status, str | None]
+    confidences: tuple[float, float, float], mrn: str, dob: str, expected: tuple[Status, str | None]
 ) -> None:
     """Every printing reads as the listed surname, but OCR was unsure of each: a namesake printed a letter
     off ("WHITFIIELD", not on the list) reads the same through a noisy scan, with the same first name and
-    birth date. Without the MRN, a clerk decides; one printing read at 50 or more says how it is spelled."""
-    report = _three_page_report(confidences, ("WHITFIELD", "WHITFIELD", "WHITFIELD"))
+    birth date. Without the MRN, a clerk decides; one printing read at 50 or more says how it is spelled,
+    and the patient's MRN printed is no namesake's (with the birth date day and month swapped too)."""
+    report = _three_page_report(confidences, ("WHITFIELD", "WHITFIELD", "WHITFIELD"), mrn, dob)
     assert decided(report)[:2] == expected
 
 
