@@ -227,7 +227,14 @@ def _someone_elses(words: PageWords, seen: DateSeen) -> bool:
     """A date its labels give someone else ("INSURED'S DATE OF BIRTH" over it, read as a birth-date
     label or too damaged to be, "2 INSURED S DAIF OF BIRTH"): never the patient's from afar, however a
     name box rows above it was read (a claim for an unlisted child prints the listed parent as the
-    insured, with their birth date in the insured's box)."""
+    insured, with their birth date in the insured's box). Asked per candidate: answered once per date."""
+    key = (seen.cell, seen.text, seen.labelled)
+    if key not in words.others_dates:
+        words.others_dates[key] = _labelled_anothers(words, seen)
+    return words.others_dates[key]
+
+
+def _labelled_anothers(words: PageWords, seen: DateSeen) -> bool:
     if seen.labelled:
         return birth_date_role(words, seen) is Role.OTHER
     cell = words.cells[seen.cell]

@@ -99,6 +99,7 @@ class PageWords:
     row_runs: dict[tuple[int, int], tuple[Run, ...]] = field(default_factory=dict)  # glyphs.date_runs
     variant_days: frozenset[dt.date] | None = None  # the dates and their slips, when first needed
     birth_roles: dict[DateSeen, Role | None] = field(default_factory=dict)  # birth_date_role, as asked
+    others_dates: dict[tuple[int, str, bool], bool] = field(default_factory=dict)  # evidence: another's date
 
 
 def read_words(cells: Sequence[Cell], *, reference_date: dt.date) -> PageWords:
