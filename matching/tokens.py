@@ -224,7 +224,8 @@ def _dates(
     """Dates as written ("03/04/1957", "March 4, 1957"); dates in digit boxes ("03 | 04 | 1957") with a
     four-digit year; the compact forms claims and interfaces print ("03041957", "19570304"), labelled
     or not (a birth-date caption OCR could not read); and, in a field labelled as a birth date, the
-    boxed two-digit year and a date whose slashes OCR read as digits."""
+    boxed two-digit year, a date whose slashes OCR read as digits or with one slash lost, and (where OCR
+    read it) a date no birth date can be, read through one digit OCR confuses."""
     found = []
     dob_labels = _label_cells(DOB_LABEL, cells)
     for i, cell in enumerate(cells):
