@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -183,11 +183,28 @@ def run_cli(
     return done
 
 
+_DAEMONS = pytest.StashKey[Daemons]()
+_DAEMON_LOG_TAIL = 20_000  # characters of each daemon's log a failing test's report carries
+
+
 @pytest.fixture
-def daemons() -> Iterator[Daemons]:
-    """Real `chartfile watch` processes, killed at the end of the test if still running."""
+def daemons(request: pytest.FixtureRequest) -> Iterator[Daemons]:
+    """Real `chartfile watch` processes, killed at the end of the test if still running. A failing test's
+    report carries the end of each one's log (chartfile logs no patient data), which its temporary
+    folder may not keep long enough to read."""
     with Daemons() as started:
+        request.node.stash[_DAEMONS] = started
         yield started
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    if report.when == "call" and report.failed and _DAEMONS in item.stash:
+        for number, daemon in enumerate(item.stash[_DAEMONS].started, start=1):
+            if daemon.log_path.exists():
+                report.sections.append((f"daemon {number} log", daemon.log()[-_DAEMON_LOG_TAIL:]))
+    return report
 
 
 def started(ws: Workspace, daemons: Daemons) -> Daemon:
