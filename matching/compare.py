@@ -80,9 +80,8 @@ def _forms_folded_as(listed: str, printed: str) -> tuple[str, ...]:
     too, as `_ocr_alike` reads it)."""
     folded = _folded_forms(listed)
     found = folded.get(ocr_fold(printed), ())
-    if "1" in printed or "|" in printed:
-        found += folded.get(ocr_fold(printed.replace("1", "L").replace("|", "L")), ())
-    return found
+    as_l = _as_l(printed)
+    return found + folded.get(ocr_fold(as_l), ()) if as_l != printed else found
 
 
 def _misread(printed: str, listed: str) -> str | None:
@@ -116,8 +115,13 @@ def _ocr_alike(printed: str, listed: str) -> bool:
     listed_fold = ocr_fold(listed)
     if ocr_fold(printed) == listed_fold:
         return True
-    as_l = printed.replace("1", "L").replace("|", "L")
+    as_l = _as_l(printed)
     return as_l != printed and ocr_fold(as_l) == listed_fold
+
+
+def _as_l(printed: str) -> str:
+    """A name's digits 1 and bars read as the l they may be (the fold reads them as an I)."""
+    return printed.replace("1", "L").replace("|", "L")
 
 
 def compare_surname(doc: str | None, patient: str, w: Weights = DEFAULT_WEIGHTS) -> FieldScore:

@@ -201,7 +201,7 @@ _SLASH_READS = frozenset("147")  # what a fax's thin slash is read as, when it i
 _DAY_YEAR_RUN = re.compile(r"(?<![\d/.\-])(\d{1,2})/(\d{4,7})(?![\d/.\-])")  # "02/19743"
 _MONTH_DAY_RUN = re.compile(r"(?<![\d/.\-])(\d{3,5})/(\d{2}|\d{4})(?![\d/.\-])")  # "02719/43"
 _YEAR_DIGITS = 4
-_BIRTH_YEARS = range(1850, 2101)  # four digits after "MM/" that read as a year: "01/1980", month and year
+YEARS = range(1850, 2101)  # four digits that read as a year ("01/1980": a month and year); others misread
 
 
 def misread_slashes(
@@ -307,7 +307,7 @@ def _day_year_splits(month: str, run: str, *, lost: bool) -> list[tuple[str, str
         for d in (1, 2)
         if run[d : d + 1] in _SLASH_READS and len(run) - d - 1 in (2, 4)
     ]
-    if lost and not (len(run) == _YEAR_DIGITS and int(run) in _BIRTH_YEARS):
+    if lost and not (len(run) == _YEAR_DIGITS and int(run) in YEARS):
         splits += [(month, run[:d], run[d:]) for d in (1, 2) if len(run) - d in (2, 4)]
     return splits
 

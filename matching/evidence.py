@@ -20,8 +20,15 @@ from chartfile.matching import glyphs
 from chartfile.matching.compare import compare_dob, compare_mrn, name_forms
 from chartfile.matching.index import first_keys
 from chartfile.matching.normalize import digits_only, mrn_key, squash
-from chartfile.matching.roles import label_role, role_of
-from chartfile.matching.tokens import DateSeen, PageWords, Token, birth_date_role, cells_beside
+from chartfile.matching.roles import role_of
+from chartfile.matching.tokens import (
+    DateSeen,
+    PageWords,
+    Token,
+    birth_date_role,
+    cells_beside,
+    date_labels_role,
+)
 from chartfile.records import IdentityCandidate, PatientRecord, Role
 
 _ROWS_UP, _ROWS_DOWN = 2, 4  # the window around a name
@@ -235,12 +242,8 @@ def _someone_elses(words: PageWords, seen: DateSeen) -> bool:
 
 
 def _labelled_anothers(words: PageWords, seen: DateSeen) -> bool:
-    if seen.labelled:
-        return birth_date_role(words, seen) is Role.OTHER
-    cell = words.cells[seen.cell]
-    before = cell.text[: max(0, cell.text.find(seen.text))]
-    field = cell.page in words.field_pages
-    return label_role(words.cells, seen.cell, before, has_patient_field=field) is Role.OTHER
+    role = birth_date_role(words, seen) if seen.labelled else date_labels_role(words, seen)
+    return role is Role.OTHER
 
 
 def _read_through_glyphs(

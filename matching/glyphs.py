@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from chartfile.matching.dates import OCR_DIGIT_PAIRS
+from chartfile.matching.dates import OCR_DIGIT_PAIRS, YEARS
 
 _AS_DIGIT = str.maketrans("oOQDiIl!zZsSbGBgq", "00001111225566899")  # letters OCR reads for digits
 _BOX_EDGE = frozenset("1iIl!|[")  # a box's left rule, read as a glyph before the digits ("102")
@@ -39,7 +39,6 @@ _DIGITS_ONLY = re.compile(
 )
 # An ISO date ("1937-07-10"), which forms print year first.
 _ISO = re.compile(r"(?<![0-9A-Za-z])([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})(?![0-9A-Za-z])")
-_YEARS = range(1850, 2101)  # a four-digit year outside these was misread
 MIN_READ = 6  # digits read (as digits or as letters OCR takes for them) across the three groups
 MAX_UNREAD = 2  # glyphs OCR could not read, all in one box
 
@@ -67,7 +66,7 @@ def _impossible(run: Run) -> bool:
     if len(year) not in (2, 4) or not (1 <= len(month) <= 2 and 1 <= len(day) <= 2):
         return False  # not shaped like a date at all (a phone, an account number)
     full = int(year) if len(year) == 4 else 2000 + int(year)
-    if len(year) == 4 and full not in _YEARS:
+    if len(year) == 4 and full not in YEARS:
         return True
     try:
         dt.date(full, int(month), int(day))

@@ -379,10 +379,15 @@ def _birth_date_role(words: PageWords, seen: DateSeen) -> Role | None:
     label = label[: named.end()] if named else label
     field = words.cells[seen.cell].page in words.field_pages
     role = role_in(label, has_patient_field=field)
-    if role is not Role.UNSTATED:
-        return role
-    text = words.cells[seen.cell].text
-    return label_role(words.cells, seen.cell, text[: max(0, text.find(seen.text))], has_patient_field=field)
+    return role if role is not Role.UNSTATED else date_labels_role(words, seen)
+
+
+def date_labels_role(words: PageWords, seen: DateSeen) -> Role:
+    """The role the labels around a date give it, birth-date label or not: its cell's words before it,
+    the cell to its left, the captions over it up to the section band (`roles.label_role`)."""
+    cell = words.cells[seen.cell]
+    before = cell.text[: max(0, cell.text.find(seen.text))]
+    return label_role(words.cells, seen.cell, before, has_patient_field=cell.page in words.field_pages)
 
 
 def birth_date_label(words: PageWords, seen: DateSeen) -> str | None:
