@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from chartfile.matching.compare import compare_dob, compare_first, compare_surname
 from chartfile.matching.index import first_keys, surname_keys
-from chartfile.matching.normalize import squash
+from chartfile.matching.normalize import ocr_fold, squash
 from chartfile.matching.same import surname_misread
 from chartfile.matching.tokens import PageWords, Token, birth_date_role
 from chartfile.records import Candidate, Cell, Extraction, IdentityCandidate, PatientRecord, Role
@@ -199,7 +199,29 @@ def _clearest_printing(words: PageWords, best: Scored, patient: PatientRecord) -
             f"OCR read the surname unsurely (confidence {max(agreeing_):.0f} of 100): a name a letter "
             "different would read the same"
         ]
+    if _spelt_so_throughout(words, best, patient) and not _mrn_as_printed(best):
+        return [
+            "the surname is printed the same way more than once, a letter differing from the master list "
+            "in each: a spelling, not an OCR misreading"
+        ]
     return []
+
+
+def _spelt_so_throughout(words: PageWords, best: Scored, patient: PatientRecord) -> bool:
+    """The surname read as the list's only through an OCR confusion, a letter for another ("BIICK" for
+    Blick: a capital L whose foot a fax lost reads as an I), and printed that way two or more times, never
+    as listed. OCR's misreadings differ from printing to printing; a name the document spells so does
+    not. (A digit in a name is always OCR's.)"""
+    if _levels(best.candidate).get("surname") != "ocr":
+        return False
+    listed = squash(patient.last_name)
+    folded = ocr_fold(listed)
+    printed = [t.key for t in words.tokens if t.key == listed or t.fold == folded]
+    spellings = set(printed)
+    if len(printed) < 2 or len(spellings) != 1:
+        return False
+    (spelling,) = spellings
+    return spelling != listed and spelling.isalpha() and len(spelling) == len(listed)
 
 
 def _surname_printings(words: PageWords, patient: PatientRecord) -> list[tuple[float, str]]:

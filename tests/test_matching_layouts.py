@@ -1476,6 +1476,26 @@ def test_a_surname_ocr_read_only_unsurely_is_for_a_clerk(
     assert decided(report)[:2] == expected
 
 
+@pytest.mark.parametrize(
+    ("surnames", "mrn", "expected"),
+    [
+        pytest.param(("WHITFIEID",) * 3, NO_MRN, (Status.REVIEW, None), id="the-same-letter-throughout"),
+        pytest.param(("WHITFIEID", "WHITFIELD", "WHITFIEID"), NO_MRN, FILED_1, id="once-as-listed"),
+        pytest.param(("WHITFIEID", "WHITF1ELD", "WHITFIEID"), NO_MRN, FILED_1, id="misread-differently"),
+        pytest.param(("WH1TFIELD",) * 3, NO_MRN, FILED_1, id="a-digit-throughout"),
+        pytest.param(("WHITFIEID",) * 3, "1000001", FILED_1, id="with-the-mrn"),
+    ],
+)
+def test_a_surname_printed_one_letter_off_on_every_page_is_how_the_document_spells_it(
+    surnames: tuple[str, str, str], mrn: str, expected: tuple[Status, str | None]
+) -> None:
+    """Three printings, read surely, each "WHITFIEID" for the listed Whitfield: an I for an L that OCR
+    may make of a capital L whose foot a fax lost, but not the same way on every page. A namesake the list
+    does not hold spells it so: a clerk decides. One printing as listed, or misreadings that differ, are
+    OCR's; a digit in a name is never a spelling; the patient's MRN is no namesake's."""
+    assert decided(_three_page_report((90.0, 85.0, 80.0), surnames, mrn))[:2] == expected
+
+
 @pytest.mark.parametrize("source", ["ocr", "text-layer"])
 def test_a_second_persons_row_in_a_tables_birth_date_column_keeps_the_first_from_filing(source: str) -> None:
     """A claim's people table: the listed subscriber's row, then the (unlisted) patient's row, whose birth
