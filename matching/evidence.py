@@ -33,7 +33,7 @@ from chartfile.records import IdentityCandidate, PatientRecord, Role
 
 _ROWS_UP, _ROWS_DOWN = 2, 4  # the window around a name
 _DOB_RANK = {"exact": 0, "day-month-swapped": 1, "century": 2, "one-digit": 3}  # agreeing, best first
-_STREET = re.compile(r"^\d{1,6}[A-Z]?\s+[A-Za-z]")
+_STREET = re.compile(r"^\d{1,6}[A-Z]?\s+[A-Za-z][A-Za-z.'-]*(?:[\s,]|$)")  # "12 Elm St", not "90 RX8146900"
 _ADDRESS_LABEL = re.compile(r"^[A-Za-z' .#/]{0,25}:\s*")  # "Address: 9 Oak Road", "Street Addr.: ..."
 _FIRST_ALIKE = 0.8  # a word this close to the patient's first name is read as it (scored as printed)
 _RECENT_DAYS = 365

@@ -1665,3 +1665,20 @@ def test_a_running_header_ocr_damaged_is_the_same_patient_by_its_mrn() -> None:
         result = document(first, header.format(mrn=mrn))
         decision = decide(extract(result, reference_date=RECEIVED), PatientIndex([eveline]), SETTINGS)
         assert (decision.status, decision.patient_mrn) == verdict
+
+
+@pytest.mark.parametrize(
+    ("line", "level"),
+    [
+        pytest.param("90 RX8146900    30 RX7099242", "null", id="a-quantity-and-an-rx-number"),
+        pytest.param("774 Prospect St, Pittsfield", "else", id="another-street"),
+        pytest.param("12 Elm Street, Boston", "exact", id="the-patients-street"),
+    ],
+)
+def test_only_a_number_and_a_word_of_letters_read_as_a_street(line: str, level: str) -> None:
+    """A refill fax's fill history puts a quantity before an Rx number ("90 RX8146900") under the name: no
+    street, so no evidence against the patient. Another street is (people move); their own agrees."""
+    page = f"Pt: OKONKWO, ADAEZE   DOB 11/23/1984\n{line}\n"
+    decision = decide(extract(document(page), reference_date=RECEIVED), INDEX, SETTINGS)
+    address = next(f for f in decision.candidates[0].fields if f.field == "address")
+    assert address.level == level
