@@ -49,6 +49,7 @@ _LONG_WORD = re.compile(r"[A-Za-z|!]{6,}")
 _KEPT_PREFIX = 5  # OCR keeps a word's start more often than its end: "INSURCC" is "INSURED'S"
 _CAPTION_LEVELS = 3  # a value's caption, the caption's header, the section band over both
 _CAPTION_GAP_HEIGHTS = 1.5  # a caption sits at most this many line heights above what it labels
+_SMALL_TYPE = 0.75  # a line this much shorter than the one under it is in smaller type (a form's caption)
 _NUMBER_RUN = re.compile(r"\d{3}")
 _AFTER_NAME = re.compile(r"^[\s,]*(?:M\.?D|D\.?O|N\.?P|P\.?A|R\.?N|Ph\.?D|Pharm\.?D|DDS|FNP|MSW|LCSW|Esq)\b")
 
@@ -155,7 +156,16 @@ def _wrapped_from(cells: Sequence[Cell], cell: Cell) -> list[str]:
     text = last.text.rstrip()
     if not text or text[-1] in ".!?:" or min(c.left for c in before) > cell.left or not _sentence_like(text):
         return []
+    if _small_type(last, cell):
+        return []  # a caption over its value, its words damaged into what reads like prose
     return [text[-40:]]
+
+
+def _small_type(over: Cell, cell: Cell) -> bool:
+    """Is `over` printed in smaller type than `cell`: a form's caption over its value ("Cardholder /
+    Policy Holder Name (if different from member)" in small print over "Bernice Ondricka"), not a line of
+    prose wrapping onto the next?"""
+    return over.bottom - over.top < _SMALL_TYPE * (cell.bottom - cell.top)
 
 
 def _sentence_like(text: str) -> bool:
@@ -177,7 +187,7 @@ def _labels_it(over: Cell, cell: Cell) -> bool:
     nothing."""
     if not is_caption(over.text) or _NUMBER_RUN.search(over.text) or _sentence(over.text):
         return False
-    if _sentence_like(_ASIDE.sub(" ", over.text)):
+    if _sentence_like(_ASIDE.sub(" ", over.text)) and not _small_type(over, cell):
         return False  # prose above a name ("Patient will walk with a walker within 4 weeks") labels nothing
     height = max(cell.bottom - cell.top, over.bottom - over.top, 1)
     return cell.top - over.bottom <= _CAPTION_GAP_HEIGHTS * height

@@ -1682,3 +1682,43 @@ def test_only_a_number_and_a_word_of_letters_read_as_a_street(line: str, level: 
     decision = decide(extract(document(page), reference_date=RECEIVED), INDEX, SETTINGS)
     address = next(f for f in decision.candidates[0].fields if f.field == "address")
     assert address.level == level
+
+
+def _member_form(caption_height: int) -> OcrResult:
+    """A payer's form: the member's name and birth date under small captions, then the cardholder's
+    caption, OCR-damaged into words that read like prose ("Cardholder ; Po icy Ho der Narre il d ferent
+    rom member)"), over the listed wife's name. `caption_height`: the cardholder caption's type height."""
+    boxes = [  # (text, left, top, height, line)
+        ("Member", 130, 100, 12, 1), ("Name", 230, 100, 12, 1),
+        ("HAROLD", 140, 130, 24, 2), ("J", 300, 130, 24, 2), ("WHITFIELD", 340, 130, 24, 2),
+        ("Member", 130, 180, 12, 3), ("DOB", 230, 180, 12, 3),
+        ("03/04/1957", 140, 210, 24, 4),
+        ("Cardholder", 130, 260, caption_height, 5), (";", 290, 260, caption_height, 5),
+        ("Po", 310, 260, caption_height, 5), ("icy", 350, 260, caption_height, 5),
+        ("Ho", 400, 260, caption_height, 5), ("der", 440, 260, caption_height, 5),
+        ("Narre", 490, 260, caption_height, 5), ("il", 570, 260, caption_height, 5),
+        ("d", 600, 260, caption_height, 5), ("ferent", 620, 260, caption_height, 5),
+        ("rom", 720, 260, caption_height, 5), ("member)", 780, 260, caption_height, 5),
+        ("Margaret", 140, 290, 23, 6), ("Whitfield", 300, 290, 23, 6),
+    ]  # fmt: skip
+    words = tuple(Word(t, x, y, 14 * len(t), h, 92.0, (1, 1, line)) for t, x, y, h, line in boxes)
+    shell = document("")
+    return OcrResult(shell.incoming, (OcrPage(number=1, text="unused", words=words),), shell.searchable_pdf)
+
+
+@pytest.mark.parametrize(
+    ("caption_height", "expected"),
+    [
+        pytest.param(16, (Status.FILED, "1000001"), id="a-caption-in-small-type"),
+        pytest.param(23, (Status.REVIEW, None), id="a-line-of-prose-in-the-names-type"),
+    ],
+)
+def test_a_caption_in_small_type_is_a_caption_whatever_ocr_made_of_its_words(
+    caption_height: int, expected: tuple[Status, str | None]
+) -> None:
+    """OCR damaged the cardholder's caption into lower-case fragments that read like a sentence, ending
+    "member)". In type smaller than the name under it, it is still the caption, and says cardholder: the
+    listed wife is someone else, and the member (name and birth date) files. The same words in the
+    name's own type would be a sentence wrapping onto the name's line, ending in "member": a second
+    patient, for a clerk."""
+    assert decided(_member_form(caption_height))[:2] == expected
