@@ -244,6 +244,49 @@ def one_digit_misread(text: str, *, reference_date: dt.date, kind: DateKind) -> 
     return tuple(found)
 
 
+# A month's name (or a word OCR made of one) before a day and a four-digit year: "Sop 18, 2016" (Sep),
+# "JULY 1672016" (the comma read as a 7).
+_NAMED_MONTH = re.compile(
+    r"(?<![A-Za-z])(?P<mon>[A-Za-z]{3,9})\.?[ \-]?(?P<d>[0-9]{1,2})"
+    r"(?P<sep>,?[ \-]{0,2}|[0-9])(?P<y>[0-9]{4})(?![0-9])"
+)
+# Letters OCR reads for one another in a month's name, either way round (round letters, n/m/u, i/l).
+_LETTER_PAIRS = frozenset(
+    frozenset(pair) for pair in ("EO", "EC", "OC", "AO", "AE", "DO", "NM", "NU", "UV", "IL")
+)
+
+
+def month_misread(text: str, *, reference_date: dt.date, kind: DateKind) -> tuple[FoundDate, ...]:
+    """A date with its month named, one thing OCR misread: a letter of the month's name ("Sop 18, 2016",
+    read as the one month it can be), or the comma after the day, read as a digit ("JULY 1672016"). For
+    a labelled field OCR read only, after the date reader found nothing."""
+    found = []
+    for match in _NAMED_MONTH.finditer(text):
+        word, separator = match["mon"].upper(), match["sep"]
+        listed = _MONTHS.get(word[:4]) or _MONTHS.get(word[:3])
+        if listed is not None and separator.isdigit():
+            month = listed  # the month as printed, the comma after the day read as a digit
+        elif listed is None and not separator.isdigit():
+            months = {
+                _MONTHS[name] for name in _MONTHS if len(name) == 3 and _one_letter_misread(word[:3], name)
+            }
+            if len(months) != 1:
+                continue
+            month = months.pop()
+        else:
+            continue
+        value = _build(match["y"], month, int(match["d"]), reference=reference_date, kind=kind)
+        if value is not None:
+            found.append(FoundDate(value, match.start(), match.end()))
+    return tuple(found)
+
+
+def _one_letter_misread(read: str, name: str) -> bool:
+    """Is `read` the month abbreviation `name` with one letter OCR confuses read for another?"""
+    differing = [frozenset((a, b)) for a, b in zip(read, name, strict=True) if a != b]
+    return len(differing) == 1 and differing[0] in _LETTER_PAIRS
+
+
 def _one_swapped(month: str, day: str, year: str) -> Iterator[tuple[str, str, str]]:
     digits = f"{month}{day}{year}"
     cuts = (len(month), len(month) + len(day))

@@ -16,6 +16,7 @@ from chartfile.matching.dates import (
     compact_dates,
     find_dates,
     half_slashed,
+    month_misread,
     one_digit_misread,
     slashes_read,
     zeros_read,
@@ -261,7 +262,7 @@ def _dobs(
             or half_slashed(window, reference_date=reference, kind=DateKind.DOB, lost=True)
             or compact_dates(window, reference_date=reference, kind=DateKind.DOB)
             or slashes_read(window, reference_date=reference, kind=DateKind.DOB)
-            or (one_digit_misread(window, reference_date=reference, kind=DateKind.DOB) if ocr else ())
+            or (_misread_dates(window, reference) if ocr else ())
         )
         if found and found[0].start <= 12:
             start = match.end() + skipped + found[0].start
@@ -269,6 +270,14 @@ def _dobs(
         elif boxed := _boxed_value(_caption_value(text, match.end()) if captions else raw, reference):
             hits.append((boxed.value, match.end() + boxed.start, match.end() + boxed.end))
     return hits
+
+
+def _misread_dates(window: str, reference: dt.date) -> tuple[FoundDate, ...]:
+    """A labelled birth date OCR misread: a digit (`one_digit_misread`), a month's name or the comma after
+    its day (`month_misread`)."""
+    return one_digit_misread(window, reference_date=reference, kind=DateKind.DOB) or month_misread(
+        window, reference_date=reference, kind=DateKind.DOB
+    )
 
 
 def _caption_value(text: str, label_end: int) -> str:

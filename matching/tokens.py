@@ -18,6 +18,7 @@ from chartfile.matching.dates import (
     compact_dates,
     find_dates,
     half_slashed,
+    month_misread,
     one_digit_misread,
     slashes_read,
     zeros_read,
@@ -307,6 +308,7 @@ def _slashes_misread(i: int, text: str, reference: dt.date, *, ocr: bool) -> lis
     found = slashes_read(text, reference_date=reference, kind=DateKind.DOB)
     if ocr:
         found += one_digit_misread(text, reference_date=reference, kind=DateKind.DOB)
+        found += month_misread(text, reference_date=reference, kind=DateKind.DOB)
     return [DateSeen(date.value, i, text[date.start : date.end], True) for date in found]
 
 

@@ -788,6 +788,30 @@ def test_a_birth_date_no_one_has_with_a_digit_ocr_confuses(
     assert read == ({expected} if expected else set())
 
 
+@pytest.mark.parametrize(
+    ("printed", "source", "expected"),
+    [
+        pytest.param("Sop 18, 2016", "ocr", dt.date(2016, 9, 18), id="an-e-read-as-o"),
+        pytest.param("JULY 1672016", "ocr", dt.date(2016, 7, 16), id="the-comma-read-as-a-7"),
+        pytest.param("Oec 4, 1950", "ocr", dt.date(1950, 12, 4), id="a-d-read-as-o"),
+        pytest.param("Mav 3, 1980", "ocr", None, id="march-or-may-is-none"),
+        pytest.param("Sop 18, 2016", "text-layer", None, id="in-a-text-layer-a-typo"),
+        pytest.param("Sep 18, 2016", "ocr", dt.date(2016, 9, 18), id="as-printed"),
+    ],
+)
+def test_a_birth_date_with_its_month_named_read_through_one_ocr_misreading(
+    printed: str, source: str, expected: dt.date | None
+) -> None:
+    """A fax read "DOB: Sop 18, 2016": of the months' names, one letter OCR confuses (e for o) makes it
+    only September; "JULY 1672016" is July 16, 2016 with the comma read as a 7. Where two months fit
+    ("Mav": Mar or May), or in a text layer, nothing is read; the same in a form's geometry."""
+    text = f"DISCHARGE SUMMARY\nPatient: MANN, KIMBER ANN\nDOB: {printed} (8y)   Sex: F\n"
+    extraction = extract(ocr_of(text, source=source), reference_date=RECEIVED)
+    assert extraction.identities[0].dob == expected
+    read = {d.value for d in read_words(extraction.cells, reference_date=RECEIVED).dates if d.labelled}
+    assert read == ({expected} if expected else set())
+
+
 def test_a_lost_slash_is_read_only_in_a_birth_date_field() -> None:
     """A birth date with a slash OCR lost ("01/0213") is read under its label; the same shapes anywhere
     else ("Lot 3/1524", a card's "Exp 12/2024") are no dates."""
