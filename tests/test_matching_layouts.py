@@ -266,26 +266,6 @@ ZIP CODE                                                                    ZIP 
 """
 
 
-@pytest.mark.parametrize(
-    ("caption", "verdict"),
-    [
-        pytest.param("a. INSURED S DAIF OF BIRTH", (Status.REVIEW, None), id="insureds-damaged-caption"),
-        pytest.param("a. INSURED'S DATE OF BIRTH", (Status.REVIEW, None), id="insureds-caption"),
-        pytest.param("8. DATE OF BIRTH", (Status.FILED, "1000004"), id="a-caption-naming-no-one"),
-    ],
-)
-def test_a_birth_date_captioned_as_anothers_is_not_the_patients_from_afar(
-    caption: str, verdict: tuple[Status, str | None]
-) -> None:
-    """A claim for an unlisted child whose captions OCR damaged: the insured's name box ("INSYRCC S NAME")
-    reads as a name field, and the listed insured's birth date sits in the insured's box ten rows below.
-    A birth date its caption gives the insured, read as a birth-date label or too damaged to be, is not
-    the patient's, however far a name box lends its name: review, not a misfile. Under a caption that
-    names no one, a form's birth-date box is the name box's."""
-    page = INSURED_ONLY.format(caption=caption)
-    assert decided(document(page, source="ocr"))[:2] == verdict
-
-
 INSURED_BELOW = """\
 HEALTH INSURANCE CLAIM FORM
 2. PAT CNT $NAME (Last Name, First Name, MI)    3. PATIENTS RINT ATE       4. INSYRCC S NAME (Last, First, MI)
@@ -296,22 +276,29 @@ WHITFIELD, TOMMY J                               07 27 2017                 WHIT
 
 
 @pytest.mark.parametrize(
-    ("caption", "verdict"),
+    ("layout", "caption", "verdict"),
     [
-        pytest.param("a. INSURED'S DATE OF BIRTH", (Status.REVIEW, None), id="insureds-caption"),
-        pytest.param("a. INSURED S DAIF OF BIRTH", (Status.REVIEW, None), id="insureds-damaged-caption"),
-        pytest.param("INSURED'S DOB", (Status.REVIEW, None), id="insureds-short-label"),
-        pytest.param("DATE OF BIRTH", (Status.FILED, "1000004"), id="a-caption-naming-no-one"),
+        pytest.param(INSURED_ONLY, "a. INSURED S DAIF OF BIRTH", (Status.REVIEW, None), id="afar-damaged"),
+        pytest.param(INSURED_ONLY, "a. INSURED'S DATE OF BIRTH", (Status.REVIEW, None), id="afar-insureds"),
+        pytest.param(INSURED_ONLY, "8. DATE OF BIRTH", (Status.FILED, "1000004"), id="afar-naming-no-one"),
+        pytest.param(
+            INSURED_BELOW, "a. INSURED'S DATE OF BIRTH", (Status.REVIEW, None), id="beside-insureds"
+        ),
+        pytest.param(INSURED_BELOW, "a. INSURED S DAIF OF BIRTH", (Status.REVIEW, None), id="beside-damaged"),
+        pytest.param(INSURED_BELOW, "INSURED'S DOB", (Status.REVIEW, None), id="beside-short-label"),
+        pytest.param(INSURED_BELOW, "DATE OF BIRTH", (Status.FILED, "1000004"), id="beside-naming-no-one"),
     ],
 )
-def test_a_birth_date_captioned_as_anothers_is_not_the_patients_beside_the_name(
-    caption: str, verdict: tuple[Status, str | None]
+def test_a_birth_date_captioned_as_anothers_is_not_the_patients(
+    layout: str, caption: str, verdict: tuple[Status, str | None]
 ) -> None:
-    """The same claim with the insured's birth-date box just under the insured's name box: the name still
-    reads as a name field (its caption damaged), but a birth date its caption gives the insured does not
-    agree for it as the patient's. Under a caption that names no one it does."""
-    page = INSURED_BELOW.format(caption=caption)
-    assert decided(document(page, source="ocr"))[:2] == verdict
+    """A claim for an unlisted child whose captions OCR damaged: the insured's name box ("INSYRCC S NAME")
+    reads as a name field, and the listed insured's birth date sits in the insured's box, ten rows below
+    (INSURED_ONLY) or just under the name box (INSURED_BELOW). A birth date its caption gives the insured,
+    read as a birth-date label or too damaged to be, is not the patient's, however far a name box lends
+    its name, nor beside it: review, not a misfile. Under a caption that names no one, a form's
+    birth-date box is the name box's."""
+    assert decided(document(layout.format(caption=caption), source="ocr"))[:2] == verdict
 
 
 FILED_1 = (Status.FILED, "1000001")
