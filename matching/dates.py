@@ -263,7 +263,7 @@ def month_misread(text: str, *, reference_date: dt.date, kind: DateKind) -> tupl
     found = []
     for match in _NAMED_MONTH.finditer(text):
         word, separator = match["mon"].upper(), match["sep"]
-        listed = _MONTHS.get(word[:4]) or _MONTHS.get(word[:3])
+        listed = _MONTHS.get(word[:3])
         if listed is not None and separator.isdigit():
             month = listed  # the month as printed, the comma after the day read as a digit
         elif listed is None and not separator.isdigit():
@@ -279,6 +279,15 @@ def month_misread(text: str, *, reference_date: dt.date, kind: DateKind) -> tupl
         if value is not None:
             found.append(FoundDate(value, match.start(), match.end()))
     return tuple(found)
+
+
+def birth_date_misread(text: str, *, reference_date: dt.date) -> tuple[FoundDate, ...]:
+    """A birth date in a labelled field OCR read, misread: through a digit (`one_digit_misread`), a
+    letter of its month's name or the comma after its day (`month_misread`). Each reads only what the
+    other cannot, so the two never read one date twice."""
+    return one_digit_misread(text, reference_date=reference_date, kind=DateKind.DOB) + month_misread(
+        text, reference_date=reference_date, kind=DateKind.DOB
+    )
 
 
 def _one_letter_misread(read: str, name: str) -> bool:

@@ -12,12 +12,11 @@ from chartfile.matching import labels
 from chartfile.matching.dates import (
     DateKind,
     FoundDate,
+    birth_date_misread,
     boxed_dates,
     compact_dates,
     find_dates,
     half_slashed,
-    month_misread,
-    one_digit_misread,
     slashes_read,
     zeros_read,
 )
@@ -249,7 +248,8 @@ def _dobs(
     """Birth dates after their labels. On a caption line the value follows the whole caption, however
     long ("3. PATIENT'S BIRTH DATE MM | | SEX [| 4. INSURED'S NAME (...): 07|[10]/1937|"). Where OCR read
     the page, a date no birth date can be ("6/12/2069" on a 2024 page) is the one plausible date a digit
-    OCR confuses turns it into (`one_digit_misread`); in a text layer it is the sender's typo."""
+    OCR confuses turns it into, and a month's name read a letter off is the one month it can be
+    (`birth_date_misread`); in a text layer it is the sender's typo."""
     hits = []
     for match in labels.DOB_LABEL.finditer(text):
         if _someone_else(text, match.start(), has_patient_field):
@@ -262,7 +262,7 @@ def _dobs(
             or half_slashed(window, reference_date=reference, kind=DateKind.DOB, lost=True)
             or compact_dates(window, reference_date=reference, kind=DateKind.DOB)
             or slashes_read(window, reference_date=reference, kind=DateKind.DOB)
-            or (_misread_dates(window, reference) if ocr else ())
+            or (birth_date_misread(window, reference_date=reference) if ocr else ())
         )
         if found and found[0].start <= 12:
             start = match.end() + skipped + found[0].start
@@ -270,14 +270,6 @@ def _dobs(
         elif boxed := _boxed_value(_caption_value(text, match.end()) if captions else raw, reference):
             hits.append((boxed.value, match.end() + boxed.start, match.end() + boxed.end))
     return hits
-
-
-def _misread_dates(window: str, reference: dt.date) -> tuple[FoundDate, ...]:
-    """A labelled birth date OCR misread: a digit (`one_digit_misread`), a month's name or the comma after
-    its day (`month_misread`)."""
-    return one_digit_misread(window, reference_date=reference, kind=DateKind.DOB) or month_misread(
-        window, reference_date=reference, kind=DateKind.DOB
-    )
 
 
 def _caption_value(text: str, label_end: int) -> str:

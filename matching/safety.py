@@ -194,12 +194,14 @@ def _clearest_printing(words: PageWords, best: Scored, patient: PatientRecord) -
     agreeing_ = [confidence for confidence, level in printings if level in _AS_LISTED]
     if differing and agreeing_ and max(differing) > max(agreeing_) + _SURER_BY:
         return ["the surname's most clearly read printing is spelled differently from the master list"]
-    if agreeing_ and max(agreeing_) < _UNSURE and not _mrn_as_printed(best):
+    if _mrn_as_printed(best):
+        return []  # no namesake the list does not hold prints the patient's MRN
+    if agreeing_ and max(agreeing_) < _UNSURE:
         return [
             f"OCR read the surname unsurely (confidence {max(agreeing_):.0f} of 100): a name a letter "
             "different would read the same"
         ]
-    if _spelt_so_throughout(words, best, patient) and not _mrn_as_printed(best):
+    if _spelt_so_throughout(words, best, patient):
         return [
             "the surname is printed the same way more than once, a letter differing from the master list "
             "in each: a spelling, not an OCR misreading"

@@ -14,12 +14,11 @@ from dataclasses import dataclass, field, replace
 
 from chartfile.matching.dates import (
     DateKind,
+    birth_date_misread,
     boxed_dates,
     compact_dates,
     find_dates,
     half_slashed,
-    month_misread,
-    one_digit_misread,
     slashes_read,
     zeros_read,
 )
@@ -304,11 +303,11 @@ def _boxed_dates(
 
 def _slashes_misread(i: int, text: str, reference: dt.date, *, ocr: bool) -> list[DateSeen]:
     """In a birth-date field, digits whose slashes OCR read as digits ("032872005" for 03/28/2005); where
-    OCR read it, a date no birth date can be with a digit OCR confuses ("6/12/2069" on a 2024 page)."""
+    OCR read it, a date misread through one slip (`birth_date_misread`: "6/12/2069" on a 2024 page,
+    "Sop 18, 2016")."""
     found = slashes_read(text, reference_date=reference, kind=DateKind.DOB)
     if ocr:
-        found += one_digit_misread(text, reference_date=reference, kind=DateKind.DOB)
-        found += month_misread(text, reference_date=reference, kind=DateKind.DOB)
+        found += birth_date_misread(text, reference_date=reference)
     return [DateSeen(date.value, i, text[date.start : date.end], True) for date in found]
 
 
