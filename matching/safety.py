@@ -186,12 +186,15 @@ def _clearest_printing(words: PageWords, best: Scored, patient: PatientRecord) -
     read about as surely (within `_SURER_BY`; a text layer's) leave the list's spelling standing. When
     every printing that agrees was read unsurely (below `_UNSURE`), OCR may have read a namesake's
     name a letter off as the listed one (a scan's "HERMIISTON", not on the list, read "HERMISTON" at
-    confidence 28): a clerk decides too, unless the MRN agrees (no namesake prints it)."""
+    confidence 28): a clerk decides too, unless the MRN agrees (no namesake prints it). So too when
+    the surest printing is a letter off the list through an OCR confusion and the list's spelling was
+    read only less surely ("BAYFR" read at 90, "BAYER" at 44, for Bayer): OCR can read a namesake's F as
+    the E of a word it knows as surely as it reads an E as F."""
     if _levels(best.candidate).get("surname") not in _AS_LISTED or _mrn_and_birth_date(best):
         return []  # `_spelling` speaks for a best reading spelled differently
     printings = _surname_printings(words, patient)
-    differing = [confidence for confidence, level in printings if level in _SPELLED_DIFFERENTLY]
-    agreeing_ = [confidence for confidence, level in printings if level in _AS_LISTED]
+    differing = [confidence for confidence, level, _ in printings if level in _SPELLED_DIFFERENTLY]
+    agreeing_ = [confidence for confidence, level, _ in printings if level in _AS_LISTED]
     if differing and agreeing_ and max(differing) > max(agreeing_) + _SURER_BY:
         return ["the surname's most clearly read printing is spelled differently from the master list"]
     if _mrn_as_printed(best):
@@ -200,6 +203,14 @@ def _clearest_printing(words: PageWords, best: Scored, patient: PatientRecord) -
         return [
             f"OCR read the surname unsurely (confidence {max(agreeing_):.0f} of 100): a name a letter "
             "different would read the same"
+        ]
+    listed = squash(patient.last_name)
+    respelt = [sure for sure, level, key in printings if level == "ocr" and _a_spelling(key, listed)]
+    as_listed = [confidence for confidence, _, key in printings if key == listed]
+    if respelt and as_listed and max(respelt) > max(as_listed) + _SURER_BY:
+        return [
+            "the surname's most clearly read printing is a letter off the master list's, which was read "
+            "less surely: a namesake's name may have been misread as the listed one"
         ]
     if _spelt_so_throughout(words, best, patient):
         return [
@@ -223,14 +234,20 @@ def _spelt_so_throughout(words: PageWords, best: Scored, patient: PatientRecord)
     if len(printed) < 2 or len(spellings) != 1:
         return False
     (spelling,) = spellings
-    return spelling != listed and spelling.isalpha() and len(spelling) == len(listed)
+    return _a_spelling(spelling, listed)
 
 
-def _surname_printings(words: PageWords, patient: PatientRecord) -> list[tuple[float, str]]:
-    """(OCR's confidence in the word, spelling level) of each word beside the patient's first name, in
-    its cell, that reads as their surname, as listed or spelled alike."""
+def _a_spelling(printed: str, listed: str) -> bool:
+    """Could a printing OCR folds to the listed surname be how a document spells a namesake's: letters
+    only (a digit in a name is OCR's), as many as the list's, not the list's own."""
+    return printed != listed and printed.isalpha() and len(printed) == len(listed)
+
+
+def _surname_printings(words: PageWords, patient: PatientRecord) -> list[tuple[float, str, str]]:
+    """(OCR's confidence in the word, spelling level, the word's key) of each word beside the patient's
+    first name, in its cell, that reads as their surname, as listed or spelled alike."""
     firsts = first_keys(patient.first_name)
-    found: dict[tuple[int, int], tuple[float, str]] = {}
+    found: dict[tuple[int, int], tuple[float, str, str]] = {}
     for token in words.tokens:
         if token.key not in firsts and token.fold not in firsts:
             continue
@@ -241,7 +258,8 @@ def _surname_printings(words: PageWords, patient: PatientRecord) -> list[tuple[f
                 continue
             level = compare_surname(other.text, patient.last_name).level
             if level in _AS_LISTED | _SPELLED_DIFFERENTLY:
-                found[(other.cell, other.index)] = (_word_confidence(words.cells[other.cell], other), level)
+                confidence = _word_confidence(words.cells[other.cell], other)
+                found[(other.cell, other.index)] = (confidence, level, other.key)
     return list(found.values())
 
 

@@ -1404,42 +1404,36 @@ def _three_page_report(
     return OcrResult(shell.incoming, tuple(pages), shell.searchable_pdf)
 
 
+NO_MRN, D_1957 = "continues.", "03/04/1957"
+WHITFIELD_3 = ("WHITFIELD", "WHITFELD", "WHITFIEID")  # as listed, a letter dropped, an I for the L
+FOLD_OFF = ("WHITFIELD", "WHITFIEID", "WHITFIEID")  # as listed, then twice an I for the L
+
+
 @pytest.mark.parametrize(
-    ("confidences", "surnames", "expected"),
+    ("confidences", "surnames", "mrn", "expected"),
     [
-        pytest.param(
-            (52.0, 87.0, 33.0), ("WHITFIELD", "WHITFELD", "WHITFIEID"), (Status.REVIEW, None), id="namesake"
-        ),
-        pytest.param(
-            (91.0, 40.0, 35.0),
-            ("WHITFIELD", "WHITFELD", "WHITFIEID"),
-            (Status.FILED, "1000001"),
-            id="damaged",
-        ),
-        pytest.param(
-            (80.0, 86.0, 30.0),
-            ("WHITFIELD", "WHITFELD", "WHITFIEID"),
-            (Status.FILED, "1000001"),
-            id="read-about-as-surely",
-        ),
-        pytest.param(
-            (90.0, 90.0, 90.0), ("WHITFIELD", "WHITFIELD", "WHITFIELD"), (Status.FILED, "1000001"), id="same"
-        ),
+        pytest.param((52.0, 87.0, 33.0), WHITFIELD_3, NO_MRN, (Status.REVIEW, None), id="namesake"),
+        pytest.param((91.0, 40.0, 35.0), WHITFIELD_3, NO_MRN, FILED_1, id="damaged"),
+        pytest.param((80.0, 86.0, 30.0), WHITFIELD_3, NO_MRN, FILED_1, id="read-about-as-surely"),
+        pytest.param((90.0, 90.0, 90.0), ("WHITFIELD",) * 3, NO_MRN, FILED_1, id="same"),
+        pytest.param((44.0, 90.0, 82.0), FOLD_OFF, NO_MRN, (Status.REVIEW, None), id="namesake-a-fold-off"),
+        pytest.param((85.0, 90.0, 30.0), FOLD_OFF, NO_MRN, FILED_1, id="a-fold-off-about-as-surely"),
+        pytest.param((44.0, 90.0, 82.0), FOLD_OFF, "1000001", FILED_1, id="a-fold-off-with-the-mrn"),
     ],
 )
 def test_the_surest_printing_of_a_repeated_surname_says_how_the_document_spells_it(
     confidences: tuple[float, float, float],
     surnames: tuple[str, str, str],
+    mrn: str,
     expected: tuple[Status, str | None],
 ) -> None:
     """Page 1 reads as the listed patient only where OCR was unsure; page 2's header reads, surely, a
     surname one letter off (a namesake the list does not hold, with the same first name and birth date).
-    The surest reading decides: review. When the as-listed reading is the surest, or about as sure (a few
-    confidence points say nothing), the others are damage."""
-    assert decided(_three_page_report(confidences, surnames))[:2] == expected
-
-
-NO_MRN, D_1957 = "continues.", "03/04/1957"
+    The surest reading decides: review. So too when the surer printing is off by a letter OCR confuses
+    ("WHITFIEID": OCR can read a namesake's I as the L of the list's spelling as well as the reverse),
+    unless the MRN agrees. When the as-listed reading is the surest, or about as sure (a few confidence
+    points say nothing), the others are damage."""
+    assert decided(_three_page_report(confidences, surnames, mrn))[:2] == expected
 
 
 @pytest.mark.parametrize(
