@@ -138,17 +138,33 @@ def printed_identity(doc: Document) -> dict[str, Any]:
     """What the document printed as its patient's identity: the best candidate's reading when it was read
     in a field of the patient's own (or an unlabelled one); else the first identity the extractor read
     from the patient's fields; else a candidate read only in someone else's field (a guarantor who is
-    also a patient is not who the document is about)."""
+    also a patient is not who the document is about). A document that names more than one patient (a
+    second patient's pages sent with the first's) is about the patient its earliest page names: that
+    reading is shown, a candidate's or, for someone not on the list, the extractor's."""
     readings = [dict(c["reading"]) for c in doc.candidates if c.get("reading")]
     own = [r for r in readings if r.get("role") != Role.OTHER.value]
+    identities = [_identity_fields(i) for i in doc.extraction.get("identities") or []]
+    if doc.extraction.get("possibly_multiple_patients"):
+        named = own + [i for i in identities if i.get("last_name") and i.get("role") != Role.OTHER.value]
+        if named:
+            return min(named, key=_page)  # the first of the earliest page's, candidates before the rest
     if own:
         return own[0]
-    identities = doc.extraction.get("identities") or []
     if not identities:
         return readings[0] if readings else {}
-    first = identities[0]
-    keep = ("last_name", "first_name", "dob", "mrn", "phone", "address", "page")
-    return {key: None if first.get(key) is None else str(first.get(key)) for key in keep}
+    return identities[0]
+
+
+_KEPT = ("last_name", "first_name", "dob", "mrn", "phone", "address", "page", "role")
+
+
+def _identity_fields(identity: dict[str, Any]) -> dict[str, Any]:
+    return {key: None if identity.get(key) is None else str(identity.get(key)) for key in _KEPT}
+
+
+def _page(reading: dict[str, Any]) -> int:
+    page = str(reading.get("page") or "")
+    return int(page) if page.isdigit() else 1_000_000  # a reading without a page comes last
 
 
 def open_desk(ledger: Ledger, document_id: int, *, via: str) -> dict[str, Any]:

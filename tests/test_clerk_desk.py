@@ -185,3 +185,23 @@ def test_the_desk_shows_the_patients_printed_identity_not_a_guarantors_reading()
     assert printed_identity(doc)["first_name"] == "Kristan"
     alone = Document(candidates=[{"mrn": "57730243", "reading": guarantor}], extraction={"identities": []})
     assert printed_identity(alone)["first_name"] == "Kristan"  # nothing else was read: shown, not hidden
+
+
+def test_a_document_naming_two_patients_shows_the_one_its_earliest_page_names() -> None:
+    """A lab requisition with a second patient's pages sent after it: the second patient, read with the
+    MRN on page 3, ranks first, but the document is about the patient page 2 names (page 1 is the cover
+    sheet). Someone not on the list, named on page 1, is shown from the extractor's reading. Without a
+    second patient, the best candidate's reading is shown wherever it was read."""
+    second = {"last_name": "PALACIOS", "first_name": "CLEVELAND", "dob": "1947-03-04", "page": "3"}
+    first = {"last_name": "Yost", "first_name": "Samatha", "dob": "1979-04-21", "page": "2"}
+    candidates = [{"mrn": "20862848", "reading": second | {"role": "patient"}}]
+    candidates.append({"mrn": "83880343", "reading": first | {"role": "patient"}})
+    dob_only = {"last_name": None, "first_name": None, "dob": "1979-04-21", "page": 2, "role": "patient"}
+    bundle = {"identities": [second | {"page": 3}, dob_only], "possibly_multiple_patients": True}
+    assert printed_identity(Document(candidates=candidates, extraction=bundle))["dob"] == "1979-04-21"
+    stranger = {"last_name": "Morar", "first_name": "Amado", "dob": "1986-07-10", "page": 1}
+    with_stranger = bundle | {"identities": [second | {"page": 3}, dob_only, stranger | {"role": "patient"}]}
+    shown = printed_identity(Document(candidates=candidates, extraction=with_stranger))
+    assert (shown["last_name"], shown["dob"], shown["page"]) == ("Morar", "1986-07-10", "1")
+    one = {"identities": [second | {"page": 3}], "possibly_multiple_patients": False}
+    assert printed_identity(Document(candidates=candidates, extraction=one))["dob"] == "1947-03-04"
