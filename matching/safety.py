@@ -186,10 +186,8 @@ def _clearest_printing(words: PageWords, best: Scored, patient: PatientRecord) -
     read about as surely (within `_SURER_BY`; a text layer's) leave the list's spelling standing. When
     every printing that agrees was read unsurely (below `_UNSURE`), OCR may have read a namesake's
     name a letter off as the listed one (a scan's "HERMIISTON", not on the list, read "HERMISTON" at
-    confidence 28): a clerk decides too, unless the MRN agrees (no namesake prints it). So too when
-    the surest printing is a letter off the list through an OCR confusion and the list's spelling was
-    read only less surely ("BAYFR" read at 90, "BAYER" at 44, for Bayer): OCR can read a namesake's F as
-    the E of a word it knows as surely as it reads an E as F."""
+    confidence 28): a clerk decides too, unless the MRN agrees (no namesake prints it); and so when the
+    surest printing is a fold off the list's (`_surer_respelt`)."""
     if _levels(best.candidate).get("surname") not in _AS_LISTED or _mrn_and_birth_date(best):
         return []  # `_spelling` speaks for a best reading spelled differently
     printings = _surname_printings(words, patient)
@@ -204,10 +202,7 @@ def _clearest_printing(words: PageWords, best: Scored, patient: PatientRecord) -
             f"OCR read the surname unsurely (confidence {max(agreeing_):.0f} of 100): a name a letter "
             "different would read the same"
         ]
-    listed = squash(patient.last_name)
-    respelt = [sure for sure, level, key in printings if level == "ocr" and _a_spelling(key, listed)]
-    as_listed = [confidence for confidence, _, key in printings if key == listed]
-    if respelt and as_listed and max(respelt) > max(as_listed) + _SURER_BY:
+    if _surer_respelt(printings, patient):
         return [
             "the surname's most clearly read printing is a letter off the master list's, which was read "
             "less surely: a namesake's name may have been misread as the listed one"
@@ -218,6 +213,18 @@ def _clearest_printing(words: PageWords, best: Scored, patient: PatientRecord) -
             "in each: a spelling, not an OCR misreading"
         ]
     return []
+
+
+def _surer_respelt(printings: Sequence[tuple[float, str, str]], patient: PatientRecord) -> bool:
+    """Was a printing a letter off the list's through an OCR confusion read more surely (by over
+    `_SURER_BY`) than any printing spelled as listed ("BAYFR" at 90, "BAYER" at 44, for Bayer)? OCR reads
+    a namesake's F as an E as readily as an E as an F; the surer reading says how the document spells it."""
+    listed = squash(patient.last_name)
+    respelt = [
+        confidence for confidence, level, key in printings if level == "ocr" and _a_spelling(key, listed)
+    ]
+    as_listed = [confidence for confidence, _, key in printings if key == listed]
+    return bool(respelt and as_listed) and max(respelt) > max(as_listed) + _SURER_BY
 
 
 def _spelt_so_throughout(words: PageWords, best: Scored, patient: PatientRecord) -> bool:
