@@ -207,6 +207,11 @@ def _clearest_printing(words: PageWords, best: Scored, patient: PatientRecord) -
             "the surname's most clearly read printing is a letter off the master list's, which was read "
             "less surely: a namesake's name may have been misread as the listed one"
         ]
+    if _a_letter_off_unconfirmed(words, best, patient):
+        return [
+            "the surname, printed once, agrees only through a letter OCR confuses (an F for an E, an I for "
+            "an L): a namesake a letter off reads the same; filing needs the MRN, phone or street too"
+        ]
     if _spelt_so_throughout(words, best, patient):
         return [
             "the surname is printed the same way more than once, a letter differing from the master list "
@@ -225,6 +230,33 @@ def _surer_respelt(printings: Sequence[tuple[float, str, str]], patient: Patient
     ]
     as_listed = [confidence for confidence, _, key in printings if key == listed]
     return bool(respelt and as_listed) and max(respelt) > max(as_listed) + _SURER_BY
+
+
+def _a_letter_off_unconfirmed(words: PageWords, best: Scored, patient: PatientRecord) -> bool:
+    """The surname printed once, read as the list's only through a letter-for-letter OCR fold ("BAYFR"
+    for Bayer: an F for an E), with nothing but the first name and birth date beside it: that is also
+    exactly how a namesake the list does not hold, spelled a letter off, reads. The MRN (checked before),
+    the phone or the street agreeing says it is the patient. A digit, letters OCR runs together (rn for
+    m) or a small letter amid capitals ("WHlTFIELD") is never a spelling; a surname printed more than once
+    is weighed printing by printing (`_surer_respelt`, `_spelt_so_throughout`)."""
+    read = best.reading.last_name
+    if _levels(best.candidate).get("surname") != "ocr" or not read or _mixed_case(read):
+        return False
+    listed = squash(patient.last_name)
+    if not _a_spelling(squash(read), listed):
+        return False
+    folded = ocr_fold(listed)
+    if sum(t.key == listed or t.fold == folded for t in words.tokens) > 1:
+        return False
+    level = _levels(best.candidate)
+    return level.get("phone") != "exact" and level.get("address") != "exact"
+
+
+def _mixed_case(name: str) -> bool:
+    """Small letters and two or more capitals after the first letter ("WHlTFIELD", "LlNDQVIST"): OCR's
+    glyphs, not a spelling ("McDermott", "O'Keefe" hold one capital after their first)."""
+    letters = [ch for ch in name if ch.isalpha()]
+    return any(ch.islower() for ch in letters) and sum(ch.isupper() for ch in letters[1:]) >= 2
 
 
 def _spelt_so_throughout(words: PageWords, best: Scored, patient: PatientRecord) -> bool:

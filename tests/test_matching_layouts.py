@@ -21,7 +21,7 @@ RECEIVED = D(2026, 11, 2)
 PATIENTS = [
     PatientRecord("1000001", "Whitfield", "Harold", "James", D(1957, 3, 4), phone="617-555-0101"),
     PatientRecord("1000002", "Okonkwo", "Adaeze", "", D(1984, 11, 23), address="12 Elm Street"),
-    PatientRecord("1000003", "Lindqvist", "Margaret", "Anne", D(1949, 7, 15)),
+    PatientRecord("1000003", "Lindqvist", "Margaret", "Anne", D(1949, 7, 15), phone="617-555-0103"),
     PatientRecord("1000004", "Whitfield", "Margaret", "", D(1959, 6, 1)),  # Harold's wife, also a patient
     PatientRecord("1000005", "Castellanos", "Ruben", "", D(1971, 2, 14)),
 ]
@@ -165,8 +165,9 @@ def test_an_ocr_confusion_in_the_surname_files_where_ocr_read_the_name(
     printed: str, in_a_text_layer: tuple[Status, str | None]
 ) -> None:
     """On a page chartfile OCR'd, any OCR confusion; in a text layer only a digit inside the name marks the
-    layer as OCR's own (a scanner's or fax server's searchable PDF): a letter for a letter may be typed."""
-    page = f"Patient Name: Harold {printed}\nDOB: 03/04/1957\n"
+    layer as OCR's own (a scanner's or fax server's searchable PDF): a letter for a letter may be typed.
+    (The phone printed too: a letter for a letter with the birth date alone is for a clerk, see below.)"""
+    page = f"Patient Name: Harold {printed}\nDOB: 03/04/1957\nPhone: 617-555-0101\n"
     assert decided(document(page, source="ocr"))[:2] == (Status.FILED, "1000001")
     assert decided(document(page, source="text-layer"))[:2] == in_a_text_layer
 
@@ -185,9 +186,31 @@ def test_an_ocr_confusion_in_the_surname_files_where_ocr_read_the_name(
 def test_ocr_confusions_run_one_way(printed: str, verdict: tuple[Status, str | None]) -> None:
     """An OCR'd capital L is not a misread I: "BLNS" printed cleanly is another person than the listed
     Bins, with the same first name and birth date. A small l or a 1 for an I is OCR's; E and F go both
-    ways (a scan read a printed F as E at confidence 91)."""
-    page = f"Patient Name: Harold {printed}\nDOB: 03/04/1957\n"
+    ways (a scan read a printed F as E at confidence 91). The patient's phone is printed too."""
+    page = f"Patient Name: Harold {printed}\nDOB: 03/04/1957\nPhone: 617-555-0101\n"
     assert decided(document(page, source="ocr"))[:2] == verdict
+
+
+@pytest.mark.parametrize(
+    ("extra", "second_page", "verdict"),
+    [
+        pytest.param("", "", (Status.REVIEW, None), id="printed-once-birth-date-alone"),
+        pytest.param("Phone: 617-555-0101\n", "", (Status.FILED, "1000001"), id="with-the-phone"),
+        pytest.param("MRN: 1000001\n", "", (Status.FILED, "1000001"), id="with-the-mrn"),
+        pytest.param(
+            "", "Harold J Whitfield  page 2 of 2\n", (Status.FILED, "1000001"), id="printed-again-as-listed"
+        ),
+    ],
+)
+def test_a_surname_printed_once_a_fold_off_the_list_needs_a_third_identifier(
+    extra: str, second_page: str, verdict: tuple[Status, str | None]
+) -> None:
+    """ "WHITEIELD" printed once, with Harold's first name and birth date: an F OCR read as an E, or a
+    namesake the list does not hold whose name is spelled so (the two both read the same). The phone,
+    the MRN or the name printed as listed elsewhere says it is Harold; without them a clerk decides."""
+    page = f"Patient Name: Harold WHITEIELD\nDOB: 03/04/1957\n{extra}"
+    pages = (page, second_page) if second_page else (page,)
+    assert decided(document(*pages, source="ocr"))[:2] == verdict
 
 
 @pytest.mark.parametrize(
@@ -356,7 +379,7 @@ def test_a_capital_l_stands_only_where_the_listed_name_has_one(
 ) -> None:
     """ "ILNDQVIST" holds as many L's as Lindqvist, but its L stands where the listed name has its I: the
     two letters swapped, as a sender types them, not OCR's misreading (an L read as an I, yes)."""
-    page = f"Patient Name: Margaret {printed}\nDOB: 07/15/1949\n"
+    page = f"Patient Name: Margaret {printed}\nDOB: 07/15/1949\nPhone: 617-555-0103\n"
     assert decided(document(page, source="ocr"))[:2] == verdict
 
 
