@@ -239,8 +239,8 @@ def _a_letter_off_unconfirmed(words: PageWords, best: Scored, patient: PatientRe
     the phone or the street agreeing says it is the patient. A digit, letters OCR runs together (rn for
     m) or a small letter amid capitals ("WHlTFIELD") is never a spelling; a surname printed more than once
     is weighed printing by printing (`_surer_respelt`, `_spelt_so_throughout`)."""
-    read = best.reading.last_name
-    if _levels(best.candidate).get("surname") != "ocr" or not read or _mixed_case(read):
+    read, level = best.reading.last_name, _levels(best.candidate)
+    if level.get("surname") != "ocr" or not read or _mixed_case(read):
         return False
     listed = squash(patient.last_name)
     if not _a_spelling(squash(read), listed):
@@ -248,7 +248,6 @@ def _a_letter_off_unconfirmed(words: PageWords, best: Scored, patient: PatientRe
     folded = ocr_fold(listed)
     if sum(t.key == listed or t.fold == folded for t in words.tokens) > 1:
         return False
-    level = _levels(best.candidate)
     return level.get("phone") != "exact" and level.get("address") != "exact"
 
 
