@@ -243,10 +243,7 @@ def _a_letter_off_unconfirmed(words: PageWords, best: Scored, patient: PatientRe
     if level.get("surname") != "ocr" or not read or _mixed_case(read):
         return False
     listed = squash(patient.last_name)
-    if not _a_spelling(squash(read), listed):
-        return False
-    folded = ocr_fold(listed)
-    if sum(t.key == listed or t.fold == folded for t in words.tokens) > 1:
+    if not _a_spelling(squash(read), listed) or len(_printed_surnames(words, listed)) > 1:
         return False
     return level.get("phone") != "exact" and level.get("address") != "exact"
 
@@ -266,13 +263,19 @@ def _spelt_so_throughout(words: PageWords, best: Scored, patient: PatientRecord)
     if _levels(best.candidate).get("surname") != "ocr":
         return False
     listed = squash(patient.last_name)
-    folded = ocr_fold(listed)
-    printed = [t.key for t in words.tokens if t.key == listed or t.fold == folded]
+    printed = _printed_surnames(words, listed)
     spellings = set(printed)
     if len(printed) < 2 or len(spellings) != 1:
         return False
     (spelling,) = spellings
     return _a_spelling(spelling, listed)
+
+
+def _printed_surnames(words: PageWords, listed: str) -> list[str]:
+    """The key of every word on the document that prints the (squashed) listed surname, as listed or as
+    OCR folds it alike."""
+    folded = ocr_fold(listed)
+    return [t.key for t in words.tokens if t.key == listed or t.fold == folded]
 
 
 def _a_spelling(printed: str, listed: str) -> bool:
